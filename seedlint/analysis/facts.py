@@ -1,0 +1,110 @@
+"""Facts the analysis extracts from one module: plain, serialisable data (cached by content hash).
+
+Rules never walk a syntax tree: they read these facts.  Two kinds:
+
+* `ApiCall`: every call of (or reference to) a random-related API, with its resolved canonical
+  qualified name, what it does to a global generator, and what its seed argument looks like.
+* A small control-flow IR (`Flow`) of each function and of the module's top level, enough for
+  the seeding analysis to ask "was library L seeded before this draw on every path?".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+from ..diagnostics import Span
+
+# What an API call does.  draw/seed/state-read/state-write/entropy as in knowledge.schema.Role;
+# construct: creates an explicit generator object (default_rng, RandomState, Random, Generator);
+# instance-draw: draws from an explicit generator object (rs.rand(), g.manual_seed(...)).
+CallRole = Literal["draw", "seed", "state-read", "state-write", "entropy", "construct", "instance"]
+
+# How a seed argument looks statically.
+#   absent:   no seed argument at all          none:    literally None
+#   constant: a literal (value in `seed_text`)  entropy: derived from time/os.urandom/uuid/...
+#   dynamic:  anything else (a variable, args.seed, a parameter): deterministic as far as we know
+SeedKind = Literal["absent", "none", "constant", "entropy", "dynamic"]
+
+
+@dataclass(frozen=True)
+class SeedArg:
+    kind: SeedKind
+    text: str = ""  # source text of the argument (normalised), for SDL005's "same seed"
+    # Names the argument reads (for SDL004's loop invariance check).
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    span: Span  # the whole call expression (or the reference)
+    qualname: str  # canonical, e.g. "numpy.random.rand", "torch.Tensor.normal_"
+    library: str  # "random" | "numpy" | "torch" | a third-party top-level package
+    role: CallRole
+    # "call": a call; "reference": a function passed around without calling it here.
+    usage: Literal["call", "reference"] = "call"
+    keywords: tuple[str, ...] = ()
+    n_positional: int = 0
+    has_star_args: bool = False  # *args / **kwargs present: keyword checks are uncertain
+    seed: SeedArg | None = None  # seeding calls and generator constructors
+    scope: str = "<module>"  # qualified name of the enclosing function, or "<module>"
+    loop_depth: int = 0  # number of enclosing loops within its scope (SDL004)
+    # Names assigned inside the innermost enclosing loop (SDL004: is the seed loop-invariant?).
+    loop_assigned: tuple[str, ...] = ()
+    # For construct: the name it is assigned to ("rng" in `rng = default_rng()`), if simple.
+    target: str | None = None
+    # For construct: is this the value of a parameter default / `x = default_rng(x)` idiom?
+    param_default: bool = False
+    # For keyword-conditioned APIs (SDL006, sdpa dropout_p): keyword -> source text.
+    keyword_values: tuple[tuple[str, str], ...] = ()
+    # Several candidates for one call (conditional imports): index of this candidate.
+    candidates: int = 1
+
+    def keyword_value(self, name: str) -> str | None:
+        for key, value in self.keyword_values:
+            if key == name:
+                return value
+        return None
+
+
+# --- control-flow IR ---------------------------------------------------------------------
+# Each node is a small tuple; lists of nodes run in order.  Indices point into
+# ModuleFacts.calls.  Kept as tuples so they serialise to JSON and back trivially.
+#   ("api", call_index)                       a seeding/drawing API call
+#   ("call", target, line, column)            a call of something that may be a project function;
+#                                             target is a dotted candidate name
+#   ("import", module)                        importing a module runs its top level once
+#   ("branch", [flow, flow, ...], exhaustive) exactly one branch runs; exhaustive=False when the
+#                                             "no branch taken" path exists (if without else)
+#   ("loop", flow)                            runs zero or more times
+#   ("try", body, [handler flows], orelse, finalbody)
+#   ("stop",)                                 return/raise/continue/break: the rest may not run
+Flow = list[Any]
+FlowNode = Union[tuple[Any, ...], list[Any]]
+
+
+@dataclass
+class FunctionFacts:
+    qualname: str  # "pkg.mod.func", "pkg.mod.Class.method"
+    line: int
+    params: tuple[str, ...]
+    decorators: tuple[str, ...]  # resolved dotted names where possible ("pytest.fixture")
+    autouse_fixture: bool
+    is_fixture: bool
+    flow: Flow
+
+
+@dataclass
+class ModuleFacts:
+    module: str  # dotted module name ("pkg.utils"), or the file stem when outside a package
+    path: str
+    calls: list[ApiCall] = field(default_factory=list)
+    # Top-level code excluding the `if __name__ == "__main__":` block, and that block.
+    toplevel: Flow = field(default_factory=list)
+    main_block: Flow | None = None
+    functions: dict[str, FunctionFacts] = field(default_factory=dict)
+    imports_torch: bool = False
+    # Project modules this module imports (dotted), for building the project index.
+    imported_modules: tuple[str, ...] = ()
+    # Parse error: (message, line, column) when the file does not parse.
+    syntax_error: tuple[str, int, int] | None = None

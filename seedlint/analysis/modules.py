@@ -1,0 +1,39 @@
+"""Dotted module names for files, the way Python would import them."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+
+@lru_cache(maxsize=None)
+def _is_package(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "__init__.py"))
+
+
+def module_name_for(path: str) -> str:
+    """`pkg/sub/mod.py` -> `pkg.sub.mod` when `pkg` and `sub` hold `__init__.py`; a file
+    outside any package is named by its stem; `pkg/__init__.py` -> `pkg`."""
+    path = os.path.abspath(path)
+    folder, filename = os.path.split(path)
+    stem = filename[:-3] if filename.endswith(".py") else filename
+    parts = [] if stem == "__init__" else [stem]
+    while _is_package(folder):
+        folder, name = os.path.split(folder)
+        parts.append(name)
+        if not name:
+            break
+    return ".".join(reversed(parts)) or stem
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    """The absolute name of `from <level dots><target> import ...` inside `module`."""
+    base = module.split(".")
+    # A module's own package is its name minus the last part; a package is its own package.
+    if not is_package:
+        base = base[:-1]
+    if level > 1:
+        base = base[: max(0, len(base) - (level - 1))]
+    if target:
+        base = [*base, *target.split(".")]
+    return ".".join(base)

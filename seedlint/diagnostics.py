@@ -1,0 +1,108 @@
+"""The values every layer agrees on: a diagnostic, its location, and its (optional) fix.
+
+Lines and columns are 1-based everywhere in this module, like flake8's and ruff's output.
+Columns count characters (code points), not bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Library = Literal["random", "numpy", "torch"]
+Applicability = Literal["stream-preserving", "stream-changing"]
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open range of source text: (line, column) up to (end_line, end_column)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place the message refers to (e.g. where a program seeds another library)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text in `span` with `content` (an empty span inserts)."""
+
+    span: Span
+    content: str
+
+    def to_json(self) -> dict[str, Any]:
+        s = self.span
+        return {
+            "line": s.line,
+            "column": s.column,
+            "end_line": s.end_line,
+            "end_column": s.end_column,
+            "content": self.content,
+        }
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What `--fix` would change for one diagnostic, and whether numbers stay the same."""
+
+    message: str
+    applicability: Applicability
+    edits: tuple[Edit, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "message": self.message,
+            "applicability": self.applicability,
+            "edits": [e.to_json() for e in self.edits],
+        }
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    span: Span
+    code: str
+    name: str
+    message: str
+    library: Library | None = None
+    fix: Fix | None = None
+    related: tuple[Related, ...] = field(default=())
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def column(self) -> int:
+        return self.span.column
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "code": self.code,
+            "name": self.name,
+            "message": self.message,
+            "library": self.library,
+            "fix": self.fix.to_json() if self.fix else None,
+            "related": [r.to_json() for r in self.related],
+        }

@@ -1,0 +1,52 @@
+"""The rule registry, and running rules over facts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ..analysis.facts import ModuleFacts
+from ..diagnostics import Diagnostic
+from ..settings import Settings
+from .base import Rule
+from .context import ProjectContext
+from .sdl101_numpy_legacy_global_api import NumpyLegacyGlobalApi
+from .sdl102_numpy_random_state import NumpyRandomState
+from .sdl103_stdlib_global_random import StdlibGlobalRandom
+from .sdl104_torch_implicit_generator import TorchImplicitGenerator
+from .sdl900_syntax_error import SyntaxErrorRule
+
+ALL_RULES: tuple[type[Rule], ...] = (
+    NumpyLegacyGlobalApi,
+    NumpyRandomState,
+    StdlibGlobalRandom,
+    TorchImplicitGenerator,
+    SyntaxErrorRule,
+)
+_BY_CODE = {rule.code: rule for rule in ALL_RULES}
+
+__all__ = ["ALL_RULES", "ProjectContext", "Rule", "get_rule", "run_rules"]
+
+
+def get_rule(code: str) -> type[Rule] | None:
+    return _BY_CODE.get(code.upper())
+
+
+def run_rules(
+    modules: Mapping[str, ModuleFacts], report_on: Iterable[str], settings: Settings
+) -> dict[str, list[Diagnostic]]:
+    """Diagnostics of every enabled rule for each path in `report_on`, sorted by position."""
+    rules = [rule() for rule in ALL_RULES if settings.is_enabled(rule.code)]
+    project = ProjectContext(modules, settings)
+    results: dict[str, list[Diagnostic]] = {}
+    for path in report_on:
+        module = modules[path]
+        found: list[Diagnostic] = []
+        if module.syntax_error is not None:
+            rules_here = [r for r in rules if r.code == "SDL900"]
+        else:
+            rules_here = rules
+        for rule in rules_here:
+            found.extend(rule.check(module, project))
+        found.sort(key=Diagnostic.sort_key)
+        results[path] = found
+    return results
