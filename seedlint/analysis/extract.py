@@ -148,6 +148,14 @@ class _Extractor:
             node, parent, qualname, cls = self.deferred.pop(0)
             self.function_body(node, parent, qualname, cls)
         self.facts.imported_modules = tuple(sorted(self.imported))
+        # Names this module re-exports (`from .utils import set_seed` in a package __init__),
+        # so that `pkg.set_seed` resolves to `pkg.utils.set_seed` across modules.
+        own = f"{self.module}."
+        for name, values in self.module_scope.bindings.items():
+            if len(values) == 1:
+                ((kind, value),) = values
+                if kind == "ref" and value != own + name and "()" not in value:
+                    self.facts.exports[name] = value
 
     # --- positions ------------------------------------------------------------------------
     def span(self, node: ast.expr) -> Span:
@@ -298,18 +306,18 @@ class _Extractor:
     def stmt_Return(self, node: ast.Return) -> None:
         if node.value is not None:
             self.expr(node.value)
-        self.flow.append(("stop",))
+        self.flow.append(("stop", "return"))
 
     def stmt_Raise(self, node: ast.Raise) -> None:
         if node.exc is not None:
             self.expr(node.exc)
-        self.flow.append(("stop",))
+        self.flow.append(("stop", "raise"))
 
     def stmt_Break(self, node: ast.Break) -> None:
-        self.flow.append(("stop",))
+        self.flow.append(("stop", "jump"))
 
     def stmt_Continue(self, node: ast.Continue) -> None:
-        self.flow.append(("stop",))
+        self.flow.append(("stop", "jump"))
 
     def stmt_Delete(self, node: ast.Delete) -> None:
         for target in node.targets:

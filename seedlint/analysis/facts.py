@@ -78,7 +78,8 @@ class ApiCall:
 #                                             "no branch taken" path exists (if without else)
 #   ("loop", flow)                            runs zero or more times
 #   ("try", body, [handler flows], orelse, finalbody)
-#   ("stop",)                                 return/raise/continue/break: the rest may not run
+#   ("stop", how)                             how: "return" | "raise" | "jump" (break/continue):
+#                                             the rest of this flow does not run on this path
 Flow = list[Any]
 FlowNode = Union[tuple[Any, ...], list[Any]]
 
@@ -106,5 +107,7 @@ class ModuleFacts:
     imports_torch: bool = False
     # Project modules this module imports (dotted), for building the project index.
     imported_modules: tuple[str, ...] = ()
+    # Module-level names bound to other modules' objects: name -> dotted qualified name.
+    exports: dict[str, str] = field(default_factory=dict)
     # Parse error: (message, line, column) when the file does not parse.
     syntax_error: tuple[str, int, int] | None = None

@@ -9,6 +9,12 @@ from ..diagnostics import Diagnostic
 from ..settings import Settings
 from .base import Rule
 from .context import ProjectContext
+from .sdl001_unseeded_global_draw import UnseededGlobalDraw
+from .sdl002_partially_seeded import PartiallySeeded
+from .sdl003_non_reproducible_seed import NonReproducibleSeed
+from .sdl004_reseed_in_loop import ReseedInLoop
+from .sdl005_shared_seed import SharedSeed
+from .sdl006_implicit_global_rng import ImplicitGlobalRng
 from .sdl101_numpy_legacy_global_api import NumpyLegacyGlobalApi
 from .sdl102_numpy_random_state import NumpyRandomState
 from .sdl103_stdlib_global_random import StdlibGlobalRandom
@@ -16,6 +22,12 @@ from .sdl104_torch_implicit_generator import TorchImplicitGenerator
 from .sdl900_syntax_error import SyntaxErrorRule
 
 ALL_RULES: tuple[type[Rule], ...] = (
+    UnseededGlobalDraw,
+    PartiallySeeded,
+    NonReproducibleSeed,
+    ReseedInLoop,
+    SharedSeed,
+    ImplicitGlobalRng,
     NumpyLegacyGlobalApi,
     NumpyRandomState,
     StdlibGlobalRandom,

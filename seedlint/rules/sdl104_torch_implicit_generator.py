@@ -2,20 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..analysis.facts import ApiCall, ModuleFacts
+from ..analysis.draws import passes_generator
+from ..analysis.facts import ModuleFacts
 from ..diagnostics import Diagnostic
 from ..knowledge import torch_call
 from .base import Rule
 from .context import ProjectContext, diagnostic
-
-
-def passes_generator(call: ApiCall) -> bool:
-    """True when the call already gets a generator (keyword, positional, or maybe **kwargs)."""
-    if "generator" in call.keywords or call.has_star_args:
-        return True
-    api = torch_call(call.qualname)
-    position = api.generator_position if api is not None else None
-    return position is not None and call.n_positional > position
 
 
 class TorchImplicitGenerator(Rule):

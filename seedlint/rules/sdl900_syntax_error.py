@@ -36,7 +36,7 @@ class SyntaxErrorRule(Rule):
     code = "SDL900"
     name = "syntax-error"
     summary = "File cannot be parsed, read or decoded"
-    invalid = ("def broken(:\n    pass\n",)
+    invalid = ("import random\n\ndef broken(:\n    pass\n",)
     valid = ("def fine():\n    pass\n",)
 
     def check(self, module: ModuleFacts, project: ProjectContext) -> Iterator[Diagnostic]:

@@ -1,0 +1,49 @@
+"""Which global generator a recorded call draws from, if any: one answer for every rule."""
+
+from __future__ import annotations
+
+from ..knowledge import ThirdPartyDraw, thirdparty_draw, torch_call
+from .facts import ApiCall
+
+
+def passes_generator(call: ApiCall) -> bool:
+    """True when a torch call already gets a generator (keyword, positional, or **kwargs)."""
+    if "generator" in call.keywords or call.has_star_args:
+        return True
+    api = torch_call(call.qualname)
+    position = api.generator_position if api is not None else None
+    return position is not None and call.n_positional > position
+
+
+def _matches(value: str | None, pattern: str) -> bool:
+    if value is None:
+        return False
+    if pattern == "*":
+        return value not in ("None", "False", "0")
+    return value in pattern.split("|")
+
+
+def thirdparty_draws_global(call: ApiCall, entry: ThirdPartyDraw) -> bool:
+    """A third-party call that falls back to numpy's global generator as written here."""
+    if call.has_star_args:
+        return False  # random_state may well come in through **kwargs
+    seed = call.keyword_value(entry.seed_keyword)
+    if seed is not None and seed != "None":
+        return False
+    if any(not _matches(call.keyword_value(k), p) for k, p in entry.only_if):
+        return False
+    return not any(_matches(call.keyword_value(k), p) for k, p in entry.unless)
+
+
+def global_draw_library(call: ApiCall) -> str | None:
+    """"random", "numpy" or "torch" when `call` draws from that library's global generator."""
+    if call.role != "draw" or call.usage != "call":
+        return None
+    if call.library in ("random", "numpy"):
+        return call.library
+    if call.library == "torch":
+        return None if passes_generator(call) else "torch"
+    entry = thirdparty_draw(call.qualname)
+    if entry is not None and thirdparty_draws_global(call, entry):
+        return "numpy"
+    return None

@@ -1,0 +1,445 @@
+"""Seeding analysis: is each global draw preceded by a seeding of its library, in every program?
+
+A *program* is an entry point: a module's top level plus its `if __name__ == "__main__":`
+block; a module whose top level itself draws; a pytest test function (after its file's and
+conftest.py's top level, autouse fixtures and requested fixtures).  Along a program, the flow
+IR of `facts.py` is interpreted with a tiny abstract state: for each library, was its global
+generator seeded on *no* path, on *some* paths, or on *every* path so far?  Calls into project
+functions are followed through memoised summaries (function, entry state) -> effect, with a
+depth bound; recursion stops at the first repeat.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from ..knowledge import seeding_call
+from .draws import global_draw_library
+from .facts import ApiCall, Flow, FunctionFacts, ModuleFacts
+from .prefilter import is_test_file
+
+LIBRARIES: tuple[str, ...] = ("random", "numpy", "torch")
+_INDEX = {lib: i for i, lib in enumerate(LIBRARIES)}
+NO, MAYBE, YES = 0, 1, 2
+State = tuple[int, int, int]
+UNSEEDED: State = (NO, NO, NO)
+MAX_DEPTH = 24
+
+# (path, call index) of a draw or a seeding call.
+Site = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class SeedEvent:
+    site: Site
+    libraries: tuple[str, ...]  # tracked libraries it seeds (empty: e.g. CUDA only)
+    qualname: str
+
+
+@dataclass
+class Effect:
+    """What running a flow from a given state does."""
+
+    state: State | None  # state after it (None: it never completes normally)
+    returns: list[State] = field(default_factory=list)  # states at `return`
+    draws: list[tuple[Site, str, State]] = field(default_factory=list)  # site, library, state
+    seeds: list[SeedEvent] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str  # "train.py (__main__ block)", "tests/test_x.py::test_draw"
+    path: str
+
+
+@dataclass(frozen=True)
+class DrawFinding:
+    site: Site
+    library: str
+    program: Program
+    state: int  # NO or MAYBE
+    seeds: tuple[SeedEvent, ...]  # every seeding event of the program, in order
+
+
+@dataclass
+class SeedingReport:
+    # path -> findings for draws in that file (one per draw site and library)
+    findings: dict[str, list[DrawFinding]] = field(default_factory=dict)
+    programs: list[Program] = field(default_factory=list)
+
+
+def _merge(a: State | None, b: State | None) -> State | None:
+    if a is None:
+        return b
+    if b is None or a == b:
+        return a
+    return tuple(x if x == y else MAYBE for x, y in zip(a, b))  # type: ignore[return-value]
+
+
+class _Project:
+    def __init__(self, modules: Mapping[str, ModuleFacts]) -> None:
+        self.by_path = modules
+        self.by_name: dict[str, ModuleFacts] = {}
+        for facts in modules.values():
+            # Two files may claim one name (scripts in different folders): keep the first.
+            self.by_name.setdefault(facts.module, facts)
+        self.memo: dict[tuple[str, State], Effect] = {}
+        self.in_progress: set[tuple[str, State]] = set()
+
+    def function(self, target: str) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """Find a project function (or a class's __init__) by a dotted candidate name."""
+        for _ in range(4):  # follow re-exports a few hops
+            module, qualname = self._split(target)
+            if module is None:
+                return None
+            found = module.functions.get(qualname)
+            if found is not None:
+                return module, found
+            init = module.functions.get(qualname + ".__init__")
+            if init is not None:
+                return module, init
+            head, _, rest = qualname.partition(".")
+            exported = module.exports.get(head)
+            if exported is None:
+                return None
+            target = f"{exported}.{rest}" if rest else exported
+        return None
+
+    def _split(self, target: str) -> tuple[ModuleFacts | None, str]:
+        parts = target.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            module = self.by_name.get(".".join(parts[:i]))
+            if module is not None:
+                return module, ".".join(parts[i:])
+        return None, ""
+
+
+class _Interpreter:
+    """Runs flows of one program."""
+
+    def __init__(self, project: _Project, imported: set[str] | None = None) -> None:
+        self.project = project
+        self.imported: set[str] = imported if imported is not None else set()
+
+    def run(self, module: ModuleFacts, flow: Flow, state: State, depth: int = 0) -> Effect:
+        effect = Effect(state)
+        self._flow(module, flow, effect, depth)
+        return effect
+
+    def _flow(self, module: ModuleFacts, flow: Flow, effect: Effect, depth: int) -> None:
+        for node in flow:
+            if effect.state is None:
+                return
+            kind = node[0]
+            if kind == "api":
+                self._api(module, node[1], effect)
+            elif kind == "call":
+                self._call(node[1], effect, depth)
+            elif kind == "import":
+                self._import(node[1], effect, depth)
+            elif kind == "branch":
+                self._branch(module, node[1], effect, depth)
+            elif kind == "loop":
+                self._loop(module, node[1], effect, depth)
+            elif kind == "try":
+                self._try(module, node, effect, depth)
+            elif kind == "stop":
+                if node[1] == "return":
+                    effect.returns.append(effect.state)
+                effect.state = None
+
+    def _api(self, module: ModuleFacts, index: int, effect: Effect) -> None:
+        call = module.calls[index]
+        assert effect.state is not None
+        library = global_draw_library(call)
+        if library is not None:
+            effect.draws.append(((module.path, index), library, effect.state))
+            return
+        if call.role in ("seed", "state-write", "entropy"):
+            seeded = _seeded_libraries(call)
+            if seeded is None:
+                return
+            libraries, deterministic = seeded
+            value = YES if deterministic else NO
+            state = list(effect.state)
+            for lib in libraries:
+                state[_INDEX[lib]] = value
+            effect.state = (state[0], state[1], state[2])
+            if deterministic:
+                effect.seeds.append(SeedEvent((module.path, index), libraries, call.qualname))
+
+    def _call(self, target: str, effect: Effect, depth: int) -> None:
+        if depth >= MAX_DEPTH:
+            return
+        found = self.project.function(target)
+        if found is None:
+            return
+        module, function = found
+        assert effect.state is not None
+        key = (f"{module.path}:{function.qualname}", effect.state)
+        summary = self.project.memo.get(key)
+        if summary is None:
+            if key in self.project.in_progress:
+                return  # recursion: assume the recursive call changes nothing
+            self.project.in_progress.add(key)
+            # Imports inside function bodies are rare; they share this program's import set.
+            inner = self.run(module, function.flow, effect.state, depth + 1)
+            self.project.in_progress.discard(key)
+            exits = [s for s in [inner.state, *inner.returns] if s is not None]
+            out: State | None = None
+            for s in exits:
+                out = _merge(out, s)
+            summary = Effect(out, [], inner.draws, inner.seeds)
+            self.project.memo[key] = summary
+        effect.draws.extend(summary.draws)
+        effect.seeds.extend(summary.seeds)
+        # A function that always raises: the caller continues only on the exception path,
+        # which we do not follow; keep the state (precision first).
+        if summary.state is not None:
+            effect.state = summary.state
+
+    def _import(self, name: str, effect: Effect, depth: int) -> None:
+        module = self.project.by_name.get(name)
+        if module is None or name in self.imported:
+            return
+        self.imported.add(name)
+        inner = self.run(module, module.toplevel, effect.state or UNSEEDED, depth + 1)
+        effect.draws.extend(inner.draws)
+        effect.seeds.extend(inner.seeds)
+        if inner.state is not None:
+            effect.state = inner.state
+
+    def _sub(self, module: ModuleFacts, flow: Flow, state: State, effect: Effect, depth: int) -> State | None:
+        inner = self.run(module, flow, state, depth)
+        effect.draws.extend(inner.draws)
+        effect.seeds.extend(inner.seeds)
+        effect.returns.extend(inner.returns)
+        return inner.state
+
+    def _branch(self, module: ModuleFacts, flows: list[Flow], effect: Effect, depth: int) -> None:
+        assert effect.state is not None
+        start = effect.state
+        out: State | None = None
+        for flow in flows:
+            out = _merge(out, self._sub(module, flow, start, effect, depth))
+        effect.state = out
+
+    def _loop(self, module: ModuleFacts, body: Flow, effect: Effect, depth: int) -> None:
+        assert effect.state is not None
+        start = effect.state
+        first = self._sub_loop(module, body, start, effect, depth)
+        # A second pass sees what the first iteration left behind (seed at the end of the
+        # body, draw at the start); zero iterations are possible too.
+        second_start = _merge(start, first) or start
+        second = self._sub_loop(module, body, second_start, effect, depth) if second_start != start else first
+        effect.state = _merge(start, _merge(first, second))
+
+    def _sub_loop(self, module: ModuleFacts, body: Flow, start: State, effect: Effect, depth: int) -> State | None:
+        inner = self.run(module, body, start, depth)
+        effect.draws.extend(inner.draws)
+        effect.seeds.extend(inner.seeds)
+        effect.returns.extend(inner.returns)
+        # break/continue end the iteration, not the function: the loop goes on from here.
+        return inner.state if inner.state is not None else start
+
+    def _try(self, module: ModuleFacts, node: tuple[object, ...] | list[object], effect: Effect, depth: int) -> None:
+        _, body, handlers, orelse, final = node
+        assert effect.state is not None
+        start = effect.state
+        after_body = self._sub(module, body, start, effect, depth)  # type: ignore[arg-type]
+        # An exception can come before or after anything in the body.
+        handler_start = _merge(start, after_body) or start
+        out = self._sub(module, orelse, after_body, effect, depth) if after_body is not None else None  # type: ignore[arg-type]
+        for handler in handlers:  # type: ignore[attr-defined]
+            out = _merge(out, self._sub(module, handler, handler_start, effect, depth))
+        if final:
+            base = out if out is not None else handler_start
+            out_final = self._sub(module, final, base, effect, depth)  # type: ignore[arg-type]
+            out = out_final if out is not None else None
+        effect.state = out
+
+
+def _seeded_libraries(call: ApiCall) -> tuple[tuple[str, ...], bool] | None:
+    """Libraries a seeding call seeds, and whether it does so deterministically."""
+    entry = seeding_call(call.qualname)
+    if entry is None:
+        if call.qualname == "random.seed":
+            libraries: tuple[str, ...] = ("random",)
+            without = "entropy"
+        elif call.qualname in ("numpy.random.seed", "numpy.random.set_state", "numpy.random.set_bit_generator"):
+            libraries, without = ("numpy",), "entropy"
+        else:
+            return None
+    else:
+        libraries = tuple(lib for lib in LIBRARIES if lib in entry.seeds)
+        without = entry.without_seed
+        if entry.role == "entropy":
+            # torch.seed(): reseeds torch's default generator from the OS.
+            return ("torch",), False
+    seed = call.seed
+    if seed is None or seed.kind in ("absent", "none"):
+        return libraries, without != "entropy"
+    return libraries, seed.kind != "entropy"
+
+
+def _has_toplevel_draw(flow: Flow, module: ModuleFacts) -> bool:
+    for node in flow:
+        kind = node[0]
+        if kind == "api" and global_draw_library(module.calls[node[1]]) is not None:
+            return True
+        if kind == "branch" and any(_has_toplevel_draw(f, module) for f in node[1]):
+            return True
+        if kind == "loop" and _has_toplevel_draw(node[1], module):
+            return True
+        if kind == "try" and any(
+            _has_toplevel_draw(f, module) for f in [node[1], *node[2], node[3], node[4]]
+        ):
+            return True
+    return False
+
+
+def _conftests_for(path: str, modules: Mapping[str, ModuleFacts]) -> list[ModuleFacts]:
+    """conftest.py files that apply to `path`, outermost first."""
+    folder = os.path.dirname(os.path.abspath(path))
+    found: list[ModuleFacts] = []
+    by_abs = {os.path.abspath(p): m for p, m in modules.items() if os.path.basename(p) == "conftest.py"}
+    while True:
+        candidate = by_abs.get(os.path.join(folder, "conftest.py"))
+        if candidate is not None and os.path.abspath(candidate.path) != os.path.abspath(path):
+            found.append(candidate)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return list(reversed(found))
+
+
+def _test_functions(module: ModuleFacts) -> Iterator[FunctionFacts]:
+    for qualname, function in module.functions.items():
+        parts = qualname.split(".")
+        if function.is_fixture or "<locals>" in parts:
+            continue
+        if len(parts) == 1 and parts[0].startswith("test"):
+            yield function
+        elif len(parts) == 2 and parts[0].startswith("Test") and parts[1].startswith("test"):
+            yield function
+
+
+def _fixtures(modules_in_scope: Iterable[ModuleFacts]) -> dict[str, tuple[ModuleFacts, FunctionFacts]]:
+    """Fixture name -> definition; later (inner) modules override earlier (outer) ones."""
+    table: dict[str, tuple[ModuleFacts, FunctionFacts]] = {}
+    for module in modules_in_scope:
+        for qualname, function in module.functions.items():
+            if function.is_fixture and "." not in qualname:
+                table[qualname] = (module, function)
+    return table
+
+
+def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) -> SeedingReport:
+    project = _Project(modules)
+    report = SeedingReport()
+    records: dict[tuple[Site, str], list[tuple[Program, int, tuple[SeedEvent, ...]]]] = {}
+
+    def collect(program: Program, effect: Effect) -> None:
+        seeds = tuple(effect.seeds)
+        for site, library, state in effect.draws:
+            value = state[_INDEX[library]]
+            records.setdefault((site, library), []).append((program, value, seeds))
+        report.programs.append(program)
+
+    for path in sorted(modules):
+        module = modules[path]
+        if module.syntax_error is not None:
+            continue
+        base = os.path.basename(path)
+        if is_test_file(path):
+            if base == "conftest.py":
+                continue
+            _run_tests(project, module, modules, collect)
+            continue
+        if module.main_block is not None:
+            program = Program(f"{path} (__main__ block)", path)
+            interp = _Interpreter(project, {module.module})
+            effect = interp.run(module, module.toplevel + module.main_block, UNSEEDED)
+            collect(program, effect)
+        elif _has_toplevel_draw(module.toplevel, module):
+            program = Program(f"{path} (module level)", path)
+            interp = _Interpreter(project, {module.module})
+            collect(program, interp.run(module, module.toplevel, UNSEEDED))
+
+    threshold = MAYBE if strict else NO
+    for (site, library), seen in records.items():
+        # Deterministic choice: the first program (by name) that reaches the draw unseeded.
+        bad = sorted((p.name, p, v, s) for p, v, s in seen if v <= threshold)
+        if not bad:
+            continue
+        _, program, value, seeds = bad[0]
+        report.findings.setdefault(site[0], []).append(DrawFinding(site, library, program, value, seeds))
+    return report
+
+
+def _run_tests(project: _Project, module: ModuleFacts, modules: Mapping[str, ModuleFacts], collect) -> None:  # type: ignore[no-untyped-def]
+    conftests = _conftests_for(module.path, modules)
+    fixtures = _fixtures([*conftests, module])
+    interp = _Interpreter(project, set())
+    state: State = UNSEEDED
+    setup = Effect(state)
+    for conftest in conftests:
+        if conftest.module not in interp.imported:
+            interp.imported.add(conftest.module)
+            inner = interp.run(conftest, conftest.toplevel, setup.state or UNSEEDED)
+            setup.draws.extend(inner.draws)
+            setup.seeds.extend(inner.seeds)
+            setup.state = inner.state or setup.state
+    interp.imported.add(module.module)
+    inner = interp.run(module, module.toplevel, setup.state or UNSEEDED)
+    setup.draws.extend(inner.draws)
+    setup.seeds.extend(inner.seeds)
+    setup.state = inner.state or setup.state
+    start = setup.state or UNSEEDED
+    autouse = [f for f in fixtures.values() if f[1].autouse_fixture]
+    for test in _test_functions(module):
+        program = Program(f"{module.path}::{test.qualname}", module.path)
+        effect = Effect(start, [], list(setup.draws), list(setup.seeds))
+        if any(d.split("(")[0].endswith(("hypothesis.given", ".given")) for d in test.decorators):
+            # hypothesis seeds `random` and numpy's global generator for every example.
+            effect.state = (YES, YES, effect.state[2]) if effect.state else effect.state
+        requested: list[tuple[ModuleFacts, FunctionFacts]] = []
+        _requested_fixtures(test.params, fixtures, requested, set())
+        for owner, fixture in [*autouse, *(r for r in requested if r not in autouse)]:
+            if effect.state is None:
+                break
+            inner = interp.run(owner, fixture.flow, effect.state)
+            effect.draws.extend(inner.draws)
+            effect.seeds.extend(inner.seeds)
+            effect.state = _merge(inner.state, _merge_all(inner.returns)) or effect.state
+        if effect.state is not None:
+            inner = interp.run(module, test.flow, effect.state)
+            effect.draws.extend(inner.draws)
+            effect.seeds.extend(inner.seeds)
+        collect(program, effect)
+
+
+def _merge_all(states: list[State]) -> State | None:
+    out: State | None = None
+    for s in states:
+        out = _merge(out, s)
+    return out
+
+
+def _requested_fixtures(
+    params: Iterable[str],
+    fixtures: Mapping[str, tuple[ModuleFacts, FunctionFacts]],
+    out: list[tuple[ModuleFacts, FunctionFacts]],
+    seen: set[str],
+) -> None:
+    """Fixtures requested by parameter name, dependencies first."""
+    for name in params:
+        if name in seen or name not in fixtures:
+            continue
+        seen.add(name)
+        owner, fixture = fixtures[name]
+        _requested_fixtures(fixture.params, fixtures, out, seen)
+        out.append((owner, fixture))

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..analysis.draws import thirdparty_draws_global
+from ..analysis.facts import ModuleFacts
+from ..diagnostics import Diagnostic
+from ..knowledge import thirdparty_draw
+from .base import Rule
+from .context import ProjectContext, diagnostic
+
+
+class ImplicitGlobalRng(Rule):
+    """## What it does
+    Checks for third-party calls that silently draw from numpy's global generator because
+    `random_state` (or `rng`) is omitted or `None`: scikit-learn's `train_test_split`,
+    `shuffle`, `resample`, `make_*` datasets, splitters with `shuffle=True` and estimators
+    whose algorithm is random with the given arguments (`RandomForestClassifier`, `KMeans`,
+    `SVC(probability=True)`, `LogisticRegression(solver="saga")`, ...), `scipy.stats`
+    distributions' `.rvs()` and pandas' `.sample()`.
+
+    ## Why is this bad?
+    `random_state=None` means "use numpy's global RandomState": the split, the model and the
+    sample change on every run unless something seeded numpy's global state first, and any
+    other draw in between shifts them.
+
+    ## Example
+    ```python
+    from sklearn.model_selection import train_test_split
+
+    X_train, X_test = train_test_split(X, test_size=0.2)
+    ```
+
+    ## Use instead
+    ```python
+    from sklearn.model_selection import train_test_split
+
+    X_train, X_test = train_test_split(X, test_size=0.2, random_state=0)
+    ```
+
+    ## Fix safety
+    No automatic fix: seedlint does not invent seeds.
+    """
+
+    code = "SDL006"
+    name = "implicit-global-rng"
+    summary = "Third-party call that falls back to numpy's global generator"
+    library = "numpy"
+    invalid = (
+        "from sklearn.model_selection import train_test_split\na, b = train_test_split([1, 2, 3])\n",
+        "from sklearn.ensemble import RandomForestClassifier\nm = RandomForestClassifier()\n",
+        "from scipy import stats\nx = stats.norm.rvs(size=3)\n",
+    )
+    valid = (
+        "from sklearn.model_selection import train_test_split\n"
+        "a, b = train_test_split([1, 2, 3], random_state=0)\n",
+        "from sklearn.svm import SVC\nm = SVC()\n",
+        "from sklearn.model_selection import KFold\ncv = KFold(5)\n",
+    )
+
+    def check(self, module: ModuleFacts, project: ProjectContext) -> Iterator[Diagnostic]:
+        for call in module.calls:
+            if call.role != "draw" or call.library in ("random", "numpy", "torch"):
+                continue
+            entry = thirdparty_draw(call.qualname)
+            if entry is None or not thirdparty_draws_global(call, entry):
+                continue
+            message = (
+                f"`{entry.qualname}` without `{entry.seed_keyword}=` draws from numpy's global "
+                f"generator; pass `{entry.seed_keyword}=` a fixed seed"
+            )
+            yield diagnostic(type(self), module, call, message, "numpy")
