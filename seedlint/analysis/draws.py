@@ -8,11 +8,14 @@ from .facts import ApiCall
 
 def passes_generator(call: ApiCall) -> bool:
     """True when a torch call already gets a generator (keyword, positional, or **kwargs)."""
-    if "generator" in call.keywords or call.has_star_args:
+    if "generator" in call.keywords or call.star_kwargs:
         return True
     api = torch_call(call.qualname)
     position = api.generator_position if api is not None else None
-    return position is not None and call.n_positional > position
+    if position is None:
+        return False  # keyword-only: `*args` cannot carry it
+    positional_star = call.has_star_args and not call.star_kwargs
+    return call.n_positional > position or positional_star
 
 
 def _matches(value: str | None, pattern: str) -> bool:

@@ -28,7 +28,6 @@ from .. import knowledge
 from ..diagnostics import Span
 from .facts import ApiCall, Flow, FunctionFacts, ModuleFacts, SeedArg
 from .modules import module_name_for, resolve_relative
-from .prefilter import may_matter
 
 Value = tuple[str, str]
 UNKNOWN: Value = ("unknown", "")
@@ -65,12 +64,13 @@ _INTERESTING_TOPLEVEL = frozenset({"random", "numpy", "torch"})
 
 
 def extract_facts(text: str, path: str, module: str | None = None) -> ModuleFacts:
-    """Facts of one module.  Never raises for bad input: a parse failure is recorded."""
+    """Facts of one module.  Never raises for bad input: a parse failure is recorded.
+
+    This always parses; deciding which project files are worth parsing at all is the
+    loader's job (`analysis.prefilter`, `analysis.loader`)."""
     if module is None:
         module = module_name_for(path) if path.endswith(".py") else "__main__"
     facts = ModuleFacts(module=module, path=path)
-    if not may_matter(text, path):
-        return facts
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
@@ -127,6 +127,7 @@ class _Extractor:
         self.param_default_guard = 0
         self.imported: set[str] = set()
         self.python = sys.version_info[:2]
+        self.has_global_decls = "global " in text or "nonlocal " in text
 
     # --- driver ---------------------------------------------------------------------------
     def run(self, tree: ast.Module) -> None:
@@ -476,8 +477,11 @@ class _Extractor:
             for a in [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg]
             if a is not None
         )
-        local_names, global_names = _function_locals(node)
-        scope = _Scope("function", qualname, parent, local_names | set(params), global_names, params)
+        # A name is local to a whole function in Python, but correct code never reads a local
+        # before assigning it, and we process statements in order: bindings made so far are
+        # enough.  Only `global`/`nonlocal` declarations need a look at the whole body.
+        global_names = _declared_globals(node) if self.has_global_decls else frozenset()
+        scope = _Scope("function", qualname, parent, frozenset(params), global_names, params)
         for param in params:
             scope.bindings[param] = _UNKNOWN_SET
         if cls is not None and params and not _is_staticmethod(node):
@@ -547,12 +551,33 @@ class _Extractor:
             elif isinstance(node, ast.Lambda):
                 # The body runs later; record its calls in a scope where parameters shadow.
                 self.lambda_body(node)
+            elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+                self.comprehension(node)
+            elif isinstance(node, ast.Constant):
+                continue
             else:
-                for child in reversed(list(ast.iter_child_nodes(node))):
-                    if isinstance(child, (ast.expr, ast.comprehension, ast.keyword)):
-                        stack.append((child, False, None))
-                if isinstance(node, ast.comprehension):
-                    self.bind_target(node.target, _UNKNOWN_SET)
+                for child in reversed(_children(node)):
+                    stack.append((child, False, None))
+
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        """Comprehensions have their own scope: the first iterable runs outside it, then the
+        loop variables shadow outer names for the conditions, later iterables and elements."""
+        generators = node.generators
+        self.expr(generators[0].iter)
+        outer = self.scope
+        self.scope = _Scope("function", outer.qualname, outer, params=outer.params)
+        for index, generator in enumerate(generators):
+            if index:
+                self.expr(generator.iter)
+            self.bind_target(generator.target, _UNKNOWN_SET)
+            for condition in generator.ifs:
+                self.expr(condition)
+        if isinstance(node, ast.DictComp):
+            self.expr(node.key)
+            self.expr(node.value)
+        else:
+            self.expr(node.elt)
+        self.scope = outer
 
     def lambda_body(self, node: ast.Lambda) -> None:
         args = node.args
@@ -687,12 +712,11 @@ class _Extractor:
         keywords: tuple[str, ...] = ()
         keyword_values: tuple[tuple[str, str], ...] = ()
         n_positional = 0
-        star = False
+        star = star_kwargs = False
         if isinstance(node, ast.Call):
             keywords = tuple(k.arg for k in node.keywords if k.arg is not None)
-            star = any(k.arg is None for k in node.keywords) or any(
-                isinstance(a, ast.Starred) for a in node.args
-            )
+            star_kwargs = any(k.arg is None for k in node.keywords)
+            star = star_kwargs or any(isinstance(a, ast.Starred) for a in node.args)
             n_positional = len(node.args)
             keyword_values = tuple(
                 (k.arg, _short_source(k.value)) for k in node.keywords if k.arg is not None
@@ -710,6 +734,7 @@ class _Extractor:
             keywords=keywords,
             n_positional=n_positional,
             has_star_args=star,
+            star_kwargs=star_kwargs,
             seed=seed,
             scope=self.scope.qualname,
             loop_depth=self.loop_depth,
@@ -751,6 +776,27 @@ class _Extractor:
                     if kind == "ref" and resolved.startswith(_ENTROPY_PREFIXES):
                         return SeedArg("entropy", _short_source(value), names)
         return SeedArg("dynamic", _short_source(value), names)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """Sub-expressions of an expression node (cheaper than ast.iter_child_nodes)."""
+    cls = type(node)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = tuple(
+            f for f in cls._fields if f not in ("ctx", "op", "ops", "conversion", "is_async", "kind")
+        )
+    out: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            out.extend(v for v in value if isinstance(v, (ast.expr, ast.comprehension, ast.keyword)))
+        elif isinstance(value, (ast.expr, ast.comprehension, ast.keyword)):
+            out.append(value)
+    return out
 
 
 def _step(value: Value, kind: str, attr: str) -> Value:
@@ -848,23 +894,12 @@ def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
             stack.extend(ast.iter_child_nodes(child))
 
 
-def _function_locals(node: FuncNode) -> tuple[frozenset[str], frozenset[str]]:
-    local_names: set[str] = set()
-    global_names: set[str] = set()
+def _declared_globals(node: FuncNode) -> frozenset[str]:
+    names: set[str] = set()
     for child in _own_nodes(node):
-        if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
-            local_names.add(child.id)
-        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            local_names.add(child.name)
-        elif isinstance(child, (ast.Import, ast.ImportFrom)):
-            for alias in child.names:
-                if alias.name != "*":
-                    local_names.add(alias.asname or alias.name.split(".", 1)[0])
-        elif isinstance(child, (ast.Global, ast.Nonlocal)):
-            global_names.update(child.names)
-        elif isinstance(child, ast.ExceptHandler) and child.name:
-            local_names.add(child.name)
-    return frozenset(local_names - global_names), frozenset(global_names)
+        if isinstance(child, (ast.Global, ast.Nonlocal)):
+            names.update(child.names)
+    return frozenset(names)
 
 
 def _assigned_names(node: ast.AST) -> set[str]:

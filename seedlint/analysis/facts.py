@@ -46,6 +46,7 @@ class ApiCall:
     keywords: tuple[str, ...] = ()
     n_positional: int = 0
     has_star_args: bool = False  # *args / **kwargs present: keyword checks are uncertain
+    star_kwargs: bool = False  # **kwargs present: any keyword may be passed
     seed: SeedArg | None = None  # seeding calls and generator constructors
     scope: str = "<module>"  # qualified name of the enclosing function, or "<module>"
     loop_depth: int = 0  # number of enclosing loops within its scope (SDL004)

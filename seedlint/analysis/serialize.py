@@ -1,0 +1,104 @@
+"""ModuleFacts <-> plain JSON values, for the on-disk cache.
+
+Compact positional lists rather than dicts: the cache of a large project holds tens of
+thousands of calls and is loaded on every warm run.  `FORMAT` changes whenever the shape
+changes, so an old cache entry is simply a miss.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..diagnostics import Span
+from .facts import ApiCall, FunctionFacts, ModuleFacts, SeedArg
+
+FORMAT = 2
+
+
+def _call_to(c: ApiCall) -> list[Any]:
+    s = c.span
+    seed = None if c.seed is None else [c.seed.kind, c.seed.text, list(c.seed.names)]
+    return [
+        [s.line, s.column, s.end_line, s.end_column],
+        c.qualname,
+        c.library,
+        c.role,
+        c.usage,
+        list(c.keywords),
+        c.n_positional,
+        c.has_star_args,
+        seed,
+        c.scope,
+        c.loop_depth,
+        list(c.loop_assigned),
+        c.target,
+        c.param_default,
+        [list(kv) for kv in c.keyword_values],
+        c.candidates,
+        c.star_kwargs,
+    ]
+
+
+def _call_from(v: list[Any]) -> ApiCall:
+    seed = None if v[8] is None else SeedArg(v[8][0], v[8][1], tuple(v[8][2]))
+    return ApiCall(
+        span=Span(*v[0]),
+        qualname=v[1],
+        library=v[2],
+        role=v[3],
+        usage=v[4],
+        keywords=tuple(v[5]),
+        n_positional=v[6],
+        has_star_args=v[7],
+        seed=seed,
+        scope=v[9],
+        loop_depth=v[10],
+        loop_assigned=tuple(v[11]),
+        target=v[12],
+        param_default=v[13],
+        keyword_values=tuple((k, val) for k, val in v[14]),
+        candidates=v[15],
+        star_kwargs=v[16],
+    )
+
+
+def facts_to_json(f: ModuleFacts) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "module": f.module,
+        "calls": [_call_to(c) for c in f.calls],
+        "toplevel": f.toplevel,
+        "main": f.main_block,
+        "functions": [
+            [fn.qualname, fn.line, list(fn.params), list(fn.decorators), fn.autouse_fixture, fn.is_fixture, fn.flow]
+            for fn in f.functions.values()
+        ],
+        "torch": f.imports_torch,
+        "imports": list(f.imported_modules),
+        "exports": f.exports,
+        "error": None if f.syntax_error is None else list(f.syntax_error),
+    }
+
+
+def facts_from_json(data: dict[str, Any], path: str) -> ModuleFacts:
+    """Rebuild facts; raises KeyError/TypeError/ValueError on a foreign or corrupt entry."""
+    if data.get("format") != FORMAT:
+        raise ValueError("cache entry of another format")
+    functions = {}
+    for qualname, line, params, decorators, autouse, is_fixture, flow in data["functions"]:
+        functions[qualname] = FunctionFacts(
+            qualname, line, tuple(params), tuple(decorators), autouse, is_fixture, flow
+        )
+    error = data["error"]
+    return ModuleFacts(
+        module=data["module"],
+        path=path,
+        calls=[_call_from(c) for c in data["calls"]],
+        toplevel=data["toplevel"],
+        main_block=data["main"],
+        functions=functions,
+        imports_torch=data["torch"],
+        imported_modules=tuple(data["imports"]),
+        exports=dict(data["exports"]),
+        syntax_error=None if error is None else (error[0], error[1], error[2]),
+    )

@@ -1,0 +1,97 @@
+"""A content-hash cache of per-module facts, shared by the CLI, the flake8 plugin and the LSP.
+
+* Keyed by a hash of everything the facts depend on: seedlint's version, the facts format,
+  the Python minor version (the stdlib table depends on it), the module's dotted name, and
+  the file's bytes.  A changed file is a new key; stale entries are never "invalidated", just
+  no longer asked for.
+* Stored as small JSON files (a safe format: loading never executes anything) under
+  ``<root>/.seedlint_cache/``, which holds a ``.gitignore`` of ``*`` so it never gets
+  committed, like ruff's cache.  One file per entry, written atomically (temporary file +
+  rename), so parallel processes (pre-commit runs several) never see a half-written entry.
+* A corrupt or foreign entry is a miss, never an error.  Any OS error (read-only folder, full
+  disk) turns the cache off for the rest of the run instead of failing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .analysis.facts import ModuleFacts
+from .analysis.serialize import FORMAT, facts_from_json, facts_to_json
+
+CACHE_DIR_NAME = ".seedlint_cache"
+
+# Entries for files the loader decided not to parse (no tier worth it) are tiny markers.
+NOT_PARSED = "not-parsed"
+
+
+def cache_key(data: bytes, module: str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{__version__}\0{FORMAT}\0{sys.version_info[0]}.{sys.version_info[1]}\0{module}\0".encode())
+    h.update(data)
+    return h.hexdigest()
+
+
+class FactsCache:
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        self.enabled = True
+        self._prepared = False
+
+    def _entry(self, key: str) -> Path:
+        return self.folder / "facts" / key[:2] / f"{key}.json"
+
+    def get(self, key: str, path: str) -> ModuleFacts | str | None:
+        """Facts, the marker of a file that was classified and not parsed (its tier), or None."""
+        if not self.enabled:
+            return None
+        try:
+            with open(self._entry(key), encoding="utf-8") as handle:
+                data: Any = json.load(handle)
+        except (OSError, ValueError):
+            return None
+        try:
+            if isinstance(data, dict) and NOT_PARSED in data:
+                tier = data[NOT_PARSED]
+                return tier if isinstance(tier, str) else None
+            return facts_from_json(data, path)
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None  # foreign or corrupt: recompute
+
+    def put(self, key: str, value: ModuleFacts | str) -> None:
+        if not self.enabled:
+            return
+        data = {NOT_PARSED: value} if isinstance(value, str) else facts_to_json(value)
+        target = self._entry(key)
+        try:
+            self._prepare()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(data, handle, separators=(",", ":"))
+                os.replace(tmp, target)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except OSError:
+            self.enabled = False
+
+    def _prepare(self) -> None:
+        if self._prepared:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        gitignore = self.folder / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("# Automatically created by seedlint.\n*\n", encoding="utf-8")
+        self._prepared = True
