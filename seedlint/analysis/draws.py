@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..knowledge import ThirdPartyDraw, thirdparty_draw, torch_call
+from ..knowledge.torch_api import GENERATOR_NOT_ISOLATING
 from .facts import ApiCall
 
 
@@ -30,9 +31,10 @@ def thirdparty_draws_global(call: ApiCall, entry: ThirdPartyDraw) -> bool:
     """A third-party call that falls back to numpy's global generator as written here."""
     if call.has_star_args:
         return False  # random_state may well come in through **kwargs
-    seed = call.keyword_value(entry.seed_keyword)
-    if seed is not None and seed != "None":
-        return False
+    for keyword in (entry.seed_keyword, *entry.legacy_seed_keywords):
+        seed = call.keyword_value(keyword)
+        if seed is not None and seed != "None":
+            return False
     if any(not _matches(call.keyword_value(k), p) for k, p in entry.only_if):
         return False
     return not any(_matches(call.keyword_value(k), p) for k, p in entry.unless)
@@ -45,6 +47,8 @@ def global_draw_library(call: ApiCall) -> str | None:
     if call.library in ("random", "numpy"):
         return call.library
     if call.library == "torch":
+        if call.qualname in GENERATOR_NOT_ISOLATING:
+            return "torch"  # draws from the default generator even with generator=
         return None if passes_generator(call) else "torch"
     entry = thirdparty_draw(call.qualname)
     if entry is not None and thirdparty_draws_global(call, entry):

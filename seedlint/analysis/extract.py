@@ -61,6 +61,10 @@ _SCIPY_RVS = re.compile(r"^scipy\.stats\.[A-Za-z_]\w*(?:\(\))?\.rvs$")
 _TORCH_DIST_SAMPLE = re.compile(r"^torch\.distributions\.[\w.]+\(\)\.(sample|rsample|sample_n)$")
 _PANDAS_SAMPLE_KEYWORDS = frozenset({"frac", "n", "replace", "weights", "ignore_index"})
 _INTERESTING_TOPLEVEL = frozenset({"random", "numpy", "torch"})
+_Call, _Attribute, _Name, _Constant, _Load = ast.Call, ast.Attribute, ast.Name, ast.Constant, ast.Load
+_Lambda, _NamedExpr = ast.Lambda, ast.NamedExpr
+_COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+_GLOBAL_DECL = re.compile(r"^[ \t]+(?:global|nonlocal)[ \t]", re.MULTILINE)
 
 
 def extract_facts(text: str, path: str, module: str | None = None) -> ModuleFacts:
@@ -123,11 +127,18 @@ class _Extractor:
         self.flow: Flow = []
         self.deferred: list[tuple[FuncNode, _Scope, str, str | None]] = []
         self.loop_depth = 0
-        self.loop_assigned: tuple[str, ...] = ()
+        # The innermost enclosing loop; names it assigns are computed only when a seeding
+        # call inside it needs them (SDL004), since walking every loop body is costly.
+        self.loop_node: ast.AST | None = None
         self.param_default_guard = 0
         self.imported: set[str] = set()
         self.python = sys.version_info[:2]
-        self.has_global_decls = "global " in text or "nonlocal " in text
+        # Lines holding `global`/`nonlocal`: only functions spanning one need a body walk.
+        self.global_decl_lines = [
+            text.count("\n", 0, m.start()) + 1 for m in _GLOBAL_DECL.finditer(text)
+        ]
+        self.known_packages = knowledge.known_packages()
+        self.referenceable = knowledge.referenceable_names()
 
     # --- driver ---------------------------------------------------------------------------
     def run(self, tree: ast.Module) -> None:
@@ -384,8 +395,8 @@ class _Extractor:
     def _loop(self, node: ast.For | ast.AsyncFor | ast.While, header: list[ast.expr]) -> None:
         for expr in header:
             self.expr(expr)
-        saved_assigned = self.loop_assigned
-        self.loop_assigned = tuple(sorted(_assigned_names(node)))
+        saved_loop = self.loop_node
+        self.loop_node = node
         self.loop_depth += 1
         if isinstance(node, (ast.For, ast.AsyncFor)):
             self.bind_target(node.target, _UNKNOWN_SET)
@@ -395,7 +406,7 @@ class _Extractor:
         for name, values in before.items():
             self.scope.bindings[name] = self.scope.bindings.get(name, frozenset()) | values
         self.loop_depth -= 1
-        self.loop_assigned = saved_assigned
+        self.loop_node = saved_loop
         self.flow.append(("loop", body))
         self.stmts(node.orelse)
 
@@ -480,16 +491,18 @@ class _Extractor:
         # A name is local to a whole function in Python, but correct code never reads a local
         # before assigning it, and we process statements in order: bindings made so far are
         # enough.  Only `global`/`nonlocal` declarations need a look at the whole body.
-        global_names = _declared_globals(node) if self.has_global_decls else frozenset()
+        end = node.end_lineno or node.lineno
+        spans_decl = any(node.lineno <= line <= end for line in self.global_decl_lines)
+        global_names = _declared_globals(node) if spans_decl else frozenset()
         scope = _Scope("function", qualname, parent, frozenset(params), global_names, params)
         for param in params:
             scope.bindings[param] = _UNKNOWN_SET
         if cls is not None and params and not _is_staticmethod(node):
             # `self.method()` resolves to the class's method; `cls(...)` to the class.
             scope.bindings[params[0]] = frozenset({("ref", f"{self.module}.{cls}()")})
-        saved = (self.scope, self.flow, self.loop_depth, self.loop_assigned, self.param_default_guard)
+        saved = (self.scope, self.flow, self.loop_depth, self.loop_node, self.param_default_guard)
         self.scope, self.flow = scope, []
-        self.loop_depth, self.loop_assigned, self.param_default_guard = 0, (), 0
+        self.loop_depth, self.loop_node, self.param_default_guard = 0, None, 0
         self.stmts(node.body)
         decorators = tuple(self._dotted(d) for d in node.decorator_list)
         is_fixture = any(d.split("(")[0].endswith("fixture") for d in decorators)
@@ -503,7 +516,7 @@ class _Extractor:
             is_fixture=is_fixture,
             flow=self.flow,
         )
-        self.scope, self.flow, self.loop_depth, self.loop_assigned, self.param_default_guard = saved
+        self.scope, self.flow, self.loop_depth, self.loop_node, self.param_default_guard = saved
 
     def _dotted(self, node: ast.expr) -> str:
         target = node.func if isinstance(node, ast.Call) else node
@@ -516,48 +529,52 @@ class _Extractor:
     def expr(self, root: ast.expr, alias_target: str | None = None) -> None:
         """Record every random API call (and callable reference) in `root`, innermost first."""
         # Iterative post-order walk: arguments are evaluated before the call that takes them.
+        # This is the hottest loop of a run: exact type checks, cheap exits first.
+        referenceable = self.referenceable
         stack: list[tuple[ast.AST, bool, str | None]] = [(root, False, alias_target)]
+        pop, push = stack.pop, stack.append
         while stack:
-            node, visited, alias = stack.pop()
-            if visited:
-                if isinstance(node, ast.Call):
-                    self.call(node, alias)
-                continue
-            if isinstance(node, ast.Call):
-                stack.append((node, True, alias))
-                children: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
-                func = node.func
-                # The callee's own sub-expressions (a.b(c).d()) but not the callee as a reference.
-                while isinstance(func, ast.Attribute):
+            node, visited, alias = pop()
+            kind = type(node)
+            if kind is _Call:
+                if visited:
+                    self.call(node, alias)  # type: ignore[arg-type]
+                    continue
+                push((node, True, alias))
+                func = node.func  # type: ignore[attr-defined]
+                # The callee's own sub-expressions (a.b(c).d()) but not the callee itself.
+                while type(func) is _Attribute:
                     func = func.value
-                if isinstance(func, ast.Call):
-                    children.append(func)
-                elif not isinstance(func, ast.Name):
-                    children.append(func)
-                for child in reversed(children):
-                    stack.append((child, False, None))
-            elif isinstance(node, (ast.Attribute, ast.Name)):
-                if isinstance(node.ctx, ast.Load):
-                    self.reference(node, alias)
-                if isinstance(node, ast.Attribute):
-                    inner = node.value
-                    while isinstance(inner, ast.Attribute):
-                        inner = inner.value
-                    if not isinstance(inner, ast.Name):
-                        stack.append((inner, False, None))
-            elif isinstance(node, ast.NamedExpr):
-                stack.append((node.value, False, None))
-                self.bind_target(node.target, _UNKNOWN_SET)
-            elif isinstance(node, ast.Lambda):
-                # The body runs later; record its calls in a scope where parameters shadow.
-                self.lambda_body(node)
-            elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-                self.comprehension(node)
-            elif isinstance(node, ast.Constant):
+                if type(func) is not _Name:
+                    push((func, False, None))
+                for keyword in reversed(node.keywords):  # type: ignore[attr-defined]
+                    push((keyword.value, False, None))
+                for arg in reversed(node.args):  # type: ignore[attr-defined]
+                    push((arg, False, None))
+            elif kind is _Name:
+                if node.id in referenceable and type(node.ctx) is _Load:  # type: ignore[attr-defined]
+                    self.reference(node, alias)  # type: ignore[arg-type]
+            elif kind is _Attribute:
+                if node.attr in referenceable and type(node.ctx) is _Load:  # type: ignore[attr-defined]
+                    self.reference(node, alias)  # type: ignore[arg-type]
+                inner = node.value  # type: ignore[attr-defined]
+                while type(inner) is _Attribute:
+                    inner = inner.value
+                if type(inner) is not _Name:
+                    push((inner, False, None))
+            elif kind is _Constant:
                 continue
+            elif kind in _COMPREHENSIONS:
+                self.comprehension(node)  # type: ignore[arg-type]
+            elif kind is _Lambda:
+                # The body runs later; record its calls in a scope where parameters shadow.
+                self.lambda_body(node)  # type: ignore[arg-type]
+            elif kind is _NamedExpr:
+                push((node.value, False, None))  # type: ignore[attr-defined]
+                self.bind_target(node.target, _UNKNOWN_SET)  # type: ignore[attr-defined]
             else:
                 for child in reversed(_children(node)):
-                    stack.append((child, False, None))
+                    push((child, False, None))
 
     def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
         """Comprehensions have their own scope: the first iterable runs outside it, then the
@@ -619,6 +636,9 @@ class _Extractor:
         candidates = [v for v in values if v != UNKNOWN]
         for kind, value in candidates:
             if kind == "ref":
+                if value.split(".", 1)[0] not in self.known_packages:
+                    targets.append(value.replace("()", ""))
+                    continue
                 index = self.classify_ref_call(node, knowledge.canonical(value), alias, len(candidates))
                 if index is not None:
                     recorded.append(index)
@@ -648,7 +668,9 @@ class _Extractor:
             self.flow.append(("api", index))
         if not recorded:
             for target in targets:
-                self.flow.append(("call", target, node.lineno, node.col_offset + 1))
+                # Calls into numpy/torch/random themselves are not project functions.
+                if target.split(".", 1)[0] not in _INTERESTING_TOPLEVEL:
+                    self.flow.append(("call", target))
 
     def classify_ref_call(
         self, node: ast.Call, qualname: str, alias: str | None, n_candidates: int
@@ -738,7 +760,11 @@ class _Extractor:
             seed=seed,
             scope=self.scope.qualname,
             loop_depth=self.loop_depth,
-            loop_assigned=self.loop_assigned if self.loop_depth else (),
+            loop_assigned=(
+                tuple(sorted(_assigned_names(self.loop_node)))
+                if self.loop_node is not None and (seed is not None or role == "construct")
+                else ()
+            ),
             target=target,
             param_default=param_default,
             keyword_values=keyword_values,

@@ -72,7 +72,7 @@ class ApiCall:
 # Each node is a small tuple; lists of nodes run in order.  Indices point into
 # ModuleFacts.calls.  Kept as tuples so they serialise to JSON and back trivially.
 #   ("api", call_index)                       a seeding/drawing API call
-#   ("call", target, line, column)            a call of something that may be a project function;
+#   ("call", target)                          a call of something that may be a project function;
 #                                             target is a dotted candidate name
 #   ("import", module)                        importing a module runs its top level once
 #   ("branch", [flow, flow, ...], exhaustive) exactly one branch runs; exhaustive=False when the

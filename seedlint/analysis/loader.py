@@ -7,71 +7,137 @@
    like) are parsed only when a program reaches them.
 3. Starting from the programs (``__main__`` blocks, test files, modules whose top level draws),
    the imports of parsed modules are followed and the ``program`` files they reach are parsed.
-4. Parsing runs in a process pool when there is enough of it (`jobs`).
+
+Steps 1-2 run in a process pool when there are enough files (`jobs`); each worker reads,
+hashes, classifies, parses and writes its own cache entries, and sends back only facts.
 """
 
 from __future__ import annotations
 
+import gc
 import os
+from pathlib import Path
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from ..cache import FactsCache, cache_key
-from ..source import SourceError, decode_source
+from ..source import SourceError, decode_source, describe_os_error
 from .extract import extract_facts
 from .facts import ModuleFacts
 from .modules import module_name_for
 from .prefilter import classify, is_test_file
 
-# Below this many lines to parse, starting processes costs more than it saves.
-_PARALLEL_MIN_LINES = 40_000
+# Below this many files, starting processes costs more than it saves.
+_PARALLEL_MIN_FILES = 64
 
 
 @dataclass
 class LoadResult:
     facts: dict[str, ModuleFacts] = field(default_factory=dict)  # path -> facts (maybe empty)
     errors: dict[str, str] = field(default_factory=dict)  # path -> why it could not be read
-    texts: dict[str, str] = field(default_factory=dict)  # decoded text of files reported on
+    # Decoded text of reported files that may have diagnostics (for `# noqa`).
+    texts: dict[str, str] = field(default_factory=dict)
     parsed: int = 0
     cached: int = 0
 
 
 @dataclass
-class _Pending:
+class _Scanned:
     path: str
     module: str
-    key: str
-    text: str
+    facts: ModuleFacts | None = None
+    text: str | None = None
+    error: str | None = None
+    deferred: bool = False  # a "program"-tier file, not parsed (yet)
+    parsed: bool = False
+    cached: bool = False
 
 
-def _parse_one(item: tuple[str, str, str]) -> ModuleFacts:
-    path, text, module = item
-    return extract_facts(text, path, module)
+def _may_report(facts: ModuleFacts) -> bool:
+    return bool(facts.calls) or facts.syntax_error is not None
 
 
-def _parse_chunk(items: list[tuple[str, str, str]]) -> list[ModuleFacts]:
-    return [_parse_one(item) for item in items]
+def _scan(path: str, reported: bool, forced: bool, cache: FactsCache | None) -> _Scanned:
+    module = module_name_for(path)
+    result = _Scanned(path, module)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        result.error = f"cannot read file: {describe_os_error(path, exc)}"
+        return result
+    key = cache_key(data, module) if cache is not None else ""
+    hit = cache.get(key, path) if cache is not None else None
+    if isinstance(hit, ModuleFacts):
+        result.facts, result.cached = hit, True
+        if reported and _may_report(hit):
+            result.text = _decode_quietly(data)
+        return result
+    if hit is not None and not forced:
+        # Known not to need parsing: no decoding, no scanning, no findings of its own.
+        result.cached, result.deferred = True, hit == "program"
+        return result
+    try:
+        text = decode_source(data).text
+    except SourceError as exc:
+        result.error = f"cannot read file: {exc}"
+        return result
+    tier = "direct" if forced else classify(text, path)
+    if tier in ("direct", "entry"):
+        try:
+            result.facts = extract_facts(text, path, module)
+        except Exception as exc:  # one bad file must not stop the run
+            result.error = _crash_message(exc)
+            return result
+        result.parsed = True
+        if cache is not None:
+            cache.put(key, result.facts)
+        if reported and _may_report(result.facts):
+            result.text = text
+        return result
+    result.deferred = tier == "program"
+    if cache is not None:
+        cache.put(key, tier)
+    return result
 
 
-def _parse_all(items: list[_Pending], jobs: int) -> list[ModuleFacts]:
-    work = [(p.path, p.text, p.module) for p in items]
-    lines = sum(p.text.count("\n") for p in items)
-    if jobs <= 1 or len(work) < 2 or lines < _PARALLEL_MIN_LINES:
-        return [_parse_one(item) for item in work]
-    # Interleave big and small files so chunks are balanced; keep result order.
-    n_chunks = jobs * 4
-    chunks: list[list[tuple[str, str, str]]] = [work[i::n_chunks] for i in range(n_chunks)]
+def _scan_chunk(
+    items: list[tuple[str, bool, bool]], cache_folder: str | None
+) -> list[_Scanned]:
+    cache = FactsCache(cache_folder) if cache_folder is not None else None
+    gc.disable()  # parsing allocates millions of acyclic objects (see `_without_gc`)
+    return [_scan(path, reported, forced, cache) for path, reported, forced in items]
+
+
+def _scan_all(
+    items: list[tuple[str, bool, bool]], cache: FactsCache | None, jobs: int
+) -> list[_Scanned]:
+    folder = str(cache.folder) if cache is not None else None
+    if jobs <= 1 or len(items) < _PARALLEL_MIN_FILES:
+        return _without_gc(lambda: [_scan(p, r, f, cache) for p, r, f in items])
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
+    # Interleave so that big and small files spread evenly over the chunks.
+    n_chunks = jobs * 4
+    chunks = [items[i::n_chunks] for i in range(n_chunks)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
-    results: dict[str, ModuleFacts] = {}
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for chunk_result in pool.map(_parse_chunk, chunks):
-            for facts in chunk_result:
-                results[facts.path] = facts
-    return [results[p.path] for p in items]
+    results: list[_Scanned] = []
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        for chunk in pool.map(_scan_chunk, chunks, [folder] * len(chunks)):
+            results.extend(chunk)
+    return results
+
+
+def _without_gc(work):  # type: ignore[no-untyped-def]
+    # The cyclic garbage collector would rescan everything kept so far again and again while
+    # `ast.parse` allocates (measured: 4x slower parses); nothing here makes cycles.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return work()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _is_program(facts: ModuleFacts) -> bool:
@@ -95,103 +161,47 @@ def load_facts(
     result = LoadResult()
     forced = set(force_parse)
     reported = set(report_on)
-    to_parse: list[_Pending] = []
-    deferred: dict[str, _Pending] = {}  # module name -> pending program-tier file
-    deferred_keys: dict[str, tuple[str, str, str]] = {}  # path -> (module, key, "program")
-
-    for path in dict.fromkeys([*report_on, *context]):
-        module = module_name_for(path)
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
+    items = [(p, p in reported, p in forced) for p in dict.fromkeys([*report_on, *context])]
+    deferred: dict[str, _Scanned] = {}  # module name -> program-tier file
+    for scanned in _scan_all(items, cache, jobs):
+        path = scanned.path
+        if scanned.error is not None:
             if path in reported:
-                result.errors[path] = f"cannot read file: {exc.strerror or exc}"
+                result.errors[path] = scanned.error
             continue
-        key = cache_key(data, module)
-        hit = cache.get(key, path) if cache is not None else None
-        if isinstance(hit, ModuleFacts) and (path not in reported or path not in forced or True):
-            result.facts[path] = hit
-            result.cached += 1
-            if path in reported:
-                result.texts[path] = _decode_quietly(data)
-            continue
-        if hit is not None and path not in forced and path not in reported:
-            # A cached tier for a context file: no need to decode it at all.
-            result.cached += 1
-            if hit == "program":
-                deferred[module] = _Pending(path, module, key, "")
-                deferred_keys[path] = (module, key, "program")
-            else:
-                result.facts[path] = ModuleFacts(module=module, path=path)
-            continue
-        try:
-            source = decode_source(data)
-        except SourceError as exc:
-            if path in reported:
-                result.errors[path] = f"cannot read file: {exc}"
-            continue
-        text = source.text
-        if path in reported:
-            result.texts[path] = text
-        tier = "direct" if path in forced else classify(text, path)
-        pending = _Pending(path, module, key, text)
-        if tier in ("direct", "entry"):
-            to_parse.append(pending)
-        elif tier == "program":
-            deferred[module] = pending
-            if cache is not None:
-                cache.put(key, "program")
-            result.facts[path] = ModuleFacts(module=module, path=path)
-        else:
-            if cache is not None:
-                cache.put(key, "none")
-            result.facts[path] = ModuleFacts(module=module, path=path)
+        result.parsed += scanned.parsed
+        result.cached += scanned.cached
+        result.facts[path] = scanned.facts or ModuleFacts(module=scanned.module, path=path)
+        if scanned.text is not None:
+            result.texts[path] = scanned.text
+        if scanned.deferred:
+            deferred.setdefault(scanned.module, scanned)
 
-    _parse_into(result, to_parse, cache, jobs)
-
-    # Follow imports from the programs to the layer-building modules they reach.
-    queue = [f for f in result.facts.values() if _is_program(f)]
-    seen_modules: set[str] = {f.module for f in queue}
-    while queue:
-        wanted: list[_Pending] = []
-        for facts in queue:
-            for name in facts.imported_modules:
-                if name in seen_modules:
-                    continue
-                seen_modules.add(name)
-                pending = deferred.pop(name, None)
-                if pending is not None:
-                    if not pending.text:  # known only from the cache: read it now
-                        pending = _reload(pending)
-                        if pending is None:
-                            continue
-                    wanted.append(pending)
-        if not wanted:
-            # Modules reached that were already parsed also import things: walk them too.
-            queue = [
-                f
-                for f in result.facts.values()
-                if f.module in seen_modules and f.module not in _walked(queue)
-            ]
-            queue = [f for f in queue if any(n not in seen_modules for n in f.imported_modules)]
-            continue
-        _parse_into(result, wanted, cache, jobs)
-        queue = [result.facts[p.path] for p in wanted]
+    # Follow imports from the programs to the modules they reach; parse the deferred ones.
+    by_module = {f.module: f for f in result.facts.values()}
+    frontier = [f for f in result.facts.values() if _is_program(f)]
+    visited = {f.module for f in frontier}
+    while frontier:
+        names = {n for f in frontier for n in f.imported_modules if n not in visited}
+        visited |= names
+        wanted = [deferred.pop(n).path for n in sorted(names) if n in deferred]
+        if wanted:
+            for scanned in _scan_all([(p, p in reported, True) for p in wanted], cache, jobs):
+                if scanned.facts is not None:
+                    result.facts[scanned.path] = scanned.facts
+                    by_module[scanned.module] = scanned.facts
+                    result.parsed += 1
+                    if scanned.text is not None:
+                        result.texts[scanned.path] = scanned.text
+        frontier = [by_module[n] for n in names if n in by_module]
     return result
 
 
-def _walked(queue: list[ModuleFacts]) -> set[str]:
-    return {f.module for f in queue}
-
-
-def _reload(pending: _Pending) -> _Pending | None:
-    try:
-        with open(pending.path, "rb") as handle:
-            text = decode_source(handle.read()).text
-    except (OSError, SourceError):
-        return None
-    return _Pending(pending.path, pending.module, pending.key, text)
+def _crash_message(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "cannot analyse file: too deeply nested (RecursionError)"
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return f"cannot analyse file: internal error ({detail}); please report it"
 
 
 def _decode_quietly(data: bytes) -> str:
@@ -199,16 +209,6 @@ def _decode_quietly(data: bytes) -> str:
         return decode_source(data).text
     except SourceError:
         return ""
-
-
-def _parse_into(result: LoadResult, items: list[_Pending], cache: FactsCache | None, jobs: int) -> None:
-    if not items:
-        return
-    for pending, facts in zip(items, _parse_all(items, jobs)):
-        result.facts[pending.path] = facts
-        result.parsed += 1
-        if cache is not None:
-            cache.put(pending.key, facts)
 
 
 def default_jobs() -> int:

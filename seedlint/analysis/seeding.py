@@ -87,8 +87,18 @@ class _Project:
             self.by_name.setdefault(facts.module, facts)
         self.memo: dict[tuple[str, State], Effect] = {}
         self.in_progress: set[tuple[str, State]] = set()
+        self._functions: dict[str, tuple[ModuleFacts, FunctionFacts] | None] = {}
+        self.conftests = {
+            os.path.abspath(p): m for p, m in modules.items() if os.path.basename(p) == "conftest.py"
+        }
 
     def function(self, target: str) -> tuple[ModuleFacts, FunctionFacts] | None:
+        found = self._functions.get(target, self)  # self: a sentinel for "not looked up yet"
+        if found is self:
+            found = self._functions[target] = self._find_function(target)
+        return found  # type: ignore[return-value]
+
+    def _find_function(self, target: str) -> tuple[ModuleFacts, FunctionFacts] | None:
         """Find a project function (or a class's __init__) by a dotted candidate name."""
         for _ in range(4):  # follow re-exports a few hops
             module, qualname = self._split(target)
@@ -300,11 +310,10 @@ def _has_toplevel_draw(flow: Flow, module: ModuleFacts) -> bool:
     return False
 
 
-def _conftests_for(path: str, modules: Mapping[str, ModuleFacts]) -> list[ModuleFacts]:
+def _conftests_for(path: str, by_abs: Mapping[str, ModuleFacts]) -> list[ModuleFacts]:
     """conftest.py files that apply to `path`, outermost first."""
     folder = os.path.dirname(os.path.abspath(path))
     found: list[ModuleFacts] = []
-    by_abs = {os.path.abspath(p): m for p, m in modules.items() if os.path.basename(p) == "conftest.py"}
     while True:
         candidate = by_abs.get(os.path.join(folder, "conftest.py"))
         if candidate is not None and os.path.abspath(candidate.path) != os.path.abspath(path):
@@ -381,7 +390,7 @@ def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) ->
 
 
 def _run_tests(project: _Project, module: ModuleFacts, modules: Mapping[str, ModuleFacts], collect) -> None:  # type: ignore[no-untyped-def]
-    conftests = _conftests_for(module.path, modules)
+    conftests = _conftests_for(module.path, project.conftests)
     fixtures = _fixtures([*conftests, module])
     interp = _Interpreter(project, set())
     state: State = UNSEEDED

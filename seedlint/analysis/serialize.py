@@ -12,7 +12,7 @@ from typing import Any
 from ..diagnostics import Span
 from .facts import ApiCall, FunctionFacts, ModuleFacts, SeedArg
 
-FORMAT = 2
+FORMAT = 3
 
 
 def _call_to(c: ApiCall) -> list[Any]:

@@ -104,6 +104,9 @@ class ThirdPartyDraw(NamedTuple):
     # Never random when any of these keyword conditions hold (SonarSource S6709-style).
     unless: tuple[tuple[str, str], ...] = ()
     note: str = ""
+    # Older spellings of the seed keyword that the API still accepts and honours (scipy's
+    # SPEC 7 transition: `rng` replaced `random_state`/`seed`): passing one is seeding too.
+    legacy_seed_keywords: tuple[str, ...] = ()
 
 
 class ExplicitGenerator(NamedTuple):

@@ -1,0 +1,270 @@
+"""Paths in, sorted diagnostics out: discovery, reading, analysis, suppression.
+
+The stages, each a function so that callers (and later a cache) can step in between:
+
+1. `discover` (seedlint.discovery): the files to *report on*;
+2. `read_sources`: bytes -> text; a file that cannot be read or decoded becomes one SDL900
+   diagnostic ("cannot read file: ...") instead of text;
+3. `lint_sources`: every text is *analysed* (`engine.analyze`), rules run for the files to
+   report on only (`engine.check_modules`), then per-file-ignores, ``# noqa`` and
+   ``# seedlint: skip-file`` are applied and the result is sorted.
+
+"Which files to analyse" (the keys of `sources`) is deliberately separate from "which files to
+report on" (`report_on`), so project-wide context (modules not named on the command line,
+read from disk) can be added by passing more sources, and a content-hash cache can sit between
+reading and `engine.analyze`.  Nothing here keeps state between calls.
+
+A crash inside the engine for one file (RecursionError on absurd nesting, a bug) becomes an
+SDL900 diagnostic for that file; the other files are still checked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+from . import engine
+from .analysis.facts import ModuleFacts
+from .diagnostics import Diagnostic, Span
+from .discovery import discover, find_project_root, relative_posix
+from .noqa import Directives, parse_directives
+from .settings import Settings
+from .source import Source, SourceError, read_source
+
+__all__ = [
+    "Report",
+    "file_error",
+    "lint_files",
+    "lint_paths",
+    "lint_sources",
+    "read_sources",
+]
+
+ERROR_CODE = "SDL900"
+ERROR_NAME = "syntax-error"
+
+
+@dataclass(frozen=True)
+class Report:
+    diagnostics: tuple[Diagnostic, ...]  # sorted by path, line, column, code
+    files: tuple[str, ...]  # the files reported on (absolute, sorted)
+    root: str  # the folder relative patterns were resolved against
+
+
+def file_error(path: str, message: str) -> Diagnostic:
+    """The one-line SDL900 diagnostic for a file that could not be read or analysed."""
+    one_line = " ".join(message.split())
+    return Diagnostic(path, Span(1, 1, 1, 1), ERROR_CODE, ERROR_NAME, one_line)
+
+
+def _crash_message(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "cannot analyse file: too deeply nested (RecursionError)"
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return f"cannot analyse file: internal error ({detail}); please report it"
+
+
+def read_sources(paths: Iterable[str]) -> tuple[dict[str, Source], list[Diagnostic]]:
+    """Read and decode each file: (path -> Source for those that worked, SDL900 diagnostics
+    for those that did not)."""
+    sources: dict[str, Source] = {}
+    failures: list[Diagnostic] = []
+    for path in paths:
+        try:
+            sources[path] = read_source(path)
+        except SourceError as exc:
+            failures.append(file_error(path, f"cannot read file: {exc}"))
+    return sources, failures
+
+
+class _PerFileIgnores:
+    def __init__(self, settings: Settings, root: str) -> None:
+        self.root = root
+        self.rules = [
+            (GitIgnoreSpec.from_lines([pattern]), codes)
+            for pattern, codes in settings.per_file_ignores
+        ]
+        self._by_path: dict[str, tuple[str, ...]] = {}
+
+    def codes_for(self, path: str) -> tuple[str, ...]:
+        """The codes (prefixes) not to report for `path`."""
+        if not self.rules:
+            return ()
+        cached = self._by_path.get(path)
+        if cached is None:
+            # Outside the root only name-only patterns ("__init__.py") can sensibly apply.
+            rel = relative_posix(path, self.root) or os.path.basename(path)
+            cached = tuple(
+                code for spec, codes in self.rules if spec.match_file(rel) for code in codes
+            )
+            self._by_path[path] = cached
+        return cached
+
+
+def _suppressed(diagnostic: Diagnostic, ignored: tuple[str, ...], noqa: Directives) -> bool:
+    if ignored and diagnostic.code.startswith(ignored):
+        return True
+    return noqa.suppresses(diagnostic)
+
+
+def _module_name(path: str) -> str:
+    from .analysis.modules import module_name_for
+
+    return module_name_for(path)
+
+
+def _analyse(
+    texts: Mapping[str, str],
+) -> tuple[dict[str, ModuleFacts], dict[str, Diagnostic]]:
+    facts: dict[str, ModuleFacts] = {}
+    crashed: dict[str, Diagnostic] = {}
+    for path, text in texts.items():
+        try:
+            facts[path] = engine.analyze(text, path, _module_name(path))
+        except Exception as exc:  # one bad file must not stop the run
+            crashed[path] = file_error(path, _crash_message(exc))
+    return facts, crashed
+
+
+def _check(
+    facts: Mapping[str, ModuleFacts], report_on: Sequence[str], settings: Settings
+) -> dict[str, list[Diagnostic]]:
+    """`engine.check_modules`, isolating a crash to the file(s) it happens in."""
+    try:
+        return engine.check_modules(facts, report_on, settings)
+    except Exception as exc:
+        if len(report_on) == 1:
+            return {report_on[0]: [file_error(report_on[0], _crash_message(exc))]}
+    results: dict[str, list[Diagnostic]] = {}
+    for path in report_on:  # one at a time, to find which file(s) it was
+        try:
+            results.update(engine.check_modules(facts, [path], settings))
+        except Exception as exc:
+            results[path] = [file_error(path, _crash_message(exc))]
+    return results
+
+
+def lint_sources(
+    sources: Mapping[str, str | Source],
+    report_on: Iterable[str],
+    settings: Settings,
+    *,
+    root: str | os.PathLike[str] | None = None,
+) -> list[Diagnostic]:
+    """Analyse every text of `sources` (path -> text or Source) and return the diagnostics of
+    the paths in `report_on` (the others are context only), with per-file-ignores (patterns
+    relative to `root`, default: the current directory), noqa and skip-file applied; sorted."""
+    texts = {path: s.text if isinstance(s, Source) else s for path, s in sources.items()}
+    root_folder = os.path.abspath(root if root is not None else os.getcwd())
+    wanted = [path for path in dict.fromkeys(report_on) if path in texts]
+    directives = {path: parse_directives(texts[path]) for path in wanted}
+    # A skipped file is still analysed (it may seed for others) but never reported on.
+    report = [path for path in wanted if not directives[path].skip_file]
+
+    facts, crashed = _analyse(texts)
+    checkable = [path for path in report if path in facts]
+    found: list[Diagnostic] = []
+    if checkable:
+        results = _check(facts, checkable, settings)
+        for path in checkable:
+            found.extend(results.get(path, ()))
+    found.extend(crashed[path] for path in report if path in crashed)
+
+    per_file = _PerFileIgnores(settings, root_folder)
+    kept = [
+        d
+        for d in found
+        if not _suppressed(d, per_file.codes_for(d.path), directives.get(d.path, Directives()))
+    ]
+    kept.sort(key=Diagnostic.sort_key)
+    return kept
+
+
+def lint_files(
+    report_on: Sequence[str],
+    settings: Settings,
+    *,
+    root: str | os.PathLike[str] | None = None,
+    context: Sequence[str] = (),
+) -> list[Diagnostic]:
+    """Read, analyse and check the files `report_on` (plus `context`: files analysed for what
+    they tell about the others, never reported on; unreadable ones are silently left out)."""
+    sources, failures = read_sources(report_on)
+    extra = [path for path in context if path not in sources]
+    if extra:
+        context_sources, _ = read_sources(extra)
+        sources.update(context_sources)
+    root_folder = os.path.abspath(root if root is not None else os.getcwd())
+    found = lint_sources(sources, report_on, settings, root=root_folder)
+    per_file = _PerFileIgnores(settings, root_folder)
+    found.extend(
+        d for d in failures if not _suppressed(d, per_file.codes_for(d.path), Directives())
+    )
+    found.sort(key=Diagnostic.sort_key)
+    return found
+
+
+def lint_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    settings: Settings | None = None,
+    *,
+    root: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    project_context: bool = True,
+) -> Report:
+    """Check the files and folders `paths` as the command line does.
+
+    `root` is the folder exclude and per-file-ignores patterns are relative to (default: the
+    nearest folder with pyproject.toml or .git, else the current directory).  With
+    `project_context`, the other Python files of the project under `root` are read too (only
+    those that can matter, see `analysis.loader`), so that a seeding helper or an entry point
+    elsewhere counts; only the files under `paths` are reported on.  Facts are cached under
+    `cache_dir` (default `<root>/.seedlint_cache`) unless `use_cache` is false.  Raises
+    `DiscoveryError` for a path that does not exist."""
+    from .analysis.loader import default_jobs, load_facts
+    from .cache import CACHE_DIR_NAME, FactsCache
+
+    settings = settings or Settings()
+    project_root = find_project_root(paths)
+    root_path = Path(root) if root is not None else (project_root or Path.cwd())
+    root_folder = os.path.abspath(root_path)
+    found = discover(paths, settings, root=root_folder)
+    report_on = list(found.files)
+    context: list[str] = []
+    if project_context and project_root is not None:
+        reported = set(report_on)
+        everything = discover([project_root], settings, root=root_folder)
+        context = [path for path in everything.files if path not in reported]
+    explicit = [os.path.abspath(p) for p in paths if os.path.isfile(p)]
+    cache = None
+    if use_cache:
+        folder = Path(cache_dir) if cache_dir is not None else Path(root_folder) / CACHE_DIR_NAME
+        cache = FactsCache(folder)
+    loaded = load_facts(
+        report_on, context, force_parse=explicit, cache=cache, jobs=jobs or default_jobs()
+    )
+    checkable = [path for path in report_on if path in loaded.facts]
+    diagnostics: list[Diagnostic] = []
+    results = _check(loaded.facts, checkable, settings) if checkable else {}
+    per_file = _PerFileIgnores(settings, root_folder)
+    for path in checkable:
+        found_here = results.get(path, ())
+        if not found_here:
+            continue
+        directives = parse_directives(loaded.texts.get(path, ""))
+        if directives.skip_file:
+            continue
+        ignored = per_file.codes_for(path)
+        diagnostics.extend(d for d in found_here if not _suppressed(d, ignored, directives))
+    for path, message in [*loaded.errors.items(), *found.errors]:
+        error = file_error(path, message)
+        if not _suppressed(error, per_file.codes_for(path), Directives()):
+            diagnostics.append(error)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return Report(diagnostics=tuple(diagnostics), files=found.files, root=root_folder)

@@ -1,0 +1,297 @@
+"""The ``seedlint`` command.
+
+    seedlint check [PATHS...]    check files and folders (default: the current folder)
+    seedlint PATHS...            the same (any arguments not starting with a subcommand)
+    seedlint rule CODE           a rule's documentation
+    seedlint rules               every rule: code, name, summary
+
+Exit status: 0 no findings, 1 findings (including files that cannot be read or parsed),
+2 usage, configuration or internal error.  An unexpected exception prints one line
+(``seedlint: internal error: ...``); ``SEEDLINT_DEBUG=1`` shows the traceback instead.
+
+Imports are lazy: ``seedlint --version`` and ``--help`` load neither the analysis nor libcst.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from .. import __version__
+
+if TYPE_CHECKING:
+    from ..config import Overrides
+
+__all__ = ["main"]
+
+PROG = "seedlint"
+SUBCOMMANDS = ("check", "rule", "rules")
+_TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
+_DEBUG_ENV = "SEEDLINT_DEBUG"
+
+
+class _UsageError(Exception):
+    """A problem with what the user asked for: printed as `seedlint: error: ...`, exit 2."""
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Find non-reproducible randomness in code using random, numpy and torch.",
+        epilog="`seedlint PATHS...` is short for `seedlint check PATHS...`.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="check files and folders (default: the current folder)",
+        description="Check Python files for non-reproducible randomness.",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check")
+    selection = check.add_argument_group("rule selection (comma-separated codes or prefixes)")
+    selection.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="check only these rules (replaces the configured selection)",
+    )
+    selection.add_argument(
+        "--extend-select",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="check these rules in addition to the configured ones",
+    )
+    selection.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="do not check these rules",
+    )
+    files = check.add_argument_group("file selection (comma-separated gitignore-style globs)")
+    files.add_argument(
+        "--exclude",
+        action="append",
+        metavar="GLOBS",
+        help="skip these while walking folders (replaces the default and configured list)",
+    )
+    files.add_argument(
+        "--extend-exclude",
+        action="append",
+        default=[],
+        metavar="GLOBS",
+        help="skip these as well",
+    )
+    analysis = check.add_argument_group("analysis")
+    analysis.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also report draws seeded on some paths but not all",
+    )
+    analysis.add_argument(
+        "--target-version",
+        metavar="VERSION",
+        help="Python version the code runs on (py310 ... py314)",
+    )
+    output = check.add_argument_group("output")
+    output.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        choices=("text", "json"),
+        default="text",
+        help="output format (default: text)",
+    )
+    output.add_argument(
+        "--statistics", action="store_true", help="show the number of findings per rule"
+    )
+    output.add_argument(
+        "-q", "--quiet", action="store_true", help="print the findings and nothing else"
+    )
+    check.add_argument(
+        "--config",
+        metavar="PATH",
+        help="read [tool.seedlint] from this file instead of the nearest pyproject.toml",
+    )
+    check.set_defaults(handler=_run_check)
+
+    rule = commands.add_parser("rule", help="show the documentation of a rule")
+    rule.add_argument("code", metavar="CODE", help="a rule code, e.g. SDL101")
+    rule.set_defaults(handler=_run_rule)
+
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.set_defaults(handler=_run_rules)
+    return parser
+
+
+def _route(argv: list[str]) -> list[str]:
+    """`seedlint PATHS...` and `seedlint --option ...` mean `seedlint check ...`."""
+    if not argv:
+        return ["check"]
+    if argv[0] in SUBCOMMANDS or argv[0] in _TOP_LEVEL_FLAGS:
+        return argv
+    return ["check", *argv]
+
+
+# --- check -----------------------------------------------------------------------------------
+
+
+def _split(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _overrides(ns: argparse.Namespace) -> Overrides:
+    from ..config import Overrides, parse_codes, parse_target_version
+
+    return Overrides(
+        select=parse_codes(ns.select, "--select") if ns.select is not None else None,
+        extend_select=parse_codes(ns.extend_select, "--extend-select"),
+        ignore=parse_codes(ns.ignore, "--ignore"),
+        exclude=_split(ns.exclude),
+        extend_exclude=_split(ns.extend_exclude) or (),
+        strict=ns.strict,
+        target_version=(
+            parse_target_version(ns.target_version, path=None, key="--target-version")
+            if ns.target_version is not None
+            else None
+        ),
+    )
+
+
+def _run_check(ns: argparse.Namespace, stdout: TextIO) -> int:
+    from ..config import ConfigError, build_settings, load_config
+    from ..discovery import DiscoveryError, find_project_root
+    from ..driver import lint_paths
+    from ..reporters import write_report
+
+    paths: list[str] = ns.paths or ["."]
+    try:
+        config = load_config(paths, ns.config)
+        settings = build_settings(config, _overrides(ns))
+    except ConfigError as exc:
+        raise _UsageError(str(exc)) from None
+    root = config.root or find_project_root(paths) or os.getcwd()
+    try:
+        report = lint_paths(paths, settings, root=root)
+    except DiscoveryError as exc:
+        raise _UsageError(str(exc)) from None
+    if not report.files and not report.diagnostics and not ns.quiet:
+        print(f"{PROG}: warning: no Python files found under the given paths", file=sys.stderr)
+    write_report(
+        report.diagnostics,
+        stdout,
+        format=ns.format,
+        show_statistics=ns.statistics,
+        quiet=ns.quiet,
+    )
+    return 1 if report.diagnostics else 0
+
+
+# --- rule / rules ----------------------------------------------------------------------------
+
+
+def _run_rule(ns: argparse.Namespace, stdout: TextIO) -> int:
+    from ..rules import get_rule
+
+    code = ns.code.strip().upper()
+    try:
+        rule = get_rule(code)
+    except (KeyError, LookupError, ValueError):
+        rule = None
+    if rule is None:
+        raise _UsageError(f"unknown rule code {ns.code!r} (`{PROG} rules` lists them)")
+    text = rule.doc()
+    stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _run_rules(ns: argparse.Namespace, stdout: TextIO) -> int:
+    from ..rules import ALL_RULES
+
+    rows = sorted((rule.code, rule.name, rule.summary) for rule in ALL_RULES)
+    if not rows:
+        return 0
+    code_width = max(len(code) for code, _, _ in rows)
+    name_width = max(len(name) for _, name, _ in rows)
+    for code, name, summary in rows:
+        stdout.write(f"{code:<{code_width}}  {name:<{name_width}}  {summary}".rstrip() + "\n")
+    return 0
+
+
+# --- entry point -----------------------------------------------------------------------------
+
+
+def _exit_status(exc: SystemExit) -> int:
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code
+    print(exc.code, file=sys.stderr)
+    return 2
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe (`seedlint ... | head`), keep Python from complaining at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line `argv` (default: sys.argv[1:]); returns the exit status."""
+    args = _route(list(sys.argv[1:] if argv is None else argv))
+    parser = _build_parser()
+    try:
+        ns = parser.parse_args(args)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return _exit_status(exc)
+    stdout = sys.stdout
+    if isinstance(stdout, io.TextIOWrapper):
+        # A path or message the terminal cannot encode must not become a crash.
+        try:
+            stdout.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, io.UnsupportedOperation):
+            pass
+    try:
+        status: int = ns.handler(ns, stdout)
+        stdout.flush()
+        return status
+    except _UsageError as exc:
+        _error(str(exc))
+        return 2
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get(_DEBUG_ENV) == "1":
+            raise
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+        print(
+            f"{PROG}: internal error: {detail} "
+            f"(this is a bug in seedlint; rerun with {_DEBUG_ENV}=1 for the traceback and "
+            "please report it)",
+            file=sys.stderr,
+        )
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,80 @@
+# GENERATED VIA scripts/generate_knowledge.py -- do not edit by hand
+"""torch's random APIs as introspected from torch 2.13.0+cpu."""
+
+from __future__ import annotations
+
+from .schema import TorchApi
+
+TORCH_VERSION = "2.13.0+cpu"
+
+# Found by introspection: ATen ops with a Generator argument, exposed as torch.<op>,
+# Tensor.<op> (and torch.nn.functional aliases of them); ATen dropout ops without one;
+# public callables of torch.nn.init, torch.utils.data with a `generator` parameter.
+APIS: tuple[TorchApi, ...] = (
+    TorchApi("torch.Tensor.bernoulli", True),
+    TorchApi("torch.Tensor.bernoulli_", True),
+    TorchApi("torch.Tensor.cauchy_", True),
+    TorchApi("torch.Tensor.exponential_", True),
+    TorchApi("torch.Tensor.geometric_", True),
+    TorchApi("torch.Tensor.log_normal_", True),
+    TorchApi("torch.Tensor.multinomial", True),
+    TorchApi("torch.Tensor.normal_", True),
+    TorchApi("torch.Tensor.random_", True),
+    TorchApi("torch.Tensor.uniform_", True),
+    TorchApi("torch.alpha_dropout", False, only_if_arg=(2, "train")),
+    TorchApi("torch.alpha_dropout_", False, only_if_arg=(2, "train")),
+    TorchApi("torch.bernoulli", True),
+    TorchApi("torch.binomial", True, generator_position=2),
+    TorchApi("torch.dropout", False, only_if_arg=(2, "train")),
+    TorchApi("torch.dropout_", False, only_if_arg=(2, "train")),
+    TorchApi("torch.feature_alpha_dropout", False, only_if_arg=(2, "train")),
+    TorchApi("torch.feature_alpha_dropout_", False, only_if_arg=(2, "train")),
+    TorchApi("torch.feature_dropout", False, only_if_arg=(2, "train")),
+    TorchApi("torch.feature_dropout_", False, only_if_arg=(2, "train")),
+    TorchApi("torch.multinomial", True),
+    TorchApi("torch.native_dropout", False),
+    TorchApi("torch.nn.functional.rrelu_", True, only_if_arg=(3, "training"), generator_position=4),
+    TorchApi("torch.nn.init.kaiming_normal", True, generator_position=4, note="deprecated alias"),
+    TorchApi("torch.nn.init.kaiming_normal_", True, generator_position=4),
+    TorchApi("torch.nn.init.kaiming_uniform", True, generator_position=4, note="deprecated alias"),
+    TorchApi("torch.nn.init.kaiming_uniform_", True, generator_position=4),
+    TorchApi("torch.nn.init.normal", True, generator_position=3, note="deprecated alias"),
+    TorchApi("torch.nn.init.normal_", True, generator_position=3),
+    TorchApi("torch.nn.init.orthogonal", True, generator_position=2, note="deprecated alias"),
+    TorchApi("torch.nn.init.orthogonal_", True, generator_position=2),
+    TorchApi("torch.nn.init.sparse", True, generator_position=3, note="deprecated alias"),
+    TorchApi("torch.nn.init.sparse_", True, generator_position=3),
+    TorchApi("torch.nn.init.trunc_normal_", True, generator_position=5),
+    TorchApi("torch.nn.init.uniform", True, generator_position=3, note="deprecated alias"),
+    TorchApi("torch.nn.init.uniform_", True, generator_position=3),
+    TorchApi("torch.nn.init.xavier_normal", True, generator_position=2, note="deprecated alias"),
+    TorchApi("torch.nn.init.xavier_normal_", True, generator_position=2),
+    TorchApi("torch.nn.init.xavier_uniform", True, generator_position=2, note="deprecated alias"),
+    TorchApi("torch.nn.init.xavier_uniform_", True, generator_position=2),
+    TorchApi("torch.normal", True),
+    TorchApi("torch.poisson", True, generator_position=1),
+    TorchApi("torch.rand", True),
+    TorchApi("torch.rand_like", True),
+    TorchApi("torch.randint", True),
+    TorchApi("torch.randint_like", True),
+    TorchApi("torch.randn", True),
+    TorchApi("torch.randn_like", True),
+    TorchApi("torch.randperm", True),
+    TorchApi("torch.rrelu", True, only_if_arg=(3, "training"), generator_position=4),
+    TorchApi("torch.rrelu_", True, only_if_arg=(3, "training"), generator_position=4),
+    TorchApi("torch.utils.data.DataLoader", True, draws_on="iteration", generator_position=12),
+    TorchApi("torch.utils.data.RandomSampler", True, draws_on="iteration", generator_position=3),
+    TorchApi(
+        "torch.utils.data.SubsetRandomSampler",
+        True,
+        draws_on="iteration",
+        generator_position=1,
+    ),
+    TorchApi(
+        "torch.utils.data.WeightedRandomSampler",
+        True,
+        draws_on="iteration",
+        generator_position=3,
+    ),
+    TorchApi("torch.utils.data.random_split", True, generator_position=2),
+)

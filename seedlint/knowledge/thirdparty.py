@@ -1,0 +1,202 @@
+"""Third-party APIs that silently draw from numpy's global generator (SDL006).
+
+Each entry is verified in tests against the installed package's signature (the seed keyword
+exists), a sample of them by execution (the global state changes without a seed and stays with
+one).  Estimators follow SonarSource S6709's exceptions: flagged only where the algorithm is
+actually random with the given arguments.  Checked against scikit-learn 1.9.1, scipy 1.17.1
+and pandas 3.1.1.
+"""
+
+from __future__ import annotations
+
+from .schema import ThirdPartyDraw as T
+
+_SK = "sklearn"
+_SHUFFLE = (("shuffle", "True"),)
+# scipy's SPEC 7 functions still accept (and honour) the old name of their seed keyword.
+_OLD_RANDOM_STATE = ("random_state",)
+_OLD_SEED = ("seed",)
+
+_CALLS = [
+    T(f"{_SK}.model_selection.train_test_split", "random_state", unless=(("shuffle", "False"),)),
+    T(f"{_SK}.model_selection.learning_curve", "random_state", only_if=_SHUFFLE),
+    T(f"{_SK}.utils.shuffle", "random_state"),
+    T(f"{_SK}.utils.resample", "random_state"),
+    *(
+        T(f"{_SK}.datasets.{name}", "random_state")
+        for name in (
+            "make_classification",
+            "make_regression",
+            "make_blobs",
+            "make_moons",
+            "make_circles",
+            "make_s_curve",
+            "make_swiss_roll",
+            "make_multilabel_classification",
+            "make_gaussian_quantiles",
+            "make_hastie_10_2",
+            "make_friedman1",
+            "make_friedman2",
+            "make_friedman3",
+            "make_low_rank_matrix",
+            "make_sparse_coded_signal",
+            "make_sparse_spd_matrix",
+            "make_spd_matrix",
+            "make_biclusters",
+            "make_checkerboard",
+            "make_sparse_uncorrelated",
+        )
+    ),
+    *(
+        T(f"{_SK}.model_selection.{name}", "random_state", "estimator", only_if=_SHUFFLE)
+        for name in ("KFold", "StratifiedKFold", "GroupKFold")
+    ),
+    *(
+        T(f"{_SK}.model_selection.{name}", "random_state", "estimator")
+        for name in (
+            "ShuffleSplit",
+            "StratifiedShuffleSplit",
+            "GroupShuffleSplit",
+            "RepeatedKFold",
+            "RepeatedStratifiedKFold",
+            "RandomizedSearchCV",
+            "ParameterSampler",
+        )
+    ),
+    *(
+        T(f"{_SK}.ensemble.{name}", "random_state", "estimator")
+        for name in (
+            "RandomForestClassifier",
+            "RandomForestRegressor",
+            "ExtraTreesClassifier",
+            "ExtraTreesRegressor",
+            "GradientBoostingClassifier",
+            "GradientBoostingRegressor",
+            "HistGradientBoostingClassifier",
+            "HistGradientBoostingRegressor",
+            "BaggingClassifier",
+            "BaggingRegressor",
+            "AdaBoostClassifier",
+            "AdaBoostRegressor",
+            "IsolationForest",
+            "RandomTreesEmbedding",
+        )
+    ),
+    *(
+        T(f"{_SK}.tree.{name}", "random_state", "estimator")
+        for name in (
+            "DecisionTreeClassifier",
+            "DecisionTreeRegressor",
+            "ExtraTreeClassifier",
+            "ExtraTreeRegressor",
+        )
+    ),
+    *(
+        T(f"{_SK}.linear_model.{name}", "random_state", "estimator")
+        for name in (
+            "SGDClassifier",
+            "SGDRegressor",
+            "SGDOneClassSVM",
+            "Perceptron",
+            "PassiveAggressiveClassifier",
+            "PassiveAggressiveRegressor",
+            "RANSACRegressor",
+        )
+    ),
+    T(
+        f"{_SK}.linear_model.LogisticRegression",
+        "random_state",
+        "estimator",
+        only_if=(("solver", "'sag'|'saga'|'liblinear'"),),
+    ),
+    T(
+        f"{_SK}.linear_model.Ridge",
+        "random_state",
+        "estimator",
+        only_if=(("solver", "'sag'|'saga'"),),
+    ),
+    # Coordinate descent always takes a seed from the global generator, but the result only
+    # depends on it with selection='random'.
+    *(
+        T(
+            f"{_SK}.linear_model.{name}",
+            "random_state",
+            "estimator",
+            only_if=(("selection", "'random'"),),
+        )
+        for name in ("Lasso", "ElasticNet")
+    ),
+    T(f"{_SK}.svm.SVC", "random_state", "estimator", only_if=(("probability", "True"),)),
+    T(f"{_SK}.svm.NuSVC", "random_state", "estimator", only_if=(("probability", "True"),)),
+    T(f"{_SK}.svm.LinearSVC", "random_state", "estimator"),
+    T(f"{_SK}.svm.LinearSVR", "random_state", "estimator"),
+    T(f"{_SK}.neural_network.MLPClassifier", "random_state", "estimator"),
+    T(f"{_SK}.neural_network.MLPRegressor", "random_state", "estimator"),
+    *(
+        T(f"{_SK}.cluster.{name}", "random_state", "estimator")
+        for name in ("KMeans", "MiniBatchKMeans", "BisectingKMeans", "SpectralClustering")
+    ),
+    *(
+        T(f"{_SK}.decomposition.{name}", "random_state", "estimator")
+        for name in (
+            "TruncatedSVD",
+            "NMF",
+            "FastICA",
+            "LatentDirichletAllocation",
+            "MiniBatchNMF",
+            "DictionaryLearning",
+            "MiniBatchDictionaryLearning",
+            "SparsePCA",
+        )
+    ),
+    T(
+        f"{_SK}.decomposition.PCA",
+        "random_state",
+        "estimator",
+        only_if=(("svd_solver", "'randomized'|'arpack'"),),
+        note="svd_solver='auto' (the default) also goes randomized on large inputs",
+    ),
+    T(f"{_SK}.manifold.TSNE", "random_state", "estimator"),
+    T(f"{_SK}.manifold.MDS", "random_state", "estimator"),
+    T(f"{_SK}.manifold.SpectralEmbedding", "random_state", "estimator"),
+    T(f"{_SK}.mixture.GaussianMixture", "random_state", "estimator"),
+    T(f"{_SK}.mixture.BayesianGaussianMixture", "random_state", "estimator"),
+    T(f"{_SK}.kernel_approximation.RBFSampler", "random_state", "estimator"),
+    T(f"{_SK}.kernel_approximation.Nystroem", "random_state", "estimator"),
+    T(f"{_SK}.random_projection.GaussianRandomProjection", "random_state", "estimator"),
+    T(f"{_SK}.random_projection.SparseRandomProjection", "random_state", "estimator"),
+    T(
+        f"{_SK}.dummy.DummyClassifier",
+        "random_state",
+        "estimator",
+        only_if=(("strategy", "'stratified'|'uniform'"),),
+    ),
+    T(
+        f"{_SK}.impute.IterativeImputer",
+        "random_state",
+        "estimator",
+        only_if=(("sample_posterior", "True"),),
+        note="experimental: needs `import sklearn.experimental.enable_iterative_imputer`",
+    ),
+    T(f"{_SK}.feature_selection.mutual_info_classif", "random_state"),
+    T(f"{_SK}.feature_selection.mutual_info_regression", "random_state"),
+    T(f"{_SK}.inspection.permutation_importance", "random_state"),
+    # scipy.stats distributions: `<dist>.rvs(...)` without random_state (frozen or not).
+    T("scipy.stats.rv_continuous.rvs", "random_state", "method"),
+    T("scipy.stats.rv_discrete.rvs", "random_state", "method"),
+    T("scipy.stats.bootstrap", "rng", legacy_seed_keywords=_OLD_RANDOM_STATE),
+    T("scipy.stats.permutation_test", "rng", legacy_seed_keywords=_OLD_RANDOM_STATE),
+    T("scipy.optimize.differential_evolution", "rng", legacy_seed_keywords=_OLD_SEED),
+    T("scipy.sparse.random", "rng", legacy_seed_keywords=_OLD_RANDOM_STATE),
+    T("scipy.cluster.vq.kmeans2", "rng", legacy_seed_keywords=_OLD_SEED),
+    # pandas: `.sample(...)` on a DataFrame/Series without random_state.
+    T("pandas.DataFrame.sample", "random_state", "method"),
+    T("pandas.Series.sample", "random_state", "method"),
+]
+
+# Re-exports: where users import these from.
+ALIASES: dict[str, str] = {
+    "sklearn.model_selection._split.train_test_split": "sklearn.model_selection.train_test_split",
+}
+
+THIRDPARTY_DRAWS: dict[str, T] = {t.qualname: t for t in _CALLS}

@@ -1,0 +1,76 @@
+"""Output formats: `text` (flake8/ruff-style lines and a summary) and `json`.
+
+Both print paths relative to the current directory when the file is under it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..diagnostics import Diagnostic
+
+__all__ = ["FORMATS", "display_path", "sort_for_display", "statistics", "write_report"]
+
+FORMATS: tuple[str, ...] = ("text", "json")
+
+
+def display_path(path: str, cwd: str | None = None) -> str:
+    """`path` relative to `cwd` (default: the current directory) when it is inside it."""
+    if not os.path.isabs(path):
+        return path
+    base = os.path.abspath(cwd if cwd is not None else os.getcwd())
+    try:
+        rel = os.path.relpath(path, base)
+    except ValueError:  # another drive (Windows)
+        return path
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return path
+    return rel
+
+
+def sort_for_display(
+    diagnostics: Iterable[Diagnostic], cwd: str | None = None
+) -> list[tuple[str, Diagnostic]]:
+    """(displayed path, diagnostic) pairs sorted by displayed path, line, column, code."""
+    shown = [(display_path(d.path, cwd), d) for d in diagnostics]
+    shown.sort(key=lambda item: (item[0], *item[1].sort_key()[1:]))
+    return shown
+
+
+def statistics(diagnostics: Iterable[Diagnostic]) -> list[tuple[str, str, int]]:
+    """(code, name, count) per code, most frequent first, then by code."""
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for diagnostic in diagnostics:
+        counts[diagnostic.code] += 1
+        names.setdefault(diagnostic.code, diagnostic.name)
+    return [
+        (code, names[code], count)
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def write_report(
+    diagnostics: Iterable[Diagnostic],
+    stream: TextIO,
+    *,
+    format: str = "text",
+    show_statistics: bool = False,
+    quiet: bool = False,
+    cwd: str | None = None,
+) -> None:
+    """Write `diagnostics` to `stream` in `format` ("text" or "json")."""
+    ordered = list(diagnostics)
+    if format == "json":
+        from .json import render_json
+
+        stream.write(render_json(ordered, show_statistics=show_statistics, cwd=cwd))
+    elif format == "text":
+        from .text import render_text
+
+        stream.write(render_text(ordered, show_statistics=show_statistics, quiet=quiet, cwd=cwd))
+    else:
+        raise ValueError(f"unknown output format {format!r}; expected one of {FORMATS}")

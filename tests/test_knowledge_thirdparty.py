@@ -1,0 +1,205 @@
+"""The third-party table (SDL006) against the installed scikit-learn, scipy and pandas.
+
+Signatures for every entry; execution for a sample: without a seed the call advances numpy's
+global RandomState, with one it leaves it alone.  The global state is restored afterwards.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from seedlint import knowledge
+from seedlint.knowledge import thirdparty
+
+from .conftest import require
+
+np = require("numpy")
+sklearn = require("sklearn")
+require("sklearn.experimental.enable_iterative_imputer")  # IterativeImputer is experimental
+scipy_stats = require("scipy.stats")
+pd = require("pandas")
+
+DRAWS = thirdparty.THIRDPARTY_DRAWS
+
+
+@pytest.fixture(autouse=True)
+def restore_numpy_global() -> Iterator[None]:
+    state = np.random.get_state()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence warnings of tiny fits
+        try:
+            yield
+        finally:
+            np.random.set_state(state)
+
+
+def _resolve(qualname: str) -> Any:
+    parts = qualname.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for part in parts[i:]:
+            obj = getattr(obj, part)
+        return obj
+    raise AssertionError(f"cannot import {qualname}")
+
+
+def _accepts(func: Any, keyword: str) -> bool:
+    """`keyword` is a parameter, or is documented for a `**kwargs` function (scipy's rvs)."""
+    params = inspect.signature(func).parameters
+    if keyword in params:
+        return True
+    takes_kwargs = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    doc = inspect.getdoc(func) or ""
+    return takes_kwargs and re.search(rf"^\s*{keyword}\s*:", doc, re.M) is not None
+
+
+@pytest.mark.parametrize("qualname", sorted(DRAWS))
+def test_entry_resolves_and_takes_the_seed_keyword(qualname: str) -> None:
+    entry = DRAWS[qualname]
+    obj = _resolve(qualname)
+    if entry.kind == "estimator":
+        assert inspect.isclass(obj), qualname
+    assert callable(obj)
+    assert _accepts(obj, entry.seed_keyword), (qualname, entry.seed_keyword)
+    for keyword in entry.legacy_seed_keywords:
+        assert _accepts(obj, keyword), (qualname, keyword)
+    for keyword, _ in entry.only_if + entry.unless:
+        assert keyword in inspect.signature(obj).parameters, (qualname, keyword)
+
+
+def test_aliases_resolve() -> None:
+    for alias, target in thirdparty.ALIASES.items():
+        assert _resolve(alias) is _resolve(target)
+        assert knowledge.thirdparty_draw(knowledge.canonical(alias)) is DRAWS[target]
+
+
+def _draws_global(action: Callable[[], Any]) -> bool:
+    before = np.random.get_state()
+    action()
+    after = np.random.get_state()
+    return not (np.array_equal(before[1], after[1]) and before[2:] == after[2:])
+
+
+X, Y = (
+    np.random.RandomState(0).rand(40, 4),
+    np.array([0, 1] * 20),
+)
+FRAME = pd.DataFrame({"a": range(10)})
+
+
+def _split(splitter: Any) -> Callable[[], Any]:
+    return lambda: list(splitter.split(X, Y))
+
+
+def _fit(estimator: Any) -> Callable[[], Any]:
+    return lambda: estimator.fit(X, Y)
+
+
+ms = require("sklearn.model_selection")
+ensemble = require("sklearn.ensemble")
+linear_model = require("sklearn.linear_model")
+svm = require("sklearn.svm")
+
+# qualname -> (unseeded action, seeded action)
+EXECUTED: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
+    "sklearn.model_selection.train_test_split": (
+        lambda: ms.train_test_split(X, Y),
+        lambda: ms.train_test_split(X, Y, random_state=0),
+    ),
+    "sklearn.model_selection.KFold": (
+        _split(ms.KFold(3, shuffle=True)),
+        _split(ms.KFold(3, shuffle=True, random_state=0)),
+    ),
+    "sklearn.ensemble.RandomForestClassifier": (
+        _fit(ensemble.RandomForestClassifier(n_estimators=3)),
+        _fit(ensemble.RandomForestClassifier(n_estimators=3, random_state=0)),
+    ),
+    "scipy.stats.rv_continuous.rvs": (
+        lambda: scipy_stats.norm.rvs(size=3),
+        lambda: scipy_stats.norm.rvs(size=3, random_state=0),
+    ),
+    "scipy.stats.rv_discrete.rvs": (
+        lambda: scipy_stats.poisson(2.0).rvs(size=3),
+        lambda: scipy_stats.poisson(2.0).rvs(size=3, random_state=0),
+    ),
+    "pandas.DataFrame.sample": (lambda: FRAME.sample(3), lambda: FRAME.sample(3, random_state=0)),
+    "pandas.Series.sample": (
+        lambda: FRAME["a"].sample(3),
+        lambda: FRAME["a"].sample(3, random_state=0),
+    ),
+    "sklearn.model_selection.learning_curve": (
+        lambda: ms.learning_curve(linear_model.Ridge(), X, Y, cv=2, shuffle=True),
+        lambda: ms.learning_curve(linear_model.Ridge(), X, Y, cv=2, shuffle=True, random_state=0),
+    ),
+    "sklearn.linear_model.Lasso": (
+        _fit(linear_model.Lasso(alpha=0.01, selection="random")),
+        _fit(linear_model.Lasso(alpha=0.01, selection="random", random_state=0)),
+    ),
+    "sklearn.svm.LinearSVR": (
+        _fit(svm.LinearSVR(max_iter=50)),
+        _fit(svm.LinearSVR(max_iter=50, random_state=0)),
+    ),
+    "scipy.stats.bootstrap": (
+        lambda: scipy_stats.bootstrap((X[:, 0],), np.mean, n_resamples=20),
+        lambda: scipy_stats.bootstrap((X[:, 0],), np.mean, n_resamples=20, rng=0),
+    ),
+}
+
+
+@pytest.mark.parametrize("qualname", sorted(EXECUTED))
+def test_execution_draws_without_seed_only(qualname: str) -> None:
+    assert qualname in DRAWS
+    unseeded, seeded = EXECUTED[qualname]
+    assert _draws_global(unseeded)
+    assert not _draws_global(seeded)
+
+
+def test_conditions_by_execution() -> None:
+    """only_if / unless: the calls that the conditions exempt really do not draw."""
+    assert not _draws_global(lambda: ms.train_test_split(X, Y, shuffle=False))
+    assert not _draws_global(_split(ms.KFold(3)))
+    assert not _draws_global(_fit(linear_model.LogisticRegression()))
+    assert _draws_global(_fit(linear_model.LogisticRegression(solver="liblinear")))
+    assert not _draws_global(lambda: ms.learning_curve(linear_model.Ridge(), X, Y, cv=2))
+    # Lasso's default selection='cyclic' advances the global state, but deterministically:
+    # the fitted model does not depend on it.
+    first = linear_model.Lasso(alpha=0.01).fit(X, Y).coef_
+    np.random.seed(99)
+    assert np.array_equal(first, linear_model.Lasso(alpha=0.01).fit(X, Y).coef_)
+
+
+def test_legacy_seed_keywords_seed() -> None:
+    """scipy's SPEC 7 functions still honour their old seed keyword."""
+    sparse = require("scipy.sparse")
+    optimize = require("scipy.optimize")
+    vq = require("scipy.cluster.vq")
+    sample = X[:, 0]
+    assert not _draws_global(
+        lambda: scipy_stats.bootstrap((sample,), np.mean, n_resamples=20, random_state=0)
+    )
+    assert not _draws_global(lambda: sparse.random(4, 4, density=0.5, random_state=0))
+    assert _draws_global(lambda: sparse.random(4, 4, density=0.5))
+    assert not _draws_global(
+        lambda: optimize.differential_evolution(
+            lambda v: float((v**2).sum()), [(-1, 1)], maxiter=2, seed=0
+        )
+    )
+    assert not _draws_global(lambda: vq.kmeans2(X[:, :2], 2, seed=0))
+    assert _draws_global(lambda: vq.kmeans2(X[:, :2], 2))
+
+
+def test_check_random_state_is_the_global() -> None:
+    """Why an unseeded estimator draws from numpy's global: None means the singleton."""
+    utils = require("sklearn.utils")
+    mtrand = require("numpy.random.mtrand")
+    assert utils.check_random_state(None) is mtrand._rand
