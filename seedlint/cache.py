@@ -25,11 +25,29 @@ from typing import Any
 from . import __version__
 from .analysis.facts import ModuleFacts
 from .analysis.serialize import FORMAT, facts_from_json, facts_to_json
+from .diagnostics import Diagnostic
 
 CACHE_DIR_NAME = ".seedlint_cache"
 
 # Entries for files the loader decided not to parse (no tier worth it) are tiny markers.
 NOT_PARSED = "not-parsed"
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def run_key(settings_repr: str, files: list[tuple[str, str]], report_on: list[str]) -> str:
+    """Key of a whole run: the settings and every (path, content key) read for it."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{__version__}\0{FORMAT}\0{settings_repr}\0".encode())
+    for path, key in files:
+        h.update(f"{path}\0{key}\n".encode())
+    h.update("\0".join(report_on).encode())
+    return h.hexdigest()
 
 
 def cache_key(data: bytes, module: str) -> str:
@@ -73,19 +91,47 @@ class FactsCache:
         try:
             self._prepare()
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(data, handle, separators=(",", ":"))
-                os.replace(tmp, target)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            self._write(target, data)
         except OSError:
             self.enabled = False
+
+    # --- whole-run results: a warm run over an unchanged project reads one file --------------
+    def get_results(self, key: str) -> list[Diagnostic] | None:
+        if not self.enabled:
+            return None
+        try:
+            with open(self.folder / "results" / f"{key}.json", encoding="utf-8") as handle:
+                data = json.load(handle)
+            return [Diagnostic.from_json(item) for item in data]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_results(self, key: str, diagnostics: list[Diagnostic]) -> None:
+        if not self.enabled:
+            return
+        folder = self.folder / "results"
+        try:
+            self._prepare()
+            folder.mkdir(parents=True, exist_ok=True)
+            # Keep the folder small: results of older runs are useless once files change.
+            for old in sorted(folder.glob("*.json"), key=_mtime)[:-16]:
+                old.unlink(missing_ok=True)
+            self._write(folder / f"{key}.json", [d.to_json() for d in diagnostics])
+        except OSError:
+            self.enabled = False
+
+    def _write(self, target: Path, data: Any) -> None:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, separators=(",", ":"))
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
 
     def _prepare(self) -> None:
         if self._prepared:

@@ -92,6 +92,33 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Diagnostic:
+        """The inverse of `to_json` (used by the results cache)."""
+        fix = data.get("fix")
+        return cls(
+            path=data["path"],
+            span=Span(data["line"], data["column"], data["end_line"], data["end_column"]),
+            code=data["code"],
+            name=data["name"],
+            message=data["message"],
+            library=data.get("library"),
+            fix=None
+            if fix is None
+            else Fix(
+                fix["message"],
+                fix["applicability"],
+                tuple(
+                    Edit(Span(e["line"], e["column"], e["end_line"], e["end_column"]), e["content"])
+                    for e in fix.get("edits", ())
+                ),
+            ),
+            related=tuple(
+                Related(r["path"], r["line"], r["column"], r["message"])
+                for r in data.get("related", ())
+            ),
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path,

@@ -227,8 +227,8 @@ def lint_paths(
     elsewhere counts; only the files under `paths` are reported on.  Facts are cached under
     `cache_dir` (default `<root>/.seedlint_cache`) unless `use_cache` is false.  Raises
     `DiscoveryError` for a path that does not exist."""
-    from .analysis.loader import default_jobs, load_facts
-    from .cache import CACHE_DIR_NAME, FactsCache
+    from .analysis.loader import _without_gc, default_jobs, file_keys, load_facts
+    from .cache import CACHE_DIR_NAME, FactsCache, run_key
 
     settings = settings or Settings()
     project_root = find_project_root(paths)
@@ -246,12 +246,20 @@ def lint_paths(
     if use_cache:
         folder = Path(cache_dir) if cache_dir is not None else Path(root_folder) / CACHE_DIR_NAME
         cache = FactsCache(folder)
+    results_key = None
+    if cache is not None:
+        # An unchanged project under unchanged settings: the previous answer, from one file.
+        described = f"{settings!r}\0{root_folder}\0{sorted(explicit)}\0{sorted(found.errors)}"
+        results_key = run_key(described, file_keys([*report_on, *context]), report_on)
+        previous = cache.get_results(results_key)
+        if previous is not None:
+            return Report(diagnostics=tuple(previous), files=found.files, root=root_folder)
     loaded = load_facts(
         report_on, context, force_parse=explicit, cache=cache, jobs=jobs or default_jobs()
     )
     checkable = [path for path in report_on if path in loaded.facts]
     diagnostics: list[Diagnostic] = []
-    results = _check(loaded.facts, checkable, settings) if checkable else {}
+    results = _without_gc(lambda: _check(loaded.facts, checkable, settings)) if checkable else {}
     per_file = _PerFileIgnores(settings, root_folder)
     for path in checkable:
         found_here = results.get(path, ())
@@ -267,4 +275,6 @@ def lint_paths(
         if not _suppressed(error, per_file.codes_for(path), Directives()):
             diagnostics.append(error)
     diagnostics.sort(key=Diagnostic.sort_key)
+    if cache is not None and results_key is not None:
+        cache.put_results(results_key, diagnostics)
     return Report(diagnostics=tuple(diagnostics), files=found.files, root=root_folder)

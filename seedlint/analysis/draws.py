@@ -31,6 +31,8 @@ def thirdparty_draws_global(call: ApiCall, entry: ThirdPartyDraw) -> bool:
     """A third-party call that falls back to numpy's global generator as written here."""
     if call.has_star_args:
         return False  # random_state may well come in through **kwargs
+    if entry.kind == "estimator" and call.is_argument:
+        return False  # a sub-estimator: the meta-estimator around it sets its random_state
     for keyword in (entry.seed_keyword, *entry.legacy_seed_keywords):
         seed = call.keyword_value(keyword)
         if seed is not None and seed != "None":

@@ -63,6 +63,7 @@ _PANDAS_SAMPLE_KEYWORDS = frozenset({"frac", "n", "replace", "weights", "ignore_
 _INTERESTING_TOPLEVEL = frozenset({"random", "numpy", "torch"})
 _Call, _Attribute, _Name, _Constant, _Load = ast.Call, ast.Attribute, ast.Name, ast.Constant, ast.Load
 _Lambda, _NamedExpr = ast.Lambda, ast.NamedExpr
+_RESEED_METHODS = frozenset({"seed", "manual_seed", "setstate", "set_state", "__setstate__"})
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 _GLOBAL_DECL = re.compile(r"^[ \t]+(?:global|nonlocal)[ \t]", re.MULTILINE)
 
@@ -132,6 +133,9 @@ class _Extractor:
         self.loop_node: ast.AST | None = None
         self.param_default_guard = 0
         self.imported: set[str] = set()
+        self.assigned_call: tuple[ast.expr, str | None] | None = None
+        # Calls that are arguments of other calls (`Bagging(estimator=Tree())`).
+        self.argument_calls: set[int] = set()
         self.python = sys.version_info[:2]
         # Lines holding `global`/`nonlocal`: only functions spanning one need a body walk.
         self.global_decl_lines = [
@@ -291,7 +295,10 @@ class _Extractor:
 
     def stmt_Assign(self, node: ast.Assign) -> None:
         target_name = node.targets[0].id if isinstance(node.targets[0], ast.Name) else None
+        # `self.rng = np.random.default_rng()`: the generator's name, for later reseeding.
+        self.assigned_call = (node.value, _dotted_text(node.targets[0]))
         self.expr(node.value, alias_target=target_name)
+        self.assigned_call = None
         values = self.resolve(node.value)
         for target in node.targets:
             self.expr_targets(target)
@@ -300,7 +307,9 @@ class _Extractor:
     def stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             target_name = node.target.id if isinstance(node.target, ast.Name) else None
+            self.assigned_call = (node.value, _dotted_text(node.target))
             self.expr(node.value, alias_target=target_name)
+            self.assigned_call = None
             self.bind_target(node.target, self.resolve(node.value))
 
     def stmt_AugAssign(self, node: ast.AugAssign) -> None:
@@ -548,8 +557,12 @@ class _Extractor:
                 if type(func) is not _Name:
                     push((func, False, None))
                 for keyword in reversed(node.keywords):  # type: ignore[attr-defined]
+                    if type(keyword.value) is _Call:
+                        self.argument_calls.add(id(keyword.value))
                     push((keyword.value, False, None))
                 for arg in reversed(node.args):  # type: ignore[attr-defined]
+                    if type(arg) is _Call:
+                        self.argument_calls.add(id(arg))
                     push((arg, False, None))
             elif kind is _Name:
                 if node.id in referenceable and type(node.ctx) is _Load:  # type: ignore[attr-defined]
@@ -630,6 +643,13 @@ class _Extractor:
             return
 
     def call(self, node: ast.Call, alias: str | None) -> None:
+        func = node.func
+        if type(func) is _Attribute and func.attr in _RESEED_METHODS:
+            # `rng.seed(1)`, `self.gen.manual_seed(s)`, `r.setstate(st)`: whatever `rng` is,
+            # a generator reseeded here is not an unseeded one (SDL003).
+            receiver = _dotted_text(func.value)
+            if receiver is not None:
+                self.facts.reseeded.append((self.scope.qualname, receiver))
         values = self.resolve(node.func)
         recorded: list[int] = []
         targets: list[str] = []
@@ -698,8 +718,11 @@ class _Extractor:
         generator = knowledge.explicit_generator(qualname)
         if generator is not None:
             seed = self.seed_arg(node, generator.seed_param) if generator.seed_param else None
+            target = alias
+            if target is None and self.assigned_call is not None and self.assigned_call[0] is node:
+                target = self.assigned_call[1]
             return self.record(
-                node, qualname, generator.library, "construct", seed=seed, target=alias, n=n_candidates
+                node, qualname, generator.library, "construct", seed=seed, target=target, n=n_candidates
             )
         third = knowledge.thirdparty_draw(qualname)
         if third is None and _SCIPY_RVS.match(qualname):
@@ -769,6 +792,7 @@ class _Extractor:
             param_default=param_default,
             keyword_values=keyword_values,
             candidates=n,
+            is_argument=id(node) in self.argument_calls,
         )
         self.facts.calls.append(call)
         return len(self.facts.calls) - 1
@@ -843,6 +867,18 @@ def _step(value: Value, kind: str, attr: str) -> Value:
             return ("inst", "torch.Generator")
         return UNKNOWN
     return UNKNOWN
+
+
+def _dotted_text(node: ast.expr) -> str | None:
+    """`a.b.c` for a chain of names, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 def _all_unknown_receivers(values: frozenset[Value]) -> bool:

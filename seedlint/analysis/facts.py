@@ -60,6 +60,8 @@ class ApiCall:
     keyword_values: tuple[tuple[str, str], ...] = ()
     # Several candidates for one call (conditional imports): index of this candidate.
     candidates: int = 1
+    # The call is itself an argument of another call (`Bagging(estimator=Tree())`).
+    is_argument: bool = False
 
     def keyword_value(self, name: str) -> str | None:
         for key, value in self.keyword_values:
@@ -108,6 +110,8 @@ class ModuleFacts:
     imports_torch: bool = False
     # Project modules this module imports (dotted), for building the project index.
     imported_modules: tuple[str, ...] = ()
+    # (scope, receiver text) of every `<receiver>.seed/manual_seed/setstate(...)` call.
+    reseeded: list[tuple[str, str]] = field(default_factory=list)
     # Module-level names bound to other modules' objects: name -> dotted qualified name.
     exports: dict[str, str] = field(default_factory=dict)
     # Parse error: (message, line, column) when the file does not parse.

@@ -28,7 +28,7 @@ from .modules import module_name_for
 from .prefilter import classify, is_test_file
 
 # Below this many files, starting processes costs more than it saves.
-_PARALLEL_MIN_FILES = 64
+_PARALLEL_MIN_FILES = 16
 
 
 @dataclass
@@ -195,6 +195,20 @@ def load_facts(
                         result.texts[scanned.path] = scanned.text
         frontier = [by_module[n] for n in names if n in by_module]
     return result
+
+
+def file_keys(paths: Iterable[str]) -> list[tuple[str, str]]:
+    """(path, content key) for each path; an unreadable file gets a key that never matches a
+    later readable version.  Cheap: one read and one hash a file, no decoding."""
+    keys: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            keys.append((path, f"!{type(exc).__name__}"))
+            continue
+        keys.append((path, cache_key(data, module_name_for(path))))
+    return keys
 
 
 def _crash_message(exc: BaseException) -> str:

@@ -11,6 +11,7 @@ def _is_package(folder: str) -> bool:
     return os.path.isfile(os.path.join(folder, "__init__.py"))
 
 
+@lru_cache(maxsize=65536)
 def module_name_for(path: str) -> str:
     """`pkg/sub/mod.py` -> `pkg.sub.mod` when `pkg` and `sub` hold `__init__.py`; a file
     outside any package is named by its stem; `pkg/__init__.py` -> `pkg`."""

@@ -32,9 +32,10 @@ _DIRECT: tuple[str, ...] = (
     "randn",
     "randint",
     "randperm",
-    "rand_",  # rand_like
+    "rand_like",
     "seed(",  # random.seed, manual_seed, set_seed, set_random_seed
     "seed_everything",
+    "set_rng_state",
     "seed_all_rng",
     "init_seeds",
     "Generator(",
@@ -52,8 +53,6 @@ _DIRECT: tuple[str, ...] = (
     "DataLoader",
     "Sampler",
     "random_split",
-    "from sklearn",
-    "import sklearn",
     ".rvs(",
     ".sample(",
 )
@@ -86,10 +85,24 @@ def is_test_file(path: str) -> bool:
     )
 
 
+def _sklearn_names() -> tuple[str, ...]:
+    from ..knowledge import thirdparty
+
+    return tuple(
+        sorted({q.rsplit(".", 1)[1] for q in thirdparty.THIRDPARTY_DRAWS if q.startswith("sklearn.")})
+    )
+
+
+_SKLEARN: tuple[str, ...] = _sklearn_names()
+
+
 def classify(text: str, path: str) -> Tier:
     for token in _DIRECT:
         if token in text:
             return "direct"
+    # scikit-learn's APIs that fall back to numpy's global generator (SDL006), by name.
+    if "sklearn" in text and any(name in text for name in _SKLEARN):
+        return "direct"
     if is_test_file(path) or "__main__" in text:
         return "entry"
     for token in _PROGRAM:

@@ -81,10 +81,11 @@ def _merge(a: State | None, b: State | None) -> State | None:
 class _Project:
     def __init__(self, modules: Mapping[str, ModuleFacts]) -> None:
         self.by_path = modules
-        self.by_name: dict[str, ModuleFacts] = {}
+        # Two files may claim one name (scripts in different folders, each with its own
+        # `utils.py`): Python finds the one beside the running script first, and so do we.
+        self.by_name: dict[str, list[ModuleFacts]] = {}
         for facts in modules.values():
-            # Two files may claim one name (scripts in different folders): keep the first.
-            self.by_name.setdefault(facts.module, facts)
+            self.by_name.setdefault(facts.module, []).append(facts)
         self.memo: dict[tuple[str, State], Effect] = {}
         self.in_progress: set[tuple[str, State]] = set()
         self._functions: dict[str, tuple[ModuleFacts, FunctionFacts] | None] = {}
@@ -92,16 +93,28 @@ class _Project:
             os.path.abspath(p): m for p, m in modules.items() if os.path.basename(p) == "conftest.py"
         }
 
-    def function(self, target: str) -> tuple[ModuleFacts, FunctionFacts] | None:
-        found = self._functions.get(target, self)  # self: a sentinel for "not looked up yet"
+    def module(self, name: str, near: ModuleFacts | None) -> ModuleFacts | None:
+        candidates = self.by_name.get(name)
+        if not candidates:
+            return None
+        if len(candidates) > 1 and near is not None:
+            folder = os.path.dirname(near.path)
+            for candidate in candidates:
+                if os.path.dirname(candidate.path) == folder:
+                    return candidate
+        return candidates[0]
+
+    def function(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts, FunctionFacts] | None:
+        key = f"{os.path.dirname(near.path)}\0{target}"
+        found = self._functions.get(key, self)  # self: a sentinel for "not looked up yet"
         if found is self:
-            found = self._functions[target] = self._find_function(target)
+            found = self._functions[key] = self._find_function(target, near)
         return found  # type: ignore[return-value]
 
-    def _find_function(self, target: str) -> tuple[ModuleFacts, FunctionFacts] | None:
+    def _find_function(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts, FunctionFacts] | None:
         """Find a project function (or a class's __init__) by a dotted candidate name."""
         for _ in range(4):  # follow re-exports a few hops
-            module, qualname = self._split(target)
+            module, qualname = self._split(target, near)
             if module is None:
                 return None
             found = module.functions.get(qualname)
@@ -117,10 +130,10 @@ class _Project:
             target = f"{exported}.{rest}" if rest else exported
         return None
 
-    def _split(self, target: str) -> tuple[ModuleFacts | None, str]:
+    def _split(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts | None, str]:
         parts = target.split(".")
         for i in range(len(parts) - 1, 0, -1):
-            module = self.by_name.get(".".join(parts[:i]))
+            module = self.module(".".join(parts[:i]), near)
             if module is not None:
                 return module, ".".join(parts[i:])
         return None, ""
@@ -146,9 +159,9 @@ class _Interpreter:
             if kind == "api":
                 self._api(module, node[1], effect)
             elif kind == "call":
-                self._call(node[1], effect, depth)
+                self._call(module, node[1], effect, depth)
             elif kind == "import":
-                self._import(node[1], effect, depth)
+                self._import(module, node[1], effect, depth)
             elif kind == "branch":
                 self._branch(module, node[1], effect, depth)
             elif kind == "loop":
@@ -180,10 +193,10 @@ class _Interpreter:
             if deterministic:
                 effect.seeds.append(SeedEvent((module.path, index), libraries, call.qualname))
 
-    def _call(self, target: str, effect: Effect, depth: int) -> None:
+    def _call(self, caller: ModuleFacts, target: str, effect: Effect, depth: int) -> None:
         if depth >= MAX_DEPTH:
             return
-        found = self.project.function(target)
+        found = self.project.function(target, caller)
         if found is None:
             return
         module, function = found
@@ -210,8 +223,8 @@ class _Interpreter:
         if summary.state is not None:
             effect.state = summary.state
 
-    def _import(self, name: str, effect: Effect, depth: int) -> None:
-        module = self.project.by_name.get(name)
+    def _import(self, importer: ModuleFacts, name: str, effect: Effect, depth: int) -> None:
+        module = self.project.module(name, importer)
         if module is None or name in self.imported:
             return
         self.imported.add(name)
@@ -369,12 +382,12 @@ def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) ->
             _run_tests(project, module, modules, collect)
             continue
         if module.main_block is not None:
-            program = Program(f"{path} (__main__ block)", path)
+            program = Program(f"`{module.module}` (__main__ block)", path)
             interp = _Interpreter(project, {module.module})
             effect = interp.run(module, module.toplevel + module.main_block, UNSEEDED)
             collect(program, effect)
         elif _has_toplevel_draw(module.toplevel, module):
-            program = Program(f"{path} (module level)", path)
+            program = Program(f"`{module.module}` (module level)", path)
             interp = _Interpreter(project, {module.module})
             collect(program, interp.run(module, module.toplevel, UNSEEDED))
 
@@ -410,14 +423,15 @@ def _run_tests(project: _Project, module: ModuleFacts, modules: Mapping[str, Mod
     start = setup.state or UNSEEDED
     autouse = [f for f in fixtures.values() if f[1].autouse_fixture]
     for test in _test_functions(module):
-        program = Program(f"{module.path}::{test.qualname}", module.path)
+        program = Program(f"`{module.module}::{test.qualname}` (test)", module.path)
         effect = Effect(start, [], list(setup.draws), list(setup.seeds))
         if any(d.split("(")[0].endswith(("hypothesis.given", ".given")) for d in test.decorators):
             # hypothesis seeds `random` and numpy's global generator for every example.
             effect.state = (YES, YES, effect.state[2]) if effect.state else effect.state
         requested: list[tuple[ModuleFacts, FunctionFacts]] = []
         _requested_fixtures(test.params, fixtures, requested, set())
-        for owner, fixture in [*autouse, *(r for r in requested if r not in autouse)]:
+        setups = [(module, f) for f in _setup_functions(module, test)]
+        for owner, fixture in [*setups, *autouse, *(r for r in requested if r not in autouse)]:
             if effect.state is None:
                 break
             inner = interp.run(owner, fixture.flow, effect.state)
@@ -429,6 +443,25 @@ def _run_tests(project: _Project, module: ModuleFacts, modules: Mapping[str, Mod
             effect.draws.extend(inner.draws)
             effect.seeds.extend(inner.seeds)
         collect(program, effect)
+
+
+# xunit-style setup that pytest (and unittest) run before each test, outermost first.
+_MODULE_SETUPS = ("setup_module", "setUpModule", "setup_function")
+_CLASS_SETUPS = ("setup_class", "setUpClass", "setup_method", "setUp", "setup")
+
+
+def _setup_functions(module: ModuleFacts, test: FunctionFacts) -> list[FunctionFacts]:
+    found = [module.functions[name] for name in _MODULE_SETUPS[:2] if name in module.functions]
+    if "." in test.qualname:
+        cls = test.qualname.rsplit(".", 1)[0]
+        found.extend(
+            module.functions[f"{cls}.{name}"]
+            for name in _CLASS_SETUPS
+            if f"{cls}.{name}" in module.functions
+        )
+    elif "setup_function" in module.functions:
+        found.append(module.functions["setup_function"])
+    return found
 
 
 def _merge_all(states: list[State]) -> State | None:

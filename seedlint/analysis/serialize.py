@@ -12,7 +12,7 @@ from typing import Any
 from ..diagnostics import Span
 from .facts import ApiCall, FunctionFacts, ModuleFacts, SeedArg
 
-FORMAT = 3
+FORMAT = 5
 
 
 def _call_to(c: ApiCall) -> list[Any]:
@@ -36,6 +36,7 @@ def _call_to(c: ApiCall) -> list[Any]:
         [list(kv) for kv in c.keyword_values],
         c.candidates,
         c.star_kwargs,
+        c.is_argument,
     ]
 
 
@@ -59,6 +60,7 @@ def _call_from(v: list[Any]) -> ApiCall:
         keyword_values=tuple((k, val) for k, val in v[14]),
         candidates=v[15],
         star_kwargs=v[16],
+        is_argument=v[17],
     )
 
 
@@ -76,6 +78,7 @@ def facts_to_json(f: ModuleFacts) -> dict[str, Any]:
         "torch": f.imports_torch,
         "imports": list(f.imported_modules),
         "exports": f.exports,
+        "reseeded": [list(r) for r in f.reseeded],
         "error": None if f.syntax_error is None else list(f.syntax_error),
     }
 
@@ -100,5 +103,6 @@ def facts_from_json(data: dict[str, Any], path: str) -> ModuleFacts:
         imports_torch=data["torch"],
         imported_modules=tuple(data["imports"]),
         exports=dict(data["exports"]),
+        reseeded=[(scope, text) for scope, text in data["reseeded"]],
         syntax_error=None if error is None else (error[0], error[1], error[2]),
     )

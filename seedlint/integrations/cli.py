@@ -104,6 +104,27 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="VERSION",
         help="Python version the code runs on (py310 ... py314)",
     )
+    speed = check.add_argument_group("performance")
+    speed.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the facts cache"
+    )
+    speed.add_argument(
+        "--cache-dir",
+        metavar="PATH",
+        help="where to keep the cache (default: .seedlint_cache in the project root)",
+    )
+    speed.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes to parse with (default: the number of CPUs, at most 8)",
+    )
+    speed.add_argument(
+        "--no-project",
+        action="store_true",
+        help="analyse only the given files, without reading the rest of the project",
+    )
     output = check.add_argument_group("output")
     output.add_argument(
         "--format",
@@ -185,7 +206,17 @@ def _run_check(ns: argparse.Namespace, stdout: TextIO) -> int:
         raise _UsageError(str(exc)) from None
     root = config.root or find_project_root(paths) or os.getcwd()
     try:
-        report = lint_paths(paths, settings, root=root)
+        if ns.jobs is not None and ns.jobs < 1:
+            raise _UsageError("--jobs must be at least 1")
+        report = lint_paths(
+            paths,
+            settings,
+            root=root,
+            cache_dir=ns.cache_dir,
+            use_cache=not ns.no_cache,
+            jobs=ns.jobs,
+            project_context=not ns.no_project,
+        )
     except DiscoveryError as exc:
         raise _UsageError(str(exc)) from None
     if not report.files and not report.diagnostics and not ns.quiet:

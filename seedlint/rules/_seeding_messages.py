@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 from ..analysis.facts import ApiCall, ModuleFacts
@@ -23,6 +24,15 @@ def what_is_drawn(call: ApiCall, library: str) -> str:
     return f"`{name}` draws from {GENERATOR_NAMES[library]}"
 
 
+def _shown(path: str) -> str:
+    """A path as a message shows it: relative to the current folder when under it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith("..") else relative
+
+
 def seed_location(event: SeedEvent, modules_by_path: Mapping[str, ModuleFacts]) -> tuple[str, int, int]:
     path, index = event.site
     call = modules_by_path[path].calls[index]
@@ -38,7 +48,7 @@ def describe_seeding(
     if later and finding.state != MAYBE:
         path, line, col = seed_location(later[0], modules_by_path)
         related = (Related(path, line, col, f"{library} is seeded here, after the draw"),)
-        return f", before this program seeds it ({path}:{line})", related
+        return f", before this program seeds it ({_shown(path)}:{line})", related
     if finding.state == MAYBE:
         return ", but it is seeded on some paths only (--strict)", ()
     related_list: list[Related] = []
@@ -51,6 +61,6 @@ def describe_seeding(
             related_list.append(Related(path, line, col, f"`{event.qualname}` seeds {names} here"))
     first = related_list[0]
     return (
-        f", but this program seeds only {' and '.join(seeded)} ({first.path}:{first.line})",
+        f", but this program seeds only {' and '.join(seeded)} ({_shown(first.path)}:{first.line})",
         tuple(related_list),
     )

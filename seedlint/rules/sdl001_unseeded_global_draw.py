@@ -63,7 +63,7 @@ class UnseededGlobalDraw(Rule):
                 continue  # the program seeds something: SDL002's case
             call = module.calls[finding.site[1]]
             message = (
-                f"{what_is_drawn(call, finding.library)}, but program `{finding.program.name}` "
+                f"{what_is_drawn(call, finding.library)}, but program {finding.program.name} "
                 "never seeds any generator: results change on every run"
             )
             yield diagnostic(type(self), module, call, message, finding.library)

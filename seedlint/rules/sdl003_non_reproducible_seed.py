@@ -15,6 +15,11 @@ _TORCH_GENERATOR_HAZARD = (
 )
 
 
+def _reseeded_later(construct: ApiCall, module: ModuleFacts) -> bool:
+    """`rng = random.Random()` followed by `rng.seed(1)` / `rng.setstate(st)` in its scope."""
+    return construct.target is not None and (construct.scope, construct.target) in module.reseeded
+
+
 def _torch_generator_seeded(construct: ApiCall, module: ModuleFacts) -> bool:
     for call in module.calls:
         if call.qualname != "torch.Generator.manual_seed":
@@ -78,6 +83,8 @@ class NonReproducibleSeed(Rule):
     )
     valid = (
         "import numpy as np\nrng = np.random.default_rng(42)\n",
+        "import random\nclass A:\n    def __init__(self, state):\n"
+        "        self.random = random.Random()\n        self.random.setstate(state)\n",
         "import numpy as np\ndef f(rng=None):\n    rng = np.random.default_rng(rng)\n",
         "import numpy as np\ndef f(rng=None):\n    if rng is None:\n"
         "        rng = np.random.default_rng()\n    return rng\n",
@@ -113,7 +120,7 @@ class NonReproducibleSeed(Rule):
                     "change on every run; pass a fixed seed"
                 )
             return None
-        if call.role != "construct" or call.param_default:
+        if call.role != "construct" or call.param_default or _reseeded_later(call, module):
             return None
         generator = explicit_generator(call.qualname)
         if generator is None:

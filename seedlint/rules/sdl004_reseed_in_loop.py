@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..analysis.facts import ApiCall, ModuleFacts
+from ..analysis.prefilter import is_test_file
 from ..diagnostics import Diagnostic
 from .base import Rule
 from .context import ProjectContext, diagnostic, display_name
@@ -48,6 +49,9 @@ class ReseedInLoop(Rule):
         order = rng.permutation(100)
     ```
 
+    Test files (`test_*.py`, `*_test.py`, `conftest.py`) are not checked: tests reseed in loops
+    on purpose, to give every parameter the same data.
+
     ## Fix safety
     No automatic fix: moving the seed out of the loop changes the numbers on purpose.
     """
@@ -67,6 +71,9 @@ class ReseedInLoop(Rule):
     )
 
     def check(self, module: ModuleFacts, project: ProjectContext) -> Iterator[Diagnostic]:
+        if is_test_file(module.path):
+            # Tests reseed inside loops on purpose: every parameter gets the same data.
+            return
         for call in module.calls:
             if call.role not in ("seed", "state-write", "construct", "instance"):
                 continue

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..analysis.facts import ApiCall, ModuleFacts
+from ..analysis.prefilter import is_test_file
 from ..diagnostics import Diagnostic, Related
 from .base import Rule
 from .context import ProjectContext, diagnostic, display_name
@@ -43,6 +44,9 @@ class SharedSeed(Rule):
     ```
     or `np.random.SeedSequence(0).spawn(2)`, or distinct seeds.
 
+    Re-creating a generator under the same name (a deliberate restart) and test files (which
+    compare two streams on purpose) are not reported.
+
     ## Fix safety
     No automatic fix: spawning changes the numbers of both generators.
     """
@@ -61,6 +65,9 @@ class SharedSeed(Rule):
     )
 
     def check(self, module: ModuleFacts, project: ProjectContext) -> Iterator[Diagnostic]:
+        if is_test_file(module.path):
+            # Tests build two generators with one seed on purpose, to compare their streams.
+            return
         first_by_seed: dict[tuple[str, str], ApiCall] = {}
         for call in module.calls:
             if not _seeded_generator(call):
@@ -68,8 +75,8 @@ class SharedSeed(Rule):
             assert call.seed is not None
             key = (call.scope, call.seed.text)
             first = first_by_seed.setdefault(key, call)
-            if first is call:
-                continue
+            if first is call or (call.target is not None and call.target == first.target):
+                continue  # `rng = Random(0)` again: a deliberate restart, not a second stream
             message = (
                 f"`{display_name(call.qualname)}` uses seed {call.seed.text}, like the generator "
                 f"at line {first.span.line}: both produce the same stream; use "
