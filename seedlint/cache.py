@@ -52,7 +52,9 @@ def run_key(settings_repr: str, files: list[tuple[str, str]], report_on: list[st
 
 def cache_key(data: bytes, module: str) -> str:
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"{__version__}\0{FORMAT}\0{sys.version_info[0]}.{sys.version_info[1]}\0{module}\0".encode())
+    h.update(
+        f"{__version__}\0{FORMAT}\0{sys.version_info[0]}.{sys.version_info[1]}\0{module}\0".encode()
+    )
     h.update(data)
     return h.hexdigest()
 

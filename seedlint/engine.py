@@ -33,7 +33,9 @@ def check_modules(
     return run_rules(facts, report_on, settings)
 
 
-def check_source(text: str, path: str = "<stdin>", settings: Settings | None = None) -> list[Diagnostic]:
+def check_source(
+    text: str, path: str = "<stdin>", settings: Settings | None = None
+) -> list[Diagnostic]:
     settings = settings or Settings()
     facts = analyze(text, path)
     return check_modules({path: facts}, [path], settings).get(path, [])

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import seedlint.driver
 import seedlint.analysis.loader
+import seedlint.driver
 import seedlint.engine
 from seedlint.analysis.facts import ModuleFacts
 from seedlint.integrations.cli import main
@@ -101,21 +101,6 @@ def test_unreadable_file(
     status, out, err = run(["."], capsys)
     assert status == 1
     assert out == ["secret.py:1:1: SDL900 cannot read file: permission denied", "Found 1 error."]
-
-
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file"
-)
-def test_unreadable_file_chmod(cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = cwd / "secret.py"
-    path.write_text(PROGRAM)
-    path.chmod(0)
-    try:
-        status, out, _ = run(["."], capsys)
-    finally:
-        path.chmod(0o644)
-    assert status == 1
-    assert out[0] == "secret.py:1:1: SDL900 cannot read file: permission denied"
 
 
 def test_ignoring_sdl900_for_a_file_through_per_file_ignores(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import codecs
-import os
 from pathlib import Path
 
 import pytest
@@ -145,20 +144,6 @@ def test_read_source_errors_are_one_line(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "nowhere.py")
     with pytest.raises(SourceError, match="^broken symbolic link$"):
         read_source(link)
-
-
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file"
-)
-def test_unreadable_file(tmp_path: Path) -> None:
-    path = tmp_path / "secret.py"
-    path.write_text("x = 1\n")
-    path.chmod(0)
-    try:
-        with pytest.raises(SourceError, match="permission denied"):
-            read_source(path)
-    finally:
-        path.chmod(0o644)
 
 
 def test_permission_error_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

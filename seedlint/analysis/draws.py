@@ -43,7 +43,7 @@ def thirdparty_draws_global(call: ApiCall, entry: ThirdPartyDraw) -> bool:
 
 
 def global_draw_library(call: ApiCall) -> str | None:
-    """"random", "numpy" or "torch" when `call` draws from that library's global generator."""
+    """ "random", "numpy" or "torch" when `call` draws from that library's global generator."""
     if call.role != "draw" or call.usage != "call":
         return None
     if call.library in ("random", "numpy"):

@@ -22,7 +22,7 @@ import ast
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any, Union
+from typing import Any
 
 from .. import knowledge
 from ..diagnostics import Span
@@ -33,7 +33,7 @@ Value = tuple[str, str]
 UNKNOWN: Value = ("unknown", "")
 _UNKNOWN_SET: frozenset[Value] = frozenset({UNKNOWN})
 Bindings = dict[str, frozenset[Value]]
-FuncNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 # Calls whose value changes from run to run: a seed computed from them is not reproducible.
 _ENTROPY_PREFIXES: tuple[str, ...] = (
@@ -61,7 +61,13 @@ _SCIPY_RVS = re.compile(r"^scipy\.stats\.[A-Za-z_]\w*(?:\(\))?\.rvs$")
 _TORCH_DIST_SAMPLE = re.compile(r"^torch\.distributions\.[\w.]+\(\)\.(sample|rsample|sample_n)$")
 _PANDAS_SAMPLE_KEYWORDS = frozenset({"frac", "n", "replace", "weights", "ignore_index"})
 _INTERESTING_TOPLEVEL = frozenset({"random", "numpy", "torch"})
-_Call, _Attribute, _Name, _Constant, _Load = ast.Call, ast.Attribute, ast.Name, ast.Constant, ast.Load
+_Call, _Attribute, _Name, _Constant, _Load = (
+    ast.Call,
+    ast.Attribute,
+    ast.Name,
+    ast.Constant,
+    ast.Load,
+)
 _Lambda, _NamedExpr = ast.Lambda, ast.NamedExpr
 _RESEED_METHODS = frozenset({"seed", "manual_seed", "setstate", "set_state", "__setstate__"})
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
@@ -178,7 +184,9 @@ class _Extractor:
         line, col = node.lineno, node.col_offset
         end_line = node.end_lineno or line
         end_col = node.end_col_offset if node.end_col_offset is not None else col
-        return Span(line, self._char_col(line, col) + 1, end_line, self._char_col(end_line, end_col) + 1)
+        return Span(
+            line, self._char_col(line, col) + 1, end_line, self._char_col(end_line, end_col) + 1
+        )
 
     def _char_col(self, line: int, byte_col: int) -> int:
         # ast columns are UTF-8 byte offsets; diagnostics count characters.
@@ -589,7 +597,9 @@ class _Extractor:
                 for child in reversed(_children(node)):
                     push((child, False, None))
 
-    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+    def comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+    ) -> None:
         """Comprehensions have their own scope: the first iterable runs outside it, then the
         loop variables shadow outer names for the conditions, later iterables and elements."""
         generators = node.generators
@@ -659,7 +669,9 @@ class _Extractor:
                 if value.split(".", 1)[0] not in self.known_packages:
                     targets.append(value.replace("()", ""))
                     continue
-                index = self.classify_ref_call(node, knowledge.canonical(value), alias, len(candidates))
+                index = self.classify_ref_call(
+                    node, knowledge.canonical(value), alias, len(candidates)
+                )
                 if index is not None:
                     recorded.append(index)
                 elif not value.startswith(("builtins.",)):
@@ -710,7 +722,9 @@ class _Extractor:
             return self.record(node, qualname, library, seeding.role, seed=seed, n=n_candidates)
         torch_api = knowledge.torch_call(qualname)
         if torch_api is None and _TORCH_DIST_SAMPLE.match(qualname):
-            torch_api = knowledge.torch_call("torch.distributions.Distribution." + qualname.rsplit(".", 1)[1])
+            torch_api = knowledge.torch_call(
+                "torch.distributions.Distribution." + qualname.rsplit(".", 1)[1]
+            )
         if torch_api is not None:
             if torch_api.only_if_arg is not None and not _arg_given(node, torch_api.only_if_arg):
                 return None
@@ -722,7 +736,13 @@ class _Extractor:
             if target is None and self.assigned_call is not None and self.assigned_call[0] is node:
                 target = self.assigned_call[1]
             return self.record(
-                node, qualname, generator.library, "construct", seed=seed, target=target, n=n_candidates
+                node,
+                qualname,
+                generator.library,
+                "construct",
+                seed=seed,
+                target=target,
+                n=n_candidates,
             )
         third = knowledge.thirdparty_draw(qualname)
         if third is None and _SCIPY_RVS.match(qualname):
@@ -739,7 +759,14 @@ class _Extractor:
         if instance == "torch.Generator" and method == "manual_seed":
             receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
             target = receiver.id if isinstance(receiver, ast.Name) else None
-            return self.record(node, value, "torch", "instance", seed=self.seed_arg(node, (0, "seed")), target=target)
+            return self.record(
+                node,
+                value,
+                "torch",
+                "instance",
+                seed=self.seed_arg(node, (0, "seed")),
+                target=target,
+            )
         return None
 
     def record(
@@ -768,7 +795,11 @@ class _Extractor:
             )
         param_default = bool(
             self.param_default_guard
-            or (seed is not None and seed.kind == "dynamic" and set(seed.names) & set(self.scope.params))
+            or (
+                seed is not None
+                and seed.kind == "dynamic"
+                and set(seed.names) & set(self.scope.params)
+            )
         )
         call = ApiCall(
             span=self.span(node),
@@ -805,12 +836,18 @@ class _Extractor:
         for kw in node.keywords:
             if kw.arg == keyword:
                 value = kw.value
-        if value is None and len(node.args) > position and not any(
-            isinstance(a, ast.Starred) for a in node.args[: position + 1]
+        if (
+            value is None
+            and len(node.args) > position
+            and not any(isinstance(a, ast.Starred) for a in node.args[: position + 1])
         ):
             value = node.args[position]
         if value is None:
-            if node.args and isinstance(node.args[0], ast.Starred) or any(k.arg is None for k in node.keywords):
+            if (
+                node.args
+                and isinstance(node.args[0], ast.Starred)
+                or any(k.arg is None for k in node.keywords)
+            ):
                 return SeedArg("dynamic", "*args")
             return SeedArg("absent")
         if isinstance(value, ast.Constant):
@@ -820,7 +857,11 @@ class _Extractor:
         names = tuple(sorted({n.id for n in ast.walk(value) if isinstance(n, ast.Name)}))
         for sub in ast.walk(value):
             if isinstance(sub, ast.Call):
-                if isinstance(sub.func, ast.Name) and sub.func.id in _ENTROPY_BUILTINS and not self.lookup(sub.func.id):
+                if (
+                    isinstance(sub.func, ast.Name)
+                    and sub.func.id in _ENTROPY_BUILTINS
+                    and not self.lookup(sub.func.id)
+                ):
                     return SeedArg("entropy", _short_source(value), names)
                 for kind, resolved in self.resolve(sub.func):
                     if kind == "ref" and resolved.startswith(_ENTROPY_PREFIXES):
@@ -837,13 +878,17 @@ def _children(node: ast.AST) -> list[ast.AST]:
     fields = _FIELDS.get(cls)
     if fields is None:
         fields = _FIELDS[cls] = tuple(
-            f for f in cls._fields if f not in ("ctx", "op", "ops", "conversion", "is_async", "kind")
+            f
+            for f in cls._fields
+            if f not in ("ctx", "op", "ops", "conversion", "is_async", "kind")
         )
     out: list[ast.AST] = []
     for name in fields:
         value = getattr(node, name, None)
         if isinstance(value, list):
-            out.extend(v for v in value if isinstance(v, (ast.expr, ast.comprehension, ast.keyword)))
+            out.extend(
+                v for v in value if isinstance(v, (ast.expr, ast.comprehension, ast.keyword))
+            )
         elif isinstance(value, (ast.expr, ast.comprehension, ast.keyword)):
             out.append(value)
     return out
@@ -909,7 +954,11 @@ def _short_source(node: ast.expr) -> str:
 
 
 def _is_main_guard(test: ast.expr) -> bool:
-    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+    if (
+        not isinstance(test, ast.Compare)
+        or len(test.ops) != 1
+        or not isinstance(test.ops[0], ast.Eq)
+    ):
         return False
     sides = [test.left, test.comparators[0]]
     has_name = any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides)
@@ -921,7 +970,11 @@ def _param_none_guard(test: ast.expr, params: tuple[str, ...]) -> bool:
     """`if rng is None:` / `if not rng:` on a parameter: the scientific-Python default idiom."""
     if not params:
         return False
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq)):
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Is, ast.Eq))
+    ):
         left, right = test.left, test.comparators[0]
         return (
             isinstance(left, ast.Name)

@@ -11,7 +11,7 @@ Rules never walk a syntax tree: they read these facts.  Two kinds:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from ..diagnostics import Span
 
@@ -84,7 +84,6 @@ class ApiCall:
 #   ("stop", how)                             how: "return" | "raise" | "jump" (break/continue):
 #                                             the rest of this flow does not run on this path
 Flow = list[Any]
-FlowNode = Union[tuple[Any, ...], list[Any]]
 
 
 @dataclass

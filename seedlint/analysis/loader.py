@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import gc
 import os
-from pathlib import Path
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
 
 from ..cache import FactsCache, cache_key
 from ..source import SourceError, decode_source, describe_os_error
@@ -26,6 +27,8 @@ from .extract import extract_facts
 from .facts import ModuleFacts
 from .modules import module_name_for
 from .prefilter import classify, is_test_file
+
+T = TypeVar("T")
 
 # Below this many files, starting processes costs more than it saves.
 _PARALLEL_MIN_FILES = 16
@@ -100,9 +103,7 @@ def _scan(path: str, reported: bool, forced: bool, cache: FactsCache | None) -> 
     return result
 
 
-def _scan_chunk(
-    items: list[tuple[str, bool, bool]], cache_folder: str | None
-) -> list[_Scanned]:
+def _scan_chunk(items: list[tuple[str, bool, bool]], cache_folder: str | None) -> list[_Scanned]:
     cache = FactsCache(cache_folder) if cache_folder is not None else None
     gc.disable()  # parsing allocates millions of acyclic objects (see `_without_gc`)
     return [_scan(path, reported, forced, cache) for path, reported, forced in items]
@@ -128,7 +129,7 @@ def _scan_all(
     return results
 
 
-def _without_gc(work):  # type: ignore[no-untyped-def]
+def _without_gc(work: Callable[[], T]) -> T:
     # The cyclic garbage collector would rescan everything kept so far again and again while
     # `ast.parse` allocates (measured: 4x slower parses); nothing here makes cycles.
     enabled = gc.isenabled()

@@ -89,7 +89,9 @@ def _sklearn_names() -> tuple[str, ...]:
     from ..knowledge import thirdparty
 
     return tuple(
-        sorted({q.rsplit(".", 1)[1] for q in thirdparty.THIRDPARTY_DRAWS if q.startswith("sklearn.")})
+        sorted(
+            {q.rsplit(".", 1)[1] for q in thirdparty.THIRDPARTY_DRAWS if q.startswith("sklearn.")}
+        )
     )
 
 

@@ -12,8 +12,9 @@ depth bound; recursion stops at the first repeat.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..knowledge import seeding_call
 from .draws import global_draw_library
@@ -75,7 +76,7 @@ def _merge(a: State | None, b: State | None) -> State | None:
         return b
     if b is None or a == b:
         return a
-    return tuple(x if x == y else MAYBE for x, y in zip(a, b))  # type: ignore[return-value]
+    return tuple(x if x == y else MAYBE for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
 
 
 class _Project:
@@ -90,7 +91,9 @@ class _Project:
         self.in_progress: set[tuple[str, State]] = set()
         self._functions: dict[str, tuple[ModuleFacts, FunctionFacts] | None] = {}
         self.conftests = {
-            os.path.abspath(p): m for p, m in modules.items() if os.path.basename(p) == "conftest.py"
+            os.path.abspath(p): m
+            for p, m in modules.items()
+            if os.path.basename(p) == "conftest.py"
         }
 
     def module(self, name: str, near: ModuleFacts | None) -> ModuleFacts | None:
@@ -111,7 +114,9 @@ class _Project:
             found = self._functions[key] = self._find_function(target, near)
         return found  # type: ignore[return-value]
 
-    def _find_function(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts, FunctionFacts] | None:
+    def _find_function(
+        self, target: str, near: ModuleFacts
+    ) -> tuple[ModuleFacts, FunctionFacts] | None:
         """Find a project function (or a class's __init__) by a dotted candidate name."""
         for _ in range(4):  # follow re-exports a few hops
             module, qualname = self._split(target, near)
@@ -234,7 +239,9 @@ class _Interpreter:
         if inner.state is not None:
             effect.state = inner.state
 
-    def _sub(self, module: ModuleFacts, flow: Flow, state: State, effect: Effect, depth: int) -> State | None:
+    def _sub(
+        self, module: ModuleFacts, flow: Flow, state: State, effect: Effect, depth: int
+    ) -> State | None:
         inner = self.run(module, flow, state, depth)
         effect.draws.extend(inner.draws)
         effect.seeds.extend(inner.seeds)
@@ -256,10 +263,16 @@ class _Interpreter:
         # A second pass sees what the first iteration left behind (seed at the end of the
         # body, draw at the start); zero iterations are possible too.
         second_start = _merge(start, first) or start
-        second = self._sub_loop(module, body, second_start, effect, depth) if second_start != start else first
+        second = (
+            self._sub_loop(module, body, second_start, effect, depth)
+            if second_start != start
+            else first
+        )
         effect.state = _merge(start, _merge(first, second))
 
-    def _sub_loop(self, module: ModuleFacts, body: Flow, start: State, effect: Effect, depth: int) -> State | None:
+    def _sub_loop(
+        self, module: ModuleFacts, body: Flow, start: State, effect: Effect, depth: int
+    ) -> State | None:
         inner = self.run(module, body, start, depth)
         effect.draws.extend(inner.draws)
         effect.seeds.extend(inner.seeds)
@@ -267,19 +280,27 @@ class _Interpreter:
         # break/continue end the iteration, not the function: the loop goes on from here.
         return inner.state if inner.state is not None else start
 
-    def _try(self, module: ModuleFacts, node: tuple[object, ...] | list[object], effect: Effect, depth: int) -> None:
+    def _try(
+        self,
+        module: ModuleFacts,
+        node: Any,
+        effect: Effect,
+        depth: int,
+    ) -> None:
         _, body, handlers, orelse, final = node
         assert effect.state is not None
         start = effect.state
-        after_body = self._sub(module, body, start, effect, depth)  # type: ignore[arg-type]
+        after_body = self._sub(module, body, start, effect, depth)
         # An exception can come before or after anything in the body.
         handler_start = _merge(start, after_body) or start
-        out = self._sub(module, orelse, after_body, effect, depth) if after_body is not None else None  # type: ignore[arg-type]
-        for handler in handlers:  # type: ignore[attr-defined]
+        out = (
+            self._sub(module, orelse, after_body, effect, depth) if after_body is not None else None
+        )
+        for handler in handlers:
             out = _merge(out, self._sub(module, handler, handler_start, effect, depth))
         if final:
             base = out if out is not None else handler_start
-            out_final = self._sub(module, final, base, effect, depth)  # type: ignore[arg-type]
+            out_final = self._sub(module, final, base, effect, depth)
             out = out_final if out is not None else None
         effect.state = out
 
@@ -291,7 +312,11 @@ def _seeded_libraries(call: ApiCall) -> tuple[tuple[str, ...], bool] | None:
         if call.qualname == "random.seed":
             libraries: tuple[str, ...] = ("random",)
             without = "entropy"
-        elif call.qualname in ("numpy.random.seed", "numpy.random.set_state", "numpy.random.set_bit_generator"):
+        elif call.qualname in (
+            "numpy.random.seed",
+            "numpy.random.set_state",
+            "numpy.random.set_bit_generator",
+        ):
             libraries, without = ("numpy",), "entropy"
         else:
             return None
@@ -349,7 +374,9 @@ def _test_functions(module: ModuleFacts) -> Iterator[FunctionFacts]:
             yield function
 
 
-def _fixtures(modules_in_scope: Iterable[ModuleFacts]) -> dict[str, tuple[ModuleFacts, FunctionFacts]]:
+def _fixtures(
+    modules_in_scope: Iterable[ModuleFacts],
+) -> dict[str, tuple[ModuleFacts, FunctionFacts]]:
     """Fixture name -> definition; later (inner) modules override earlier (outer) ones."""
     table: dict[str, tuple[ModuleFacts, FunctionFacts]] = {}
     for module in modules_in_scope:
@@ -398,11 +425,18 @@ def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) ->
         if not bad:
             continue
         _, program, value, seeds = bad[0]
-        report.findings.setdefault(site[0], []).append(DrawFinding(site, library, program, value, seeds))
+        report.findings.setdefault(site[0], []).append(
+            DrawFinding(site, library, program, value, seeds)
+        )
     return report
 
 
-def _run_tests(project: _Project, module: ModuleFacts, modules: Mapping[str, ModuleFacts], collect) -> None:  # type: ignore[no-untyped-def]
+def _run_tests(
+    project: _Project,
+    module: ModuleFacts,
+    modules: Mapping[str, ModuleFacts],
+    collect: Callable[[Program, Effect], None],
+) -> None:
     conftests = _conftests_for(module.path, project.conftests)
     fixtures = _fixtures([*conftests, module])
     interp = _Interpreter(project, set())

@@ -72,7 +72,15 @@ def facts_to_json(f: ModuleFacts) -> dict[str, Any]:
         "toplevel": f.toplevel,
         "main": f.main_block,
         "functions": [
-            [fn.qualname, fn.line, list(fn.params), list(fn.decorators), fn.autouse_fixture, fn.is_fixture, fn.flow]
+            [
+                fn.qualname,
+                fn.line,
+                list(fn.params),
+                list(fn.decorators),
+                fn.autouse_fixture,
+                fn.is_fixture,
+                fn.flow,
+            ]
             for fn in f.functions.values()
         ],
         "torch": f.imports_torch,

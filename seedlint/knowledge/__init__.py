@@ -147,4 +147,3 @@ def known_packages() -> frozenset[str]:
 def referenceable_names() -> frozenset[str]:
     """Last components of the functions whose mere reference is a finding (SDL101/SDL103)."""
     return frozenset(numpy_legacy.LEGACY) | frozenset(stdlib_random.FUNCTIONS)
-

@@ -33,7 +33,9 @@ def _shown(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-def seed_location(event: SeedEvent, modules_by_path: Mapping[str, ModuleFacts]) -> tuple[str, int, int]:
+def seed_location(
+    event: SeedEvent, modules_by_path: Mapping[str, ModuleFacts]
+) -> tuple[str, int, int]:
     path, index = event.site
     call = modules_by_path[path].calls[index]
     return path, call.span.line, call.span.column

@@ -29,7 +29,12 @@ class ProjectContext:
 
 
 def diagnostic(
-    rule: type, module: ModuleFacts, call: ApiCall | Span, message: str, library: str | None, **kw: object
+    rule: type,
+    module: ModuleFacts,
+    call: ApiCall | Span,
+    message: str,
+    library: str | None,
+    **kw: object,
 ) -> Diagnostic:
     """A diagnostic of `rule` at `call` (an ApiCall or a bare span) in `module`."""
     span = call.span if isinstance(call, ApiCall) else call

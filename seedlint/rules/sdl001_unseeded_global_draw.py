@@ -53,7 +53,8 @@ class UnseededGlobalDraw(Rule):
         "import numpy as np\nNOISE = np.random.rand(4)\n",
     )
     valid = (
-        "import random\nif __name__ == '__main__':\n    random.seed(0)\n    print(random.random())\n",
+        "import random\nif __name__ == '__main__':\n"
+        "    random.seed(0)\n    print(random.random())\n",
         "import numpy as np\ndef library_function():\n    return np.random.rand(4)\n",
     )
 

@@ -55,7 +55,8 @@ class PartiallySeeded(Rule):
     invalid = (
         "import random\nimport numpy as np\nif __name__ == '__main__':\n"
         "    np.random.seed(0)\n    print(random.random())\n",
-        "import random\nif __name__ == '__main__':\n    print(random.random())\n    random.seed(0)\n",
+        "import random\nif __name__ == '__main__':\n"
+        "    print(random.random())\n    random.seed(0)\n",
     )
     valid = (
         "import random\nimport numpy as np\nif __name__ == '__main__':\n"

@@ -29,7 +29,11 @@ def _torch_generator_seeded(construct: ApiCall, module: ModuleFacts) -> bool:
                 call.span.line < construct.span.line or call.span.column <= construct.span.column
             ):
                 return True  # chained: torch.Generator().manual_seed(0)
-        if construct.target is not None and call.target == construct.target and call.scope == construct.scope:
+        if (
+            construct.target is not None
+            and call.target == construct.target
+            and call.scope == construct.scope
+        ):
             return True
     return False
 
@@ -130,7 +134,11 @@ class NonReproducibleSeed(Rule):
         if generator.seed_param is None or call.qualname == "numpy.random.SeedSequence":
             # Generator(bitgen): seeded through its bit generator; SeedSequence() entropy is
             # the documented way to *create* a seed, reported when it is used unseeded below.
-            if call.qualname == "numpy.random.SeedSequence" and seed is not None and seed.kind in ("absent", "none"):
+            if (
+                call.qualname == "numpy.random.SeedSequence"
+                and seed is not None
+                and seed.kind in ("absent", "none")
+            ):
                 return (
                     "`np.random.SeedSequence()` without entropy draws a fresh seed from the OS: "
                     "results change on every run unless you log and reuse `.entropy`"

@@ -61,7 +61,8 @@ class ReseedInLoop(Rule):
     summary = "Generator reseeded with a loop-invariant value inside a loop"
     invalid = (
         "import numpy as np\nfor i in range(3):\n    np.random.seed(0)\n",
-        "import torch\ndef train(seed):\n    for epoch in range(3):\n        torch.manual_seed(seed)\n",
+        "import torch\ndef train(seed):\n"
+        "    for epoch in range(3):\n        torch.manual_seed(seed)\n",
         "import random\nwhile True:\n    rng = random.Random(7)\n    break\n",
     )
     valid = (

@@ -47,7 +47,8 @@ class ImplicitGlobalRng(Rule):
     summary = "Third-party call that falls back to numpy's global generator"
     library = "numpy"
     invalid = (
-        "from sklearn.model_selection import train_test_split\na, b = train_test_split([1, 2, 3])\n",
+        "from sklearn.model_selection import train_test_split\n"
+        "a, b = train_test_split([1, 2, 3])\n",
         "from sklearn.ensemble import RandomForestClassifier\nm = RandomForestClassifier()\n",
         "from scipy import stats\nx = stats.norm.rvs(size=3)\n",
     )

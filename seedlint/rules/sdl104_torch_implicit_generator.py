@@ -56,8 +56,10 @@ class TorchImplicitGenerator(Rule):
         "import torch\nx = torch.randn(3)\n",
         "from torch import randn as t\nx = t(3)\n",
         "import torch\nw = torch.empty(3)\nw.data.normal_()\n",
-        "import torch\nimport torch.nn as nn\nlayer = nn.Linear(2, 2)\nnn.init.xavier_uniform_(layer.weight)\n",
-        "import torch\nfrom torch.utils.data import DataLoader\nloader = DataLoader([1, 2], shuffle=False)\n",
+        "import torch\nimport torch.nn as nn\nlayer = nn.Linear(2, 2)\n"
+        "nn.init.xavier_uniform_(layer.weight)\n",
+        "import torch\nfrom torch.utils.data import DataLoader\n"
+        "loader = DataLoader([1, 2], shuffle=False)\n",
     )
     valid = (
         "import torch\ng = torch.Generator().manual_seed(0)\nx = torch.randn(3, generator=g)\n",
