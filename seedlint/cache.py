@@ -77,12 +77,14 @@ class FactsCache:
                 data: Any = json.load(handle)
         except (OSError, ValueError):
             return None
+        if not isinstance(data, dict):
+            return None
         try:
-            if isinstance(data, dict) and NOT_PARSED in data:
+            if NOT_PARSED in data:
                 tier = data[NOT_PARSED]
                 return tier if isinstance(tier, str) else None
             return facts_from_json(data, path)
-        except (KeyError, TypeError, ValueError, IndexError):
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None  # foreign or corrupt: recompute
 
     def put(self, key: str, value: ModuleFacts | str) -> None:
@@ -105,7 +107,7 @@ class FactsCache:
             with open(self.folder / "results" / f"{key}.json", encoding="utf-8") as handle:
                 data = json.load(handle)
             return [Diagnostic.from_json(item) for item in data]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def put_results(self, key: str, diagnostics: list[Diagnostic]) -> None:
