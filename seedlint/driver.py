@@ -217,6 +217,7 @@ def lint_paths(
     use_cache: bool = True,
     jobs: int | None = None,
     project_context: bool = True,
+    describe_fixes: bool = False,
 ) -> Report:
     """Check the files and folders `paths` as the command line does.
 
@@ -224,8 +225,10 @@ def lint_paths(
     nearest folder with pyproject.toml or .git, else the current directory).  With
     `project_context`, the other Python files of the project under `root` are read too (only
     those that can matter, see `analysis.loader`), so that a seeding helper or an entry point
-    elsewhere counts; only the files under `paths` are reported on.  Facts are cached under
-    `cache_dir` (default `<root>/.seedlint_cache`) unless `use_cache` is false.  Raises
+    elsewhere counts; only the files under `paths` are reported on.  With `describe_fixes`,
+    each fixable diagnostic carries what `--fix` would do (`Diagnostic.fix`, for JSON output).
+    Facts are cached under `cache_dir` (default `<root>/.seedlint_cache`) unless `use_cache`
+    is false.  Raises
     `DiscoveryError` for a path that does not exist."""
     from .analysis.loader import _without_gc, default_jobs, file_keys, load_facts
     from .cache import CACHE_DIR_NAME, FactsCache, run_key
@@ -249,7 +252,10 @@ def lint_paths(
     results_key = None
     if cache is not None:
         # An unchanged project under unchanged settings: the previous answer, from one file.
-        described = f"{settings!r}\0{root_folder}\0{sorted(explicit)}\0{sorted(found.errors)}"
+        described = (
+            f"{settings!r}\0{root_folder}\0{sorted(explicit)}\0{sorted(found.errors)}"
+            f"\0{describe_fixes}"
+        )
         results_key = run_key(described, file_keys([*report_on, *context]), report_on)
         previous = cache.get_results(results_key)
         if previous is not None:
@@ -274,7 +280,28 @@ def lint_paths(
         error = file_error(path, message)
         if not _suppressed(error, per_file.codes_for(path), Directives()):
             diagnostics.append(error)
+    if describe_fixes:
+        diagnostics = _with_fix_metadata(diagnostics, loaded.facts)
     diagnostics.sort(key=Diagnostic.sort_key)
     if cache is not None and results_key is not None:
         cache.put_results(results_key, diagnostics)
     return Report(diagnostics=tuple(diagnostics), files=found.files, root=root_folder)
+
+
+def _with_fix_metadata(
+    diagnostics: list[Diagnostic], facts: Mapping[str, ModuleFacts]
+) -> list[Diagnostic]:
+    """Attach `--fix`'s plan (message and applicability) to the diagnostics it can fix."""
+    from dataclasses import replace
+
+    from .fixes import FIXABLE_CODES, describe_fix
+
+    out = []
+    for diagnostic in diagnostics:
+        module = facts.get(diagnostic.path)
+        if diagnostic.code in FIXABLE_CODES and module is not None:
+            fix = describe_fix(diagnostic, module)
+            if fix is not None:
+                diagnostic = replace(diagnostic, fix=fix)
+        out.append(diagnostic)
+    return out

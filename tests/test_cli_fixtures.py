@@ -75,8 +75,11 @@ def check_schema(item: dict[str, Any]) -> None:
         for key, kind in RELATED_FIELDS.items():
             assert isinstance(related[key], kind)
     if item["code"].startswith("SDL1"):
-        # Single-file rules point at one place and (for now) offer no fix.
-        assert item["related"] == [] and item["fix"] is None, item
+        # Single-file rules point at one place; a fix, when offered, says whether it keeps
+        # the random stream.
+        assert item["related"] == [], item
+        if item["fix"] is not None:
+            assert item["fix"]["applicability"] in ("stream-preserving", "stream-changing")
 
 
 def test_json_schema_and_text_output_agree() -> None:

@@ -25,6 +25,7 @@ from .. import __version__
 
 if TYPE_CHECKING:
     from ..config import Overrides
+    from ..diagnostics import Diagnostic
 
 __all__ = ["main"]
 
@@ -103,6 +104,34 @@ def _build_parser() -> argparse.ArgumentParser:
         "--target-version",
         metavar="VERSION",
         help="Python version the code runs on (py310 ... py314)",
+    )
+    fixing = check.add_argument_group("fixing")
+    fixing.add_argument(
+        "--fix", action="store_true", help="rewrite files to use explicit, seeded generators"
+    )
+    fixing.add_argument(
+        "--diff", action="store_true", help="show the fixes as a unified diff; write nothing"
+    )
+    fixing.add_argument(
+        "--safe-only",
+        action="store_true",
+        help="apply only stream-preserving fixes (the numbers stay the same)",
+    )
+    fixing.add_argument(
+        "--numpy-target",
+        choices=("generator", "randomstate"),
+        default="generator",
+        help="numpy rewrite target: a Generator (default) or a seeded RandomState instance "
+        "(keeps the exact numbers)",
+    )
+    fixing.add_argument(
+        "--fix-style",
+        choices=("module", "parameter"),
+        default="module",
+        help="one module-level generator (default), or an rng=None parameter per function",
+    )
+    fixing.add_argument(
+        "--seed", type=int, metavar="N", help="seed to use where the code has none to carry over"
     )
     speed = check.add_argument_group("performance")
     speed.add_argument(
@@ -216,18 +245,46 @@ def _run_check(ns: argparse.Namespace, stdout: TextIO) -> int:
             use_cache=not ns.no_cache,
             jobs=ns.jobs,
             project_context=not ns.no_project,
+            describe_fixes=ns.format == "json",
         )
     except DiscoveryError as exc:
         raise _UsageError(str(exc)) from None
     if not report.files and not report.diagnostics and not ns.quiet:
         print(f"{PROG}: warning: no Python files found under the given paths", file=sys.stderr)
-    write_report(
-        report.diagnostics,
-        stdout,
-        format=ns.format,
-        show_statistics=ns.statistics,
-        quiet=ns.quiet,
-    )
+
+    def show(diagnostics: Sequence[Diagnostic]) -> None:
+        write_report(
+            diagnostics,
+            stdout,
+            format=ns.format,
+            show_statistics=ns.statistics,
+            quiet=ns.quiet or bool(ns.fix or ns.diff),
+        )
+
+    if ns.fix or ns.diff:
+        from .fix_command import fix_options, run_fix
+
+        def recheck() -> Sequence[Diagnostic]:
+            again = lint_paths(
+                paths,
+                settings,
+                root=root,
+                cache_dir=ns.cache_dir,
+                use_cache=not ns.no_cache,
+                jobs=ns.jobs,
+                project_context=not ns.no_project,
+            )
+            return again.diagnostics
+
+        return run_fix(
+            report.diagnostics,
+            fix_options(ns),
+            diff=ns.diff,
+            stdout=stdout,
+            recheck=recheck,
+            write_report=show,
+        )
+    show(report.diagnostics)
     return 1 if report.diagnostics else 0
 
 
