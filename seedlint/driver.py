@@ -29,6 +29,7 @@ from pathspec import GitIgnoreSpec
 
 from . import engine
 from .analysis.facts import ModuleFacts
+from .analysis.loader import crash_message
 from .diagnostics import Diagnostic, Span
 from .discovery import discover, find_project_root, relative_posix
 from .noqa import Directives, parse_directives
@@ -59,13 +60,6 @@ def file_error(path: str, message: str) -> Diagnostic:
     """The one-line SDL900 diagnostic for a file that could not be read or analysed."""
     one_line = " ".join(message.split())
     return Diagnostic(path, Span(1, 1, 1, 1), ERROR_CODE, ERROR_NAME, one_line)
-
-
-def _crash_message(exc: BaseException) -> str:
-    if isinstance(exc, RecursionError):
-        return "cannot analyse file: too deeply nested (RecursionError)"
-    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    return f"cannot analyse file: internal error ({detail}); please report it"
 
 
 def read_sources(paths: Iterable[str]) -> tuple[dict[str, Source], list[Diagnostic]]:
@@ -126,7 +120,7 @@ def _analyse(
         try:
             facts[path] = engine.analyze(text, path, _module_name(path))
         except Exception as exc:  # one bad file must not stop the run
-            crashed[path] = file_error(path, _crash_message(exc))
+            crashed[path] = file_error(path, crash_message(exc))
     return facts, crashed
 
 
@@ -138,13 +132,13 @@ def _check(
         return engine.check_modules(facts, report_on, settings)
     except Exception as exc:
         if len(report_on) == 1:
-            return {report_on[0]: [file_error(report_on[0], _crash_message(exc))]}
+            return {report_on[0]: [file_error(report_on[0], crash_message(exc))]}
     results: dict[str, list[Diagnostic]] = {}
     for path in report_on:  # one at a time, to find which file(s) it was
         try:
             results.update(engine.check_modules(facts, [path], settings))
         except Exception as exc:
-            results[path] = [file_error(path, _crash_message(exc))]
+            results[path] = [file_error(path, crash_message(exc))]
     return results
 
 

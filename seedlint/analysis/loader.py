@@ -38,7 +38,7 @@ _PARALLEL_MIN_FILES = 16
 class LoadResult:
     facts: dict[str, ModuleFacts] = field(default_factory=dict)  # path -> facts (maybe empty)
     errors: dict[str, str] = field(default_factory=dict)  # path -> why it could not be read
-    # Decoded text of reported files that may have diagnostics (for `# noqa`).
+    # Decoded text of reported files that may have diagnostics (for noqa comments).
     texts: dict[str, str] = field(default_factory=dict)
     parsed: int = 0
     cached: int = 0
@@ -89,7 +89,7 @@ def _scan(path: str, reported: bool, forced: bool, cache: FactsCache | None) -> 
         try:
             result.facts = extract_facts(text, path, module)
         except Exception as exc:  # one bad file must not stop the run
-            result.error = _crash_message(exc)
+            result.error = crash_message(exc)
             return result
         result.parsed = True
         if cache is not None:
@@ -212,7 +212,8 @@ def file_keys(paths: Iterable[str]) -> list[tuple[str, str]]:
     return keys
 
 
-def _crash_message(exc: BaseException) -> str:
+def crash_message(exc: BaseException) -> str:
+    """The one-line reason for a file whose analysis crashed (shown as SDL900)."""
     if isinstance(exc, RecursionError):
         return "cannot analyse file: too deeply nested (RecursionError)"
     detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -48,6 +48,14 @@ class Effect:
     draws: list[tuple[Site, str, State]] = field(default_factory=list)  # site, library, state
     seeds: list[SeedEvent] = field(default_factory=list)
 
+    def absorb(self, inner: Effect, returns: bool = False) -> None:
+        """Take over the draws and seedings (and, within one function, the returns) that a
+        nested piece of flow recorded."""
+        self.draws.extend(inner.draws)
+        self.seeds.extend(inner.seeds)
+        if returns:
+            self.returns.extend(inner.returns)
+
 
 @dataclass(frozen=True)
 class Program:
@@ -221,8 +229,7 @@ class _Interpreter:
                 out = _merge(out, s)
             summary = Effect(out, [], inner.draws, inner.seeds)
             self.project.memo[key] = summary
-        effect.draws.extend(summary.draws)
-        effect.seeds.extend(summary.seeds)
+        effect.absorb(summary)
         # A function that always raises: the caller continues only on the exception path,
         # which we do not follow; keep the state (precision first).
         if summary.state is not None:
@@ -234,8 +241,7 @@ class _Interpreter:
             return
         self.imported.add(name)
         inner = self.run(module, module.toplevel, effect.state or UNSEEDED, depth + 1)
-        effect.draws.extend(inner.draws)
-        effect.seeds.extend(inner.seeds)
+        effect.absorb(inner)
         if inner.state is not None:
             effect.state = inner.state
 
@@ -243,9 +249,7 @@ class _Interpreter:
         self, module: ModuleFacts, flow: Flow, state: State, effect: Effect, depth: int
     ) -> State | None:
         inner = self.run(module, flow, state, depth)
-        effect.draws.extend(inner.draws)
-        effect.seeds.extend(inner.seeds)
-        effect.returns.extend(inner.returns)
+        effect.absorb(inner, returns=True)
         return inner.state
 
     def _branch(self, module: ModuleFacts, flows: list[Flow], effect: Effect, depth: int) -> None:
@@ -272,13 +276,9 @@ class _Interpreter:
 
     def _sub_loop(
         self, module: ModuleFacts, body: Flow, start: State, effect: Effect, depth: int
-    ) -> State | None:
-        inner = self.run(module, body, start, depth)
-        effect.draws.extend(inner.draws)
-        effect.seeds.extend(inner.seeds)
-        effect.returns.extend(inner.returns)
+    ) -> State:
         # break/continue end the iteration, not the function: the loop goes on from here.
-        return inner.state if inner.state is not None else start
+        return self._sub(module, body, start, effect, depth) or start
 
     def _try(
         self,
@@ -446,13 +446,11 @@ def _run_tests(
         if conftest.module not in interp.imported:
             interp.imported.add(conftest.module)
             inner = interp.run(conftest, conftest.toplevel, setup.state or UNSEEDED)
-            setup.draws.extend(inner.draws)
-            setup.seeds.extend(inner.seeds)
+            setup.absorb(inner)
             setup.state = inner.state or setup.state
     interp.imported.add(module.module)
     inner = interp.run(module, module.toplevel, setup.state or UNSEEDED)
-    setup.draws.extend(inner.draws)
-    setup.seeds.extend(inner.seeds)
+    setup.absorb(inner)
     setup.state = inner.state or setup.state
     start = setup.state or UNSEEDED
     autouse = [f for f in fixtures.values() if f[1].autouse_fixture]
@@ -469,13 +467,11 @@ def _run_tests(
             if effect.state is None:
                 break
             inner = interp.run(owner, fixture.flow, effect.state)
-            effect.draws.extend(inner.draws)
-            effect.seeds.extend(inner.seeds)
+            effect.absorb(inner)
             effect.state = _merge(inner.state, _merge_all(inner.returns)) or effect.state
         if effect.state is not None:
             inner = interp.run(module, test.flow, effect.state)
-            effect.draws.extend(inner.draws)
-            effect.seeds.extend(inner.seeds)
+            effect.absorb(inner)
         collect(program, effect)
 
 
