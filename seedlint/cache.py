@@ -68,8 +68,9 @@ class FactsCache:
     def _entry(self, key: str) -> Path:
         return self.folder / "facts" / key[:2] / f"{key}.json"
 
-    def get(self, key: str, path: str) -> ModuleFacts | str | None:
-        """Facts, the marker of a file that was classified and not parsed (its tier), or None."""
+    def get(self, key: str, path: str) -> ModuleFacts | tuple[str, tuple[str, ...]] | None:
+        """Facts; or, for a file that was classified and not parsed, its tier and the modules
+        it imports; or None."""
         if not self.enabled:
             return None
         try:
@@ -81,16 +82,21 @@ class FactsCache:
             return None
         try:
             if NOT_PARSED in data:
-                tier = data[NOT_PARSED]
-                return tier if isinstance(tier, str) else None
+                tier, imports = data[NOT_PARSED], data.get("imports", [])
+                if not isinstance(tier, str) or not all(isinstance(i, str) for i in imports):
+                    return None
+                return tier, tuple(imports)
             return facts_from_json(data, path)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None  # foreign or corrupt: recompute
 
-    def put(self, key: str, value: ModuleFacts | str) -> None:
+    def put(self, key: str, value: ModuleFacts | tuple[str, tuple[str, ...]]) -> None:
         if not self.enabled:
             return
-        data = {NOT_PARSED: value} if isinstance(value, str) else facts_to_json(value)
+        if isinstance(value, ModuleFacts):
+            data: dict[str, Any] = facts_to_json(value)
+        else:
+            data = {NOT_PARSED: value[0], "imports": list(value[1])}
         target = self._entry(key)
         try:
             self._prepare()

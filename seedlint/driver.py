@@ -265,7 +265,12 @@ def lint_paths(
         found_here = results.get(path, ())
         if not found_here:
             continue
-        directives = parse_directives(loaded.texts.get(path, ""))
+        # Only files with findings need their text again (for noqa comments).
+        try:
+            text = read_source(path).text
+        except SourceError:
+            text = ""
+        directives = parse_directives(text)
         if directives.skip_file:
             continue
         ignored = per_file.codes_for(path)

@@ -139,14 +139,17 @@ class _Extractor:
         self.loop_node: ast.AST | None = None
         self.param_default_guard = 0
         self.imported: set[str] = set()
-        self.assigned_call: tuple[ast.expr, str | None] | None = None
+        self.assigned_call: tuple[ast.expr, ast.expr] | None = None
         # Calls that are arguments of other calls (`Bagging(estimator=Tree())`).
         self.argument_calls: set[int] = set()
         self.python = sys.version_info[:2]
         # Lines holding `global`/`nonlocal`: only functions spanning one need a body walk.
-        self.global_decl_lines = [
-            text.count("\n", 0, m.start()) + 1 for m in _GLOBAL_DECL.finditer(text)
-        ]
+        self.global_decl_lines: list[int] = []
+        line, position = 1, 0
+        for match in _GLOBAL_DECL.finditer(text):
+            line += text.count("\n", position, match.start())
+            position = match.start()
+            self.global_decl_lines.append(line)
         self.known_packages = knowledge.known_packages()
         self.referenceable = knowledge.referenceable_names()
 
@@ -241,20 +244,24 @@ class _Extractor:
         # Walk attribute/call chains iteratively: generated code nests thousands deep.
         chain: list[tuple[str, str]] = []
         while True:
-            if isinstance(node, ast.Attribute):
-                chain.append(("attr", node.attr))
-                node = node.value
-            elif isinstance(node, ast.Call):
+            kind = type(node)
+            if kind is _Attribute:
+                chain.append(("attr", node.attr))  # type: ignore[attr-defined]
+                node = node.value  # type: ignore[attr-defined]
+            elif kind is _Call:
                 chain.append(("call", ""))
-                node = node.func
+                node = node.func  # type: ignore[attr-defined]
             else:
                 break
-        if isinstance(node, ast.Name):
-            values = self.lookup(node.id)
-        else:
+        if type(node) is not _Name:
             return _UNKNOWN_SET
-        for kind, attr in reversed(chain):
-            values = frozenset(_step(v, kind, attr) for v in values)
+        values = self.lookup(node.id)
+        for step, attr in reversed(chain):
+            if len(values) == 1:
+                (value,) = values
+                values = frozenset((_step(value, step, attr),))
+            else:
+                values = frozenset(_step(v, step, attr) for v in values)
         return values
 
     # --- statements -----------------------------------------------------------------------
@@ -304,7 +311,7 @@ class _Extractor:
     def stmt_Assign(self, node: ast.Assign) -> None:
         target_name = node.targets[0].id if isinstance(node.targets[0], ast.Name) else None
         # `self.rng = np.random.default_rng()`: the generator's name, for later reseeding.
-        self.assigned_call = (node.value, _dotted_text(node.targets[0]))
+        self.assigned_call = (node.value, node.targets[0])
         self.expr(node.value, alias_target=target_name)
         self.assigned_call = None
         values = self.resolve(node.value)
@@ -315,7 +322,7 @@ class _Extractor:
     def stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             target_name = node.target.id if isinstance(node.target, ast.Name) else None
-            self.assigned_call = (node.value, _dotted_text(node.target))
+            self.assigned_call = (node.value, node.target)
             self.expr(node.value, alias_target=target_name)
             self.assigned_call = None
             self.bind_target(node.target, self.resolve(node.value))
@@ -734,7 +741,7 @@ class _Extractor:
             seed = self.seed_arg(node, generator.seed_param) if generator.seed_param else None
             target = alias
             if target is None and self.assigned_call is not None and self.assigned_call[0] is node:
-                target = self.assigned_call[1]
+                target = _dotted_text(self.assigned_call[1])
             return self.record(
                 node,
                 qualname,

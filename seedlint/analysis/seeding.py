@@ -97,7 +97,9 @@ class _Project:
             self.by_name.setdefault(facts.module, []).append(facts)
         self.memo: dict[tuple[str, State], Effect] = {}
         self.in_progress: set[tuple[str, State]] = set()
-        self._functions: dict[str, tuple[ModuleFacts, FunctionFacts] | None] = {}
+        self._functions: dict[tuple[str, str], tuple[ModuleFacts, FunctionFacts] | None] = {}
+        self.imports: dict[tuple[str, State], Effect] = {}
+        self.folder = {path: os.path.dirname(path) for path in modules}
         self.conftests = {
             os.path.abspath(p): m
             for p, m in modules.items()
@@ -109,14 +111,14 @@ class _Project:
         if not candidates:
             return None
         if len(candidates) > 1 and near is not None:
-            folder = os.path.dirname(near.path)
+            folder = self.folder.get(near.path)
             for candidate in candidates:
-                if os.path.dirname(candidate.path) == folder:
+                if self.folder.get(candidate.path) == folder:
                     return candidate
         return candidates[0]
 
     def function(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts, FunctionFacts] | None:
-        key = f"{os.path.dirname(near.path)}\0{target}"
+        key = (self.folder.get(near.path, ""), target)
         found = self._functions.get(key, self)  # self: a sentinel for "not looked up yet"
         if found is self:
             found = self._functions[key] = self._find_function(target, near)
@@ -236,11 +238,20 @@ class _Interpreter:
             effect.state = summary.state
 
     def _import(self, importer: ModuleFacts, name: str, effect: Effect, depth: int) -> None:
+        if name in self.imported:
+            return
         module = self.project.module(name, importer)
-        if module is None or name in self.imported:
+        if module is None:
             return
         self.imported.add(name)
-        inner = self.run(module, module.toplevel, effect.state or UNSEEDED, depth + 1)
+        start = effect.state or UNSEEDED
+        # Importing a module runs its top level once per program; what that does from a given
+        # state is the same in every program, so it is computed once (like function summaries).
+        key = (module.path, start)
+        inner = self.project.imports.get(key)
+        if inner is None:
+            inner = self.run(module, module.toplevel, start, depth + 1)
+            self.project.imports[key] = inner
         effect.absorb(inner)
         if inner.state is not None:
             effect.state = inner.state
