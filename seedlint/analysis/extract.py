@@ -22,6 +22,7 @@ import ast
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from .. import knowledge
@@ -714,6 +715,8 @@ class _Extractor:
     def classify_ref_call(
         self, node: ast.Call, qualname: str, alias: str | None, n_candidates: int
     ) -> int | None:
+        if not _may_be_api(qualname):
+            return None  # most calls into numpy/torch draw nothing: one cached lookup
         legacy = knowledge.numpy_legacy_call(qualname)
         if legacy is not None:
             seed = self.seed_arg(node, (0, "seed")) if legacy.role == "seed" else None
@@ -874,6 +877,22 @@ class _Extractor:
                     if kind == "ref" and resolved.startswith(_ENTROPY_PREFIXES):
                         return SeedArg("entropy", _short_source(value), names)
         return SeedArg("dynamic", _short_source(value), names)
+
+
+@lru_cache(maxsize=16384)
+def _may_be_api(qualname: str) -> bool:
+    """Whether any knowledge table (or name pattern) knows `qualname`."""
+    return bool(
+        knowledge.numpy_legacy_call(qualname)
+        or knowledge.stdlib_call(qualname)
+        or knowledge.seeding_call(qualname)
+        or knowledge.torch_call(qualname)
+        or knowledge.explicit_generator(qualname)
+        or knowledge.thirdparty_draw(qualname)
+        or _TORCH_DIST_SAMPLE.match(qualname)
+        or _SCIPY_RVS.match(qualname)
+        or (qualname.startswith("pandas.") and qualname.endswith(").sample"))
+    )
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
