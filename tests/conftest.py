@@ -11,11 +11,26 @@ import importlib
 import os
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
+
+
+def resolve_qualname(qualname: str) -> Any:
+    """The object a dotted name points to: the longest importable module, then attributes."""
+    parts = qualname.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for part in parts[i:]:
+            obj = getattr(obj, part)
+        return obj
+    raise AssertionError(f"cannot import {qualname}")
 
 
 def require(module: str) -> ModuleType:

@@ -6,7 +6,6 @@ global RandomState, with one it leaves it alone.  The global state is restored a
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import re
 import warnings
@@ -18,7 +17,7 @@ import pytest
 from seedlint import knowledge
 from seedlint.knowledge import thirdparty
 
-from .conftest import require
+from .conftest import require, resolve_qualname
 
 np = require("numpy")
 sklearn = require("sklearn")
@@ -40,19 +39,6 @@ def restore_numpy_global() -> Iterator[None]:
             np.random.set_state(state)
 
 
-def _resolve(qualname: str) -> Any:
-    parts = qualname.split(".")
-    for i in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:i]))
-        except ImportError:
-            continue
-        for part in parts[i:]:
-            obj = getattr(obj, part)
-        return obj
-    raise AssertionError(f"cannot import {qualname}")
-
-
 def _accepts(func: Any, keyword: str) -> bool:
     """`keyword` is a parameter, or is documented for a `**kwargs` function (scipy's rvs)."""
     params = inspect.signature(func).parameters
@@ -66,7 +52,7 @@ def _accepts(func: Any, keyword: str) -> bool:
 @pytest.mark.parametrize("qualname", sorted(DRAWS))
 def test_entry_resolves_and_takes_the_seed_keyword(qualname: str) -> None:
     entry = DRAWS[qualname]
-    obj = _resolve(qualname)
+    obj = resolve_qualname(qualname)
     if entry.kind == "estimator":
         assert inspect.isclass(obj), qualname
     assert callable(obj)
@@ -77,9 +63,9 @@ def test_entry_resolves_and_takes_the_seed_keyword(qualname: str) -> None:
         assert keyword in inspect.signature(obj).parameters, (qualname, keyword)
 
 
-def test_aliases_resolve() -> None:
+def test_aliasesresolve_qualname() -> None:
     for alias, target in thirdparty.ALIASES.items():
-        assert _resolve(alias) is _resolve(target)
+        assert resolve_qualname(alias) is resolve_qualname(target)
         assert knowledge.thirdparty_draw(knowledge.canonical(alias)) is DRAWS[target]
 
 

@@ -8,7 +8,6 @@ generator's state is restored after every test.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import warnings
 from collections.abc import Callable, Iterator
@@ -20,7 +19,7 @@ import pytest
 from seedlint import knowledge
 from seedlint.knowledge import _generated_torch, generators, seeding, torch_api
 
-from .conftest import require
+from .conftest import require, resolve_qualname
 
 torch = require("torch")
 nn = require("torch.nn")
@@ -333,19 +332,6 @@ def _draws_global(action: Action) -> bool:
     return not torch.equal(before, torch.get_rng_state())
 
 
-def _resolve(qualname: str) -> Any:
-    parts = qualname.split(".")
-    for i in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:i]))
-        except ImportError:
-            continue
-        for part in parts[i:]:
-            obj = getattr(obj, part)
-        return obj
-    raise AssertionError(qualname)
-
-
 def test_every_entry_has_a_recipe() -> None:
     assert set(RECIPES) == set(APIS)
     assert set(ONLY_IF) == {q for q, a in APIS.items() if a.only_if_arg is not None}
@@ -353,7 +339,7 @@ def test_every_entry_has_a_recipe() -> None:
 
 @pytest.mark.parametrize("qualname", sorted(APIS))
 def test_entry_resolves(qualname: str) -> None:
-    assert callable(_resolve(qualname))
+    assert callable(resolve_qualname(qualname))
 
 
 GEN = sorted(q for q, a in APIS.items() if a.accepts_generator)
@@ -388,7 +374,7 @@ def test_only_if_arg(qualname: str) -> None:
     only_if = APIS[qualname].only_if_arg
     assert only_if is not None
     index, keyword = only_if
-    func = _resolve(qualname)
+    func = resolve_qualname(qualname)
     before, active, inactive = ONLY_IF[qualname]
     base = before()
     assert len(base) == index
@@ -414,7 +400,7 @@ def test_generator_positions() -> None:
         if not api.accepts_generator:
             assert api.generator_position is None, qualname
             continue
-        obj = _resolve(qualname)
+        obj = resolve_qualname(qualname)
         try:
             params = inspect.signature(obj).parameters
         except (TypeError, ValueError):
@@ -445,8 +431,8 @@ def test_forward_modules_do_not_draw_in_eval_mode() -> None:
     for qualname, api in APIS.items():
         if api.draws_on != "forward":
             continue
-        assert not _draws_global(_resolve(qualname)), qualname  # construction
-        module = _resolve(qualname)().eval()
+        assert not _draws_global(resolve_qualname(qualname)), qualname  # construction
+        module = resolve_qualname(qualname)().eval()
         x = FORWARD_INPUTS[qualname]()
         assert not _draws_global(partial(module, x)), qualname
 
@@ -504,13 +490,13 @@ def test_torch_seeding_calls() -> None:
         "torch.cuda.manual_seed_all",
     }
     for qualname, call in calls.items():
-        func = _resolve(qualname)
+        func = resolve_qualname(qualname)
         if call.seed_param is not None:
             params = list(inspect.signature(func).parameters)
             assert params[call.seed_param[0]] == call.seed_param[1], qualname
     for alias, target in seeding.ALIASES.items():
         if alias.startswith("torch."):
-            assert _resolve(alias) is _resolve(target)
+            assert resolve_qualname(alias) is resolve_qualname(target)
             assert knowledge.seeding_call(knowledge.canonical(alias)) is calls[target]
     assert calls["torch.manual_seed"].seeds == frozenset({"torch"})
     torch.manual_seed(3)
@@ -544,6 +530,6 @@ def test_cuda_seeding_does_not_seed_the_cpu_generator() -> None:
 
 def test_explicit_torch_generator() -> None:
     gen = generators.EXPLICIT["torch.Generator"]
-    assert gen.seed_param is None and _resolve(gen.qualname) is torch.Generator
+    assert gen.seed_param is None and resolve_qualname(gen.qualname) is torch.Generator
     g = torch.Generator().manual_seed(4)
     assert torch.equal(torch.rand(2, generator=g), torch.rand(2, generator=g.manual_seed(4)))
