@@ -297,3 +297,32 @@ def test_every_prefilter_token_passes_a_gate() -> None:
 
     for token in prefilter._DIRECT:
         assert any(gate in token for gate in prefilter._GATES), token
+
+
+def test_prefilter_lets_every_known_api_through() -> None:
+    """A file that calls any API of the knowledge tables must be parsed (a missed token would
+    silently hide its findings): `direct` for everything, `program` at least for the APIs that
+    draw only when a program builds or runs them."""
+    from seedlint.analysis.prefilter import classify
+    from seedlint.knowledge import generators, numpy_legacy, seeding, stdlib_random, thirdparty
+    from seedlint.knowledge import torch_api
+
+    calls: list[tuple[str, str]] = []
+    calls += [(f"numpy.random.{name}", "direct") for name in numpy_legacy.LEGACY]
+    calls += [(f"random.{name}", "direct") for name in stdlib_random.FUNCTIONS]
+    calls += [(name, "direct") for name in [*seeding.SEEDING_CALLS, *seeding.ALIASES]]
+    calls += [(name, "direct") for name in generators.EXPLICIT]
+    for name, api in torch_api.APIS.items():
+        layer = api.draws_on in ("construction", "forward") or not api.accepts_generator
+        calls.append((name, "program" if layer else "direct"))
+    for name, entry in thirdparty.THIRDPARTY_DRAWS.items():
+        if entry.kind != "method":
+            calls.append((name, "direct"))
+    wrong = []
+    for qualname, least in calls:
+        module, _, function = qualname.rpartition(".")
+        source = f"import {module.split('.')[0]}\n\nresult = {qualname}(x)\n"
+        tier = classify(source, "lib.py")
+        if tier == "none" or (least == "direct" and tier != "direct"):
+            wrong.append((qualname, tier))
+    assert not wrong, wrong

@@ -35,6 +35,15 @@ _DIRECT: tuple[str, ...] = (
     "rand_like",
     "seed(",  # random.seed, manual_seed, set_seed, set_random_seed
     "seed_everything",
+    "manual_seed",  # also torch.cuda.manual_seed_all
+    "enable_full_determinism",
+    "binomial(",
+    "normal(",  # torch.normal
+    "rrelu",
+    "nn.init",
+    "orthogonal_(",
+    "kaiming_",
+    "xavier_",
     "set_rng_state",
     "seed_all_rng",
     "init_seeds",
@@ -85,23 +94,32 @@ def is_test_file(path: str) -> bool:
     )
 
 
-def _sklearn_names() -> tuple[str, ...]:
+def _thirdparty_names() -> dict[str, tuple[str, ...]]:
+    """Package -> names of its APIs that draw from numpy's global generator (SDL006)."""
     from ..knowledge import thirdparty
 
-    return tuple(
-        sorted(
-            {q.rsplit(".", 1)[1] for q in thirdparty.THIRDPARTY_DRAWS if q.startswith("sklearn.")}
-        )
-    )
+    names: dict[str, set[str]] = {}
+    for qualname in thirdparty.THIRDPARTY_DRAWS:
+        package, _, rest = qualname.partition(".")
+        names.setdefault(package, set()).add(rest.rsplit(".", 1)[-1])
+    return {package: tuple(sorted(found)) for package, found in names.items()}
 
 
-_SKLEARN: tuple[str, ...] = _sklearn_names()
+_THIRDPARTY: dict[str, tuple[str, ...]] = _thirdparty_names()
 
 
 # Every `_DIRECT` token contains one of these: most files hit none of them, and scanning for
 # these few is half the cost of scanning for all the tokens.
 _GATES: tuple[str, ...] = (
     "rand",
+    "determinism",
+    "binomial(",
+    "normal(",
+    "rrelu",
+    "nn.init",
+    "orthogonal_(",
+    "kaiming_",
+    "xavier_",
     "RandomState",
     "seed",
     "Generator(",
@@ -122,14 +140,28 @@ _GATES: tuple[str, ...] = (
 )
 
 
+def _in_code(text: str, token: str) -> bool:
+    """`token` occurs on a line that is neither a comment nor a doctest example (`>>> `,
+    `... `): docstring examples name `torch.randn` in thousands of files that draw nothing."""
+    start = text.find(token)
+    while start >= 0:
+        line_start = text.rfind("\n", 0, start) + 1
+        head = text[line_start:start].lstrip()
+        if not head.startswith((">>>", "...", "#")):
+            return True
+        start = text.find(token, start + len(token))
+    return False
+
+
 def classify(text: str, path: str) -> Tier:
     if any(gate in text for gate in _GATES):
         for token in _DIRECT:
-            if token in text:
+            if token in text and _in_code(text, token):
                 return "direct"
-    # scikit-learn's APIs that fall back to numpy's global generator (SDL006), by name.
-    if "sklearn" in text and any(name in text for name in _SKLEARN):
-        return "direct"
+    # scikit-learn/scipy/pandas APIs that fall back to numpy's global generator (SDL006).
+    for package, names in _THIRDPARTY.items():
+        if package in text and any(name in text for name in names):
+            return "direct"
     if is_test_file(path) or "__main__" in text:
         return "entry"
     for token in _PROGRAM:
