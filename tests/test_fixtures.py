@@ -304,8 +304,14 @@ def test_prefilter_lets_every_known_api_through() -> None:
     silently hide its findings): `direct` for everything, `program` at least for the APIs that
     draw only when a program builds or runs them."""
     from seedlint.analysis.prefilter import classify
-    from seedlint.knowledge import generators, numpy_legacy, seeding, stdlib_random, thirdparty
-    from seedlint.knowledge import torch_api
+    from seedlint.knowledge import (
+        generators,
+        numpy_legacy,
+        seeding,
+        stdlib_random,
+        thirdparty,
+        torch_api,
+    )
 
     calls: list[tuple[str, str]] = []
     calls += [(f"numpy.random.{name}", "direct") for name in numpy_legacy.LEGACY]
