@@ -1,27 +1,22 @@
-"""Paths in, sorted diagnostics out: discovery, reading, analysis, suppression.
+"""Paths in, sorted diagnostics out: discovery, loading, rules, suppression.
 
-The stages, each a function so that callers (and later a cache) can step in between:
-
-1. `discover` (seedlint.discovery): the files to *report on*;
-2. `read_sources`: bytes -> text; a file that cannot be read or decoded becomes one SDL900
-   diagnostic ("cannot read file: ...") instead of text;
-3. `lint_sources`: every text is *analysed* (`engine.analyze`), rules run for the files to
-   report on only (`engine.check_modules`), then per-file-ignores, ``# noqa`` and
-   ``# seedlint: skip-file`` are applied and the result is sorted.
-
-"Which files to analyse" (the keys of `sources`) is deliberately separate from "which files to
-report on" (`report_on`), so project-wide context (modules not named on the command line,
-read from disk) can be added by passing more sources, and a content-hash cache can sit between
-reading and `engine.analyze`.  Nothing here keeps state between calls.
+1. `discover` (seedlint.discovery): the files to *report on*, and the project's other files
+   (context: a helper or an entry point elsewhere counts);
+2. `analysis.loader.load_facts`: facts for every file that can matter (prefilter tiers,
+   content-hash cache, process pool); a file that cannot be read or decoded becomes one
+   SDL900 diagnostic ("cannot read file: ...");
+3. rules for the reported files only (`engine.check_modules`), then per-file-ignores,
+   ``# noqa`` and ``# seedlint: skip-file``, then sorting.
 
 A crash inside the engine for one file (RecursionError on absurd nesting, a bug) becomes an
-SDL900 diagnostic for that file; the other files are still checked.
+SDL900 diagnostic for that file; the other files are still checked.  Callers that hold text
+rather than files (an editor buffer) use `engine.check_source`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,16 +29,9 @@ from .diagnostics import Diagnostic, Span
 from .discovery import discover, find_project_root, relative_posix
 from .noqa import Directives, parse_directives
 from .settings import Settings
-from .source import Source, SourceError, read_source
+from .source import SourceError, read_source
 
-__all__ = [
-    "Report",
-    "file_error",
-    "lint_files",
-    "lint_paths",
-    "lint_sources",
-    "read_sources",
-]
+__all__ = ["Report", "file_error", "lint_paths"]
 
 ERROR_CODE = "SDL900"
 ERROR_NAME = "syntax-error"
@@ -60,19 +48,6 @@ def file_error(path: str, message: str) -> Diagnostic:
     """The one-line SDL900 diagnostic for a file that could not be read or analysed."""
     one_line = " ".join(message.split())
     return Diagnostic(path, Span(1, 1, 1, 1), ERROR_CODE, ERROR_NAME, one_line)
-
-
-def read_sources(paths: Iterable[str]) -> tuple[dict[str, Source], list[Diagnostic]]:
-    """Read and decode each file: (path -> Source for those that worked, SDL900 diagnostics
-    for those that did not)."""
-    sources: dict[str, Source] = {}
-    failures: list[Diagnostic] = []
-    for path in paths:
-        try:
-            sources[path] = read_source(path)
-        except SourceError as exc:
-            failures.append(file_error(path, f"cannot read file: {exc}"))
-    return sources, failures
 
 
 class _PerFileIgnores:
@@ -105,25 +80,6 @@ def _suppressed(diagnostic: Diagnostic, ignored: tuple[str, ...], noqa: Directiv
     return noqa.suppresses(diagnostic)
 
 
-def _module_name(path: str) -> str:
-    from .analysis.modules import module_name_for
-
-    return module_name_for(path)
-
-
-def _analyse(
-    texts: Mapping[str, str],
-) -> tuple[dict[str, ModuleFacts], dict[str, Diagnostic]]:
-    facts: dict[str, ModuleFacts] = {}
-    crashed: dict[str, Diagnostic] = {}
-    for path, text in texts.items():
-        try:
-            facts[path] = engine.analyze(text, path, _module_name(path))
-        except Exception as exc:  # one bad file must not stop the run
-            crashed[path] = file_error(path, crash_message(exc))
-    return facts, crashed
-
-
 def _check(
     facts: Mapping[str, ModuleFacts], report_on: Sequence[str], settings: Settings
 ) -> dict[str, list[Diagnostic]]:
@@ -140,66 +96,6 @@ def _check(
         except Exception as exc:
             results[path] = [file_error(path, crash_message(exc))]
     return results
-
-
-def lint_sources(
-    sources: Mapping[str, str | Source],
-    report_on: Iterable[str],
-    settings: Settings,
-    *,
-    root: str | os.PathLike[str] | None = None,
-) -> list[Diagnostic]:
-    """Analyse every text of `sources` (path -> text or Source) and return the diagnostics of
-    the paths in `report_on` (the others are context only), with per-file-ignores (patterns
-    relative to `root`, default: the current directory), noqa and skip-file applied; sorted."""
-    texts = {path: s.text if isinstance(s, Source) else s for path, s in sources.items()}
-    root_folder = os.path.abspath(root if root is not None else os.getcwd())
-    wanted = [path for path in dict.fromkeys(report_on) if path in texts]
-    directives = {path: parse_directives(texts[path]) for path in wanted}
-    # A skipped file is still analysed (it may seed for others) but never reported on.
-    report = [path for path in wanted if not directives[path].skip_file]
-
-    facts, crashed = _analyse(texts)
-    checkable = [path for path in report if path in facts]
-    found: list[Diagnostic] = []
-    if checkable:
-        results = _check(facts, checkable, settings)
-        for path in checkable:
-            found.extend(results.get(path, ()))
-    found.extend(crashed[path] for path in report if path in crashed)
-
-    per_file = _PerFileIgnores(settings, root_folder)
-    kept = [
-        d
-        for d in found
-        if not _suppressed(d, per_file.codes_for(d.path), directives.get(d.path, Directives()))
-    ]
-    kept.sort(key=Diagnostic.sort_key)
-    return kept
-
-
-def lint_files(
-    report_on: Sequence[str],
-    settings: Settings,
-    *,
-    root: str | os.PathLike[str] | None = None,
-    context: Sequence[str] = (),
-) -> list[Diagnostic]:
-    """Read, analyse and check the files `report_on` (plus `context`: files analysed for what
-    they tell about the others, never reported on; unreadable ones are silently left out)."""
-    sources, failures = read_sources(report_on)
-    extra = [path for path in context if path not in sources]
-    if extra:
-        context_sources, _ = read_sources(extra)
-        sources.update(context_sources)
-    root_folder = os.path.abspath(root if root is not None else os.getcwd())
-    found = lint_sources(sources, report_on, settings, root=root_folder)
-    per_file = _PerFileIgnores(settings, root_folder)
-    found.extend(
-        d for d in failures if not _suppressed(d, per_file.codes_for(d.path), Directives())
-    )
-    found.sort(key=Diagnostic.sort_key)
-    return found
 
 
 def lint_paths(

@@ -27,7 +27,8 @@ from ..source import SourceError, decode_source, describe_os_error
 from .extract import extract_facts
 from .facts import ModuleFacts
 from .modules import module_name_for, resolve_relative
-from .prefilter import classify, is_test_file
+from .prefilter import classify
+from .seeding import is_program
 
 T = TypeVar("T")
 
@@ -156,12 +157,6 @@ def _without_gc(work: Callable[[], T]) -> T:
             gc.enable()
 
 
-def _is_program(facts: ModuleFacts) -> bool:
-    if facts.main_block is not None or is_test_file(facts.path):
-        return True
-    return any(node[0] == "api" for node in facts.toplevel)
-
-
 def load_facts(
     report_on: Sequence[str],
     context: Sequence[str] = (),
@@ -212,7 +207,7 @@ def _load(
     # Follow imports from the programs to the modules they reach (through parsed modules'
     # facts and deferred modules' scanned imports), then parse the deferred ones in one go.
     by_module = {f.module: f for f in result.facts.values()}
-    programs = [f for f in result.facts.values() if _is_program(f)]
+    programs = [f for f in result.facts.values() if is_program(f)]
     visited = {f.module for f in programs}
     queue = [name for f in programs for name in f.imported_modules]
     wanted: list[str] = []

@@ -343,6 +343,16 @@ def _seeded_libraries(call: ApiCall) -> tuple[tuple[str, ...], bool] | None:
     return libraries, seed.kind != "entropy"
 
 
+def is_program(module: ModuleFacts) -> bool:
+    """Whether the module is (or, for conftest.py, belongs to) an entry point: a `__main__`
+    block, a pytest file, or a top level that itself draws."""
+    return (
+        module.main_block is not None
+        or is_test_file(module.path)
+        or _has_toplevel_draw(module.toplevel, module)
+    )
+
+
 def _has_toplevel_draw(flow: Flow, module: ModuleFacts) -> bool:
     for node in flow:
         kind = node[0]
