@@ -28,7 +28,7 @@ from typing import Any
 from .. import knowledge
 from ..diagnostics import Span
 from .facts import ApiCall, Flow, FunctionFacts, ModuleFacts, SeedArg
-from .modules import module_name_for, resolve_relative
+from .modules import LIBRARY_PACKAGES, module_name_for, resolve_relative
 
 Value = tuple[str, str]
 UNKNOWN: Value = ("unknown", "")
@@ -61,7 +61,6 @@ _ENTROPY_BUILTINS = frozenset({"id", "hash"})
 _SCIPY_RVS = re.compile(r"^scipy\.stats\.[A-Za-z_]\w*(?:\(\))?\.rvs$")
 _TORCH_DIST_SAMPLE = re.compile(r"^torch\.distributions\.[\w.]+\(\)\.(sample|rsample|sample_n)$")
 _PANDAS_SAMPLE_KEYWORDS = frozenset({"frac", "n", "replace", "weights", "ignore_index"})
-_INTERESTING_TOPLEVEL = frozenset({"random", "numpy", "torch"})
 _Call, _Attribute, _Name, _Constant, _Load = (
     ast.Call,
     ast.Attribute,
@@ -297,14 +296,13 @@ class _Extractor:
         self.flow.append(("branch", flows))
 
     def stmt(self, node: ast.stmt) -> None:
-        method = getattr(self, "stmt_" + type(node).__name__, None)
-        if method is not None:
-            method(node)
+        handler = _STMT_HANDLERS.get(type(node))
+        if handler is not None:
+            handler(self, node)
         else:
             # Simple statements: evaluate every expression they hold, in order.
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.expr):
-                    self.expr(child)
+            for child in _children(node):
+                self.expr(child)  # type: ignore[arg-type]
 
     def stmt_Expr(self, node: ast.Expr) -> None:
         self.expr(node.value)
@@ -398,7 +396,7 @@ class _Extractor:
             self.facts.imports_torch = True
         if top == "pandas":
             self.imported.add("pandas")
-        if top in _INTERESTING_TOPLEVEL or not module:
+        if top in LIBRARY_PACKAGES or not module:
             return
         self.imported.add(module)
         # Importing a module runs its top level: a project module may seed there.
@@ -556,6 +554,7 @@ class _Extractor:
         # Iterative post-order walk: arguments are evaluated before the call that takes them.
         # This is the hottest loop of a run: exact type checks, cheap exits first.
         referenceable = self.referenceable
+        argument_calls = self.argument_calls
         stack: list[tuple[ast.AST, bool, str | None]] = [(root, False, alias_target)]
         pop, push = stack.pop, stack.append
         while stack:
@@ -572,13 +571,26 @@ class _Extractor:
                     func = func.value
                 if type(func) is not _Name:
                     push((func, False, None))
+                # Constants and plain names that name nothing random need no visit: most
+                # arguments are one or the other.
                 for keyword in reversed(node.keywords):  # type: ignore[attr-defined]
-                    if type(keyword.value) is _Call:
-                        self.argument_calls.add(id(keyword.value))
-                    push((keyword.value, False, None))
+                    value = keyword.value
+                    child_kind = type(value)
+                    if child_kind is _Call:
+                        argument_calls.add(id(value))
+                    elif child_kind is _Constant or (
+                        child_kind is _Name and value.id not in referenceable
+                    ):
+                        continue
+                    push((value, False, None))
                 for arg in reversed(node.args):  # type: ignore[attr-defined]
-                    if type(arg) is _Call:
-                        self.argument_calls.add(id(arg))
+                    child_kind = type(arg)
+                    if child_kind is _Call:
+                        argument_calls.add(id(arg))
+                    elif child_kind is _Constant or (
+                        child_kind is _Name and arg.id not in referenceable
+                    ):
+                        continue
                     push((arg, False, None))
             elif kind is _Name:
                 if node.id in referenceable and type(node.ctx) is _Load:  # type: ignore[attr-defined]
@@ -603,6 +615,11 @@ class _Extractor:
                 self.bind_target(node.target, _UNKNOWN_SET)  # type: ignore[attr-defined]
             else:
                 for child in reversed(_children(node)):
+                    child_kind = type(child)
+                    if child_kind is _Constant or (
+                        child_kind is _Name and child.id not in referenceable  # type: ignore[attr-defined]
+                    ):
+                        continue
                     push((child, False, None))
 
     def comprehension(
@@ -709,7 +726,7 @@ class _Extractor:
         if not recorded:
             for target in targets:
                 # Calls into numpy/torch/random themselves are not project functions.
-                if target.split(".", 1)[0] not in _INTERESTING_TOPLEVEL:
+                if target.split(".", 1)[0] not in LIBRARY_PACKAGES:
                     self.flow.append(("call", target))
 
     def classify_ref_call(
@@ -879,6 +896,15 @@ class _Extractor:
         return SeedArg("dynamic", _short_source(value), names)
 
 
+# Statement type -> its `_Extractor.stmt_*` method (a dict lookup instead of a getattr on a
+# built name for each of the millions of statements of a large run).
+_STMT_HANDLERS: dict[type, Any] = {
+    getattr(ast, name[5:]): method
+    for name, method in vars(_Extractor).items()
+    if name.startswith("stmt_") and hasattr(ast, name[5:])
+}
+
+
 @lru_cache(maxsize=16384)
 def _may_be_api(qualname: str) -> bool:
     """Whether any knowledge table (or name pattern) knows `qualname`."""
@@ -895,12 +921,44 @@ def _may_be_api(qualname: str) -> bool:
     )
 
 
+# Fields of the expression types that hold sub-expressions, in evaluation order: `_children`
+# is on the hottest path, and a table beats inspecting every field of every node.
+_EXPR_FIELDS: dict[type, tuple[str, ...]] = {
+    ast.BoolOp: ("values",),
+    ast.BinOp: ("left", "right"),
+    ast.UnaryOp: ("operand",),
+    ast.IfExp: ("test", "body", "orelse"),
+    ast.Dict: ("keys", "values"),
+    ast.Set: ("elts",),
+    ast.Await: ("value",),
+    ast.Yield: ("value",),
+    ast.YieldFrom: ("value",),
+    ast.Compare: ("left", "comparators"),
+    ast.FormattedValue: ("value", "format_spec"),
+    ast.JoinedStr: ("values",),
+    ast.Subscript: ("value", "slice"),
+    ast.Starred: ("value",),
+    ast.List: ("elts",),
+    ast.Tuple: ("elts",),
+    ast.Slice: ("lower", "upper", "step"),
+}
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_NODE_TYPES = (ast.expr, ast.comprehension, ast.keyword)
 
 
 def _children(node: ast.AST) -> list[ast.AST]:
-    """Sub-expressions of an expression node (cheaper than ast.iter_child_nodes)."""
+    """Sub-expressions of an expression node, or of a simple statement, in order."""
     cls = type(node)
+    known = _EXPR_FIELDS.get(cls)
+    if known is not None:
+        out: list[ast.AST] = []
+        for name in known:
+            value = getattr(node, name)
+            if type(value) is list:
+                out.extend(v for v in value if v is not None)  # Dict keys hold None for **
+            elif value is not None:
+                out.append(value)
+        return out
     fields = _FIELDS.get(cls)
     if fields is None:
         fields = _FIELDS[cls] = tuple(
@@ -908,14 +966,12 @@ def _children(node: ast.AST) -> list[ast.AST]:
             for f in cls._fields
             if f not in ("ctx", "op", "ops", "conversion", "is_async", "kind")
         )
-    out: list[ast.AST] = []
+    out = []
     for name in fields:
         value = getattr(node, name, None)
         if isinstance(value, list):
-            out.extend(
-                v for v in value if isinstance(v, (ast.expr, ast.comprehension, ast.keyword))
-            )
-        elif isinstance(value, (ast.expr, ast.comprehension, ast.keyword)):
+            out.extend(v for v in value if isinstance(v, _NODE_TYPES))
+        elif isinstance(value, _NODE_TYPES):
             out.append(value)
     return out
 

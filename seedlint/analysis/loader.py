@@ -26,7 +26,7 @@ from ..cache import FactsCache, cache_key
 from ..source import SourceError, decode_source, describe_os_error
 from .extract import extract_facts
 from .facts import ModuleFacts
-from .modules import module_name_for, resolve_relative
+from .modules import is_library_module, module_name_for, resolve_relative
 from .prefilter import classify
 from .seeding import is_program
 
@@ -240,17 +240,18 @@ _IMPORT = re.compile(
 def scan_imports(text: str, module: str, is_package: bool) -> tuple[str, ...]:
     """Module names a file imports, found by a line scan instead of a parse (for files that
     are parsed only if a program reaches them).  Generous: `from a import b` gives both `a`
-    and `a.b`, since `b` may be a submodule."""
+    and `a.b`, since `b` may be a submodule.  Library imports are left out, as the parser
+    leaves them out of `ModuleFacts.imported_modules`."""
     found: set[str] = set()
     for dots, source, names, plain in _IMPORT.findall(text):
         if plain:
             for part in plain.split(","):
                 name = part.strip().split(" ", 1)[0]
-                if name:
+                if name and not is_library_module(name):
                     found.add(name)
             continue
         base = resolve_relative(module, is_package, len(dots), source) if dots else source
-        if not base:
+        if not base or is_library_module(base):
             continue
         found.add(base)
         for part in names.strip("()").replace("\n", " ").split(","):

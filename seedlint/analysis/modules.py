@@ -5,6 +5,15 @@ from __future__ import annotations
 import os
 from functools import cache, lru_cache
 
+# The libraries whose APIs the knowledge tables describe: an import of one of them (or of a
+# submodule) is a library import, never a project module to follow, even when the project
+# being checked is that library's own source.
+LIBRARY_PACKAGES = frozenset({"random", "numpy", "torch"})
+
+
+def is_library_module(module: str) -> bool:
+    return module.split(".", 1)[0] in LIBRARY_PACKAGES
+
 
 @cache
 def _is_package(folder: str) -> bool:

@@ -1,0 +1,86 @@
+"""The prefilter's tiers: what makes a file worth parsing, and what does not.
+
+A false "direct" only costs a parse; a file classified too low loses its findings, so every
+test that checks a lower tier has a twin that checks the same token in code."""
+
+from __future__ import annotations
+
+import pytest
+
+from seedlint.analysis.loader import scan_imports
+from seedlint.analysis.prefilter import classify
+
+DOCSTRING = '''\
+def f(x):
+    """Add noise.
+
+    Example::
+
+        y = f(torch.randn(3))
+    """
+    return x
+'''
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        DOCSTRING,
+        DOCSTRING.replace('"""', "'''"),
+        "# np.random.seed(0) once made this deterministic\nx = 1\n",
+        "def f():\n    '''\n    >>> np.random.rand(2)\n    '''\n",
+        "TEMPLATE = '''\ntorch.manual_seed({seed})\n'''\n",
+        "self.random_state = random_state\ninfo.randomness = 'error'\n",
+    ],
+    ids=["docstring", "single-quoted", "comment", "doctest", "template", "longer-names"],
+)
+def test_mentions_outside_code_do_not_make_a_file_direct(source: str) -> None:
+    assert classify(source, "lib.py") == "none"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        DOCSTRING + "\nnoise = torch.randn(3)\n",
+        "def f():\n    '''Docs.'''\n    return np.random.rand(2)\n",
+        # An escaped quote does not end the docstring; the code after the real end counts.
+        'def f():\n    """A \\""" inside."""\n    return np.random.rand(2)\n',
+        "import numpy.random as npr\n",
+        "x.random_(0, 10)\n",
+        "def f():\n    return np.random\n",
+    ],
+    ids=["after-docstring", "one-line-docstring", "escaped-quote", "import", "random_", "eol"],
+)
+def test_mentions_in_code_make_a_file_direct(source: str) -> None:
+    assert classify(source, "lib.py") == "direct"
+
+
+def test_an_unterminated_string_hides_what_follows_it() -> None:
+    # Not valid Python: the parse would fail anyway, and only a named file is parsed then.
+    assert classify('x = """\nnp.random.rand(2)\n', "lib.py") == "none"
+
+
+def test_third_party_estimators_count_where_they_are_called() -> None:
+    called = "from sklearn.cluster import KMeans\n\nmodel = KMeans(n_clusters=3)\n"
+    assert classify(called, "lib.py") == "direct"
+    assert classify("import sklearn\nm = sklearn.cluster.KMeans(3)\n", "lib.py") == "direct"
+    defined = "import sklearn\n\nclass KMeans(sklearn.base.BaseEstimator):\n    pass\n"
+    assert classify(defined, "lib.py") == "none"
+    helper = "import sklearn\n\ndef shuffle(x):\n    return x\n"
+    assert classify(helper, "lib.py") == "none"
+    documented = 'import sklearn\n\ndef f():\n    """Use KMeans(n_clusters=2)."""\n'
+    assert classify(documented, "lib.py") == "none"
+    # A name that merely ends like an estimator is another name.
+    assert classify("import sklearn\nm = MyPCA(2)\n", "lib.py") == "none"
+
+
+def test_scanned_imports_leave_out_the_libraries() -> None:
+    text = (
+        "import torch.nn\nimport numpy as np, helpers\n"
+        "from torch import nn\nfrom .utils import seed_all\n"
+    )
+    assert scan_imports(text, "pkg.train", is_package=False) == (
+        "helpers",
+        "pkg.utils",
+        "pkg.utils.seed_all",
+    )
