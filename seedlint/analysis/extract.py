@@ -146,11 +146,11 @@ class _Extractor:
         # Lines holding `global`/`nonlocal`: only functions spanning one need a body walk.
         self.global_decl_lines: list[int] = []
         line, position = 1, 0
-        for match in _GLOBAL_DECL.finditer(text):
+        has_decl = "global" in text or "nonlocal" in text  # a C scan spares most files the regex
+        for match in _GLOBAL_DECL.finditer(text) if has_decl else ():
             line += text.count("\n", position, match.start())
             position = match.start()
             self.global_decl_lines.append(line)
-        self.known_packages = knowledge.known_packages()
         self.referenceable = knowledge.referenceable_names()
 
     # --- driver ---------------------------------------------------------------------------
@@ -194,7 +194,8 @@ class _Extractor:
     def _char_col(self, line: int, byte_col: int) -> int:
         # ast columns are UTF-8 byte offsets; diagnostics count characters.
         if self._lines is None:
-            self._lines = re.split(r"\r\n|\r|\n", self.text)
+            # An all-ASCII file (most of them) has no line to split: bytes are characters.
+            self._lines = [] if self.text.isascii() else re.split(r"\r\n|\r|\n", self.text)
         if line - 1 >= len(self._lines):
             return byte_col
         text = self._lines[line - 1]
@@ -259,6 +260,8 @@ class _Extractor:
         for step, attr in reversed(chain):
             if len(values) == 1:
                 (value,) = values
+                if value == UNKNOWN:
+                    return _UNKNOWN_SET  # an unknown thing's attributes stay unknown
                 values = frozenset((_step(value, step, attr),))
             else:
                 values = frozenset(_step(v, step, attr) for v in values)
@@ -691,16 +694,14 @@ class _Extractor:
         candidates = [v for v in values if v != UNKNOWN]
         for kind, value in candidates:
             if kind == "ref":
-                if value.split(".", 1)[0] not in self.known_packages:
-                    targets.append(value.replace("()", ""))
-                    continue
-                index = self.classify_ref_call(
-                    node, knowledge.canonical(value), alias, len(candidates)
-                )
-                if index is not None:
-                    recorded.append(index)
-                elif not value.startswith(("builtins.",)):
-                    targets.append(value.replace("()", ""))
+                api, target = _ref_callee(value)
+                if api is not None:
+                    index = self.classify_ref_call(node, api, alias, len(candidates))
+                    if index is not None:
+                        recorded.append(index)
+                        continue
+                if target is not None:
+                    targets.append(target)
             elif kind == "inst":
                 index = self.classify_instance_call(node, value)
                 if index is not None:
@@ -725,15 +726,11 @@ class _Extractor:
             self.flow.append(("api", index))
         if not recorded:
             for target in targets:
-                # Calls into numpy/torch/random themselves are not project functions.
-                if target.split(".", 1)[0] not in LIBRARY_PACKAGES:
-                    self.flow.append(("call", target))
+                self.flow.append(("call", target))
 
     def classify_ref_call(
         self, node: ast.Call, qualname: str, alias: str | None, n_candidates: int
     ) -> int | None:
-        if not _may_be_api(qualname):
-            return None  # most calls into numpy/torch draw nothing: one cached lookup
         legacy = knowledge.numpy_legacy_call(qualname)
         if legacy is not None:
             seed = self.seed_arg(node, (0, "seed")) if legacy.role == "seed" else None
@@ -903,6 +900,22 @@ _STMT_HANDLERS: dict[type, Any] = {
     for name, method in vars(_Extractor).items()
     if name.startswith("stmt_") and hasattr(ast, name[5:])
 }
+
+
+@lru_cache(maxsize=65536)
+def _ref_callee(value: str) -> tuple[str | None, str | None]:
+    """For a call of the resolved name `value`: the canonical name to look up in the tables
+    (None when no table can know it), and the project function it may be (None for the
+    libraries themselves and builtins).  Cached: the same few thousand names recur."""
+    top = value.split(".", 1)[0]
+    target = value.replace("()", "")
+    if top not in knowledge.known_packages():
+        return None, target
+    qualname = knowledge.canonical(value)
+    api = qualname if _may_be_api(qualname) else None
+    if top in LIBRARY_PACKAGES or value.startswith("builtins."):
+        return api, None
+    return api, target
 
 
 @lru_cache(maxsize=16384)
