@@ -694,9 +694,9 @@ class _Extractor:
         candidates = [v for v in values if v != UNKNOWN]
         for kind, value in candidates:
             if kind == "ref":
-                api, target = _ref_callee(value)
-                if api is not None:
-                    index = self.classify_ref_call(node, api, alias, len(candidates))
+                known, target = _ref_callee(value)
+                if known is not None:
+                    index = self.classify_ref_call(node, known, alias, len(candidates))
                     if index is not None:
                         recorded.append(index)
                         continue
