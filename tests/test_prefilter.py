@@ -33,6 +33,8 @@ def f(x):
         "self.random_state = random_state\ninfo.randomness = 'error'\n",
         "from .make_fx import randomize\n",
         "def philox_rand(seed):\n    return expand_multinomial(seed)\n",
+        "def rand(seed, offset):\n    return ops.philox(seed, offset)\n",
+        "class Generator(Base):\n    pass\n",
         "gen = HopSchemaGenerator(self)\ninit_xavier_std = 1.0\n",
         'NONDETERMINISTIC = ["randn", "rand_like", \'bernoulli\']\n',
         "ops = [aten.randn_like.default, torch.ops.aten.randperm]\n",
@@ -49,6 +51,8 @@ def f(x):
         "longer-names",
         "import-longer-name",
         "name-suffix",
+        "def-name",
+        "class-name",
         "name-prefix",
         "one-line-strings",
         "aten-operators",
@@ -76,6 +80,8 @@ def test_mentions_outside_code_do_not_make_a_file_direct(source: str) -> None:
         'x = """doc"""; torch.manual_seed(0)\n',
         'x = g("a#b", torch.randn(3))\n',
         "from torch.nn.init import xavier_uniform_\nxavier_uniform_(w)\n",
+        "def rand(n):\n    return n\n\nx = rand(3)\n",
+        "def set_seed(seed):\n    seed_all(seed)\n",
     ],
     ids=[
         "after-docstring",
@@ -89,6 +95,8 @@ def test_mentions_outside_code_do_not_make_a_file_direct(source: str) -> None:
         "after-string-on-line",
         "hash-in-string",
         "bare-name",
+        "defined-and-used",
+        "seeding-helper-definition",
     ],
 )
 def test_mentions_in_code_make_a_file_direct(source: str) -> None:

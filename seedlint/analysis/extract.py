@@ -140,6 +140,8 @@ class _Extractor:
         self.param_default_guard = 0
         self.imported: set[str] = set()
         self.assigned_call: tuple[ast.expr, ast.expr] | None = None
+        # The last call recorded and what its callee resolved to (`x = f()` needs it again).
+        self.last_call: tuple[ast.Call, frozenset[Value]] | None = None
         # Calls that are arguments of other calls (`Bagging(estimator=Tree())`).
         self.argument_calls: set[int] = set()
         self.python = sys.version_info[:2]
@@ -242,6 +244,15 @@ class _Extractor:
 
     # --- resolution (pure: records nothing) -----------------------------------------------
     def resolve(self, node: ast.expr) -> frozenset[Value]:
+        # The two commonest shapes first, `name` and `name.attr`.
+        kind = type(node)
+        if kind is _Name:
+            return self.lookup(node.id)  # type: ignore[attr-defined]
+        if kind is _Attribute and type(node.value) is _Name:  # type: ignore[attr-defined]
+            return _advance(self.lookup(node.value.id), "attr", node.attr)  # type: ignore[attr-defined]
+        if kind is _Call and self.last_call is not None and self.last_call[0] is node:
+            # `x = f(...)`: `call` has just resolved `f`.
+            return _advance(self.last_call[1], "call", "")
         # Walk attribute/call chains iteratively: generated code nests thousands deep.
         chain: list[tuple[str, str]] = []
         while True:
@@ -258,13 +269,7 @@ class _Extractor:
             return _UNKNOWN_SET
         values = self.lookup(node.id)
         for step, attr in reversed(chain):
-            if len(values) == 1:
-                (value,) = values
-                if value == UNKNOWN:
-                    return _UNKNOWN_SET  # an unknown thing's attributes stay unknown
-                values = frozenset((_step(value, step, attr),))
-            else:
-                values = frozenset(_step(v, step, attr) for v in values)
+            values = _advance(values, step, attr)
         return values
 
     # --- statements -----------------------------------------------------------------------
@@ -336,6 +341,9 @@ class _Extractor:
 
     def expr_targets(self, target: ast.expr) -> None:
         # Subscript/attribute targets evaluate sub-expressions (x[f()] = ...).
+        kind = type(target)
+        if kind is _Name or (kind is _Attribute and type(target.value) is _Name):  # type: ignore[attr-defined]
+            return  # `x = ...`, `self.x = ...`: nothing to evaluate
         if isinstance(target, (ast.Attribute, ast.Subscript)):
             for child in ast.iter_child_nodes(target):
                 if isinstance(child, ast.expr):
@@ -549,7 +557,10 @@ class _Extractor:
         for kind, value in self.resolve(target):
             if kind == "ref":
                 return value
-        return ast.unparse(target) if not isinstance(target, ast.Call) else ""
+        if isinstance(target, ast.Call):
+            return ""
+        # `@property`, `@x.setter`: the text itself (what `ast.unparse` gives, more cheaply).
+        return _dotted_text(target) or ast.unparse(target)
 
     # --- expressions ----------------------------------------------------------------------
     def expr(self, root: ast.expr, alias_target: str | None = None) -> None:
@@ -689,6 +700,7 @@ class _Extractor:
             if receiver is not None:
                 self.facts.reseeded.append((self.scope.qualname, receiver))
         values = self.resolve(node.func)
+        self.last_call = (node, values)
         recorded: list[int] = []
         targets: list[str] = []
         candidates = [v for v in values if v != UNKNOWN]
@@ -708,11 +720,10 @@ class _Extractor:
                     recorded.append(index)
         if not recorded and isinstance(node.func, ast.Attribute):
             attr = node.func.attr
-            if self.facts.imports_torch and (not candidates or _all_unknown_receivers(values)):
-                api = knowledge.tensor_inplace_random(attr)
-                if api is not None:
-                    index = self.record(node, api.qualname, "torch", "draw")
-                    recorded.append(index)
+            api = knowledge.tensor_inplace_random(attr) if self.facts.imports_torch else None
+            if api is not None and (not candidates or _all_unknown_receivers(values)):
+                index = self.record(node, api.qualname, "torch", "draw")
+                recorded.append(index)
             if (
                 attr == "sample"
                 and "pandas" in self.imported
@@ -987,6 +998,16 @@ def _children(node: ast.AST) -> list[ast.AST]:
         elif isinstance(value, _NODE_TYPES):
             out.append(value)
     return out
+
+
+def _advance(values: frozenset[Value], kind: str, attr: str) -> frozenset[Value]:
+    """The values one attribute or call step further; an unknown thing's stay unknown."""
+    if len(values) == 1:
+        (value,) = values
+        if value == UNKNOWN:
+            return _UNKNOWN_SET
+        return frozenset((_step(value, kind, attr),))
+    return frozenset(_step(v, kind, attr) for v in values)
 
 
 def _step(value: Value, kind: str, attr: str) -> Value:

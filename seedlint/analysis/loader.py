@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -237,13 +237,27 @@ _IMPORT = re.compile(
 )
 
 
+def _import_statements(text: str) -> Iterator[tuple[str, str, str, str]]:
+    """The `_IMPORT` groups of each import statement, trying the pattern only on lines that
+    hold the word `import` (trying it at every line start costs ten times more)."""
+    position = text.find("import")
+    while position >= 0:
+        line_start = text.rfind("\n", 0, position) + 1
+        match = _IMPORT.match(text, line_start)
+        if match is not None and match.end() > position:
+            yield match.groups(default="")  # type: ignore[misc]
+            position = text.find("import", match.end())
+        else:
+            position = text.find("import", position + 6)
+
+
 def scan_imports(text: str, module: str, is_package: bool) -> tuple[str, ...]:
     """Module names a file imports, found by a line scan instead of a parse (for files that
     are parsed only if a program reaches them).  Generous: `from a import b` gives both `a`
     and `a.b`, since `b` may be a submodule.  Library imports are left out, as the parser
     leaves them out of `ModuleFacts.imported_modules`."""
     found: set[str] = set()
-    for dots, source, names, plain in _IMPORT.findall(text):
+    for dots, source, names, plain in _import_statements(text):
         if plain:
             for part in plain.split(","):
                 name = part.strip().split(" ", 1)[0]

@@ -230,6 +230,14 @@ class _Text:
             # `aten.randn`: the dispatcher's operator, not the Python API of the tables.
             if text.startswith("aten", start - 5):
                 return False
+            # `def rand(...)`, `class Generator(...)`: a project's own function or class of
+            # that name, defined here; its uses are other occurrences.  (Seeding tokens are
+            # not name-start tokens: a module defining `set_seed` is always parsed, since a
+            # program may reach seeding only through it.)
+            if before in " \t":
+                head = text[text.rfind("\n", 0, start) + 1 : start].split()
+                if head in (["def"], ["async", "def"], ["class"]):
+                    return False
         end = start + len(token)
         if token in _NAME_END and end < len(text):
             after = text[end]
