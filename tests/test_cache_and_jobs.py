@@ -68,3 +68,49 @@ def test_unwritable_cache_folder_does_not_fail_the_run(project: Path) -> None:
     blocker.write_text("a file where the cache folder should be")
     reference = run(project, use_cache=False, jobs=1)
     assert run(project, jobs=1, cache_dir=blocker / "cache") == reference
+
+
+def test_guided_chunks_share_out_every_file_once_biggest_first(tmp_path: Path) -> None:
+    items = []
+    for index, size in enumerate([50_000, 400, 9_000, 120, 30_000, 7, 2_500, 800] * 8):
+        path = tmp_path / f"m{index}.py"
+        path.write_text("x" * size)
+        items.append((str(path), False, False))
+    chunks = loader._guided_chunks(items, jobs=2)
+    assert sorted(item for chunk in chunks for item in chunk) == sorted(items)
+    sizes = [sum(Path(p).stat().st_size for p, _, _ in chunk) for chunk in chunks]
+    assert sizes[0] == max(sizes) and sizes[-1] < sizes[0] / 20  # fine-grained at the end
+    first = [Path(p).stat().st_size for p, _, _ in chunks[0]]
+    assert first[0] == 50_000
+
+
+def test_files_that_programs_reach_are_prefetched_while_the_scan_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program-tier module reached from a program is parsed by the pool during the first
+    scan; the findings are those of a single process."""
+    monkeypatch.setattr(loader, "_PARALLEL_MIN_FILES", 2)
+    root = tmp_path / "proj"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "layers.py").write_text(
+        "import torch\n\n\ndef build():\n    return torch.nn.Linear(2, 2)\n"
+    )
+    for index in range(40):  # enough other files for the pool to have work to overlap
+        (root / "pkg" / f"other{index}.py").write_text("import torch.nn as nn\nx = 1\n")
+    (root / "train.py").write_text(
+        "from pkg.layers import build\n\nif __name__ == '__main__':\n    build()\n"
+    )
+    prefetched: list[str] = []
+    original = loader._Workers.prefetch
+
+    def record(self: loader._Workers, items: list[loader.Item]) -> None:
+        prefetched.extend(path for path, _, _ in items)
+        original(self, items)
+
+    monkeypatch.setattr(loader._Workers, "prefetch", record)
+    reference = run(root, use_cache=False, jobs=1)
+    assert [d["code"] for d in reference] == ["SDL001"]  # the layer's draw, reached unseeded
+    assert run(root, use_cache=False, jobs=2) == reference
+    assert str(root / "pkg" / "layers.py") in prefetched

@@ -9,7 +9,11 @@
    the imports of parsed modules are followed and the ``program`` files they reach are parsed.
 
 Steps 1-2 run in a process pool when there are enough files (`jobs`); each worker reads,
-hashes, classifies, parses and writes its own cache entries, and sends back only facts.
+hashes, classifies, parses and writes its own cache entries, and sends back only facts.  The
+pool gets the biggest files first and ever smaller chunks (`_guided_chunks`), and starts on
+the ``program`` files that the programs found so far reach while step 2 is still going on
+(`_Prefetch`); step 3 then only parses what that guess missed.  Results are put back in the
+order of the files, so that the outcome never depends on which worker finished first.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from .prefilter import classify
 from .seeding import is_program
 
 T = TypeVar("T")
+Item = tuple[str, bool, bool]  # path, reported, forced to be parsed
 
 # Below this many files, starting processes costs more than it saves.
 _PARALLEL_MIN_FILES = 16
@@ -98,7 +103,7 @@ def _scan(path: str, reported: bool, forced: bool, cache: FactsCache | None) -> 
     return result
 
 
-def _scan_chunk(items: list[tuple[str, bool, bool]], cache_folder: str | None) -> list[_Scanned]:
+def _scan_chunk(items: list[Item], cache_folder: str | None) -> list[_Scanned]:
     cache = FactsCache(cache_folder) if cache_folder is not None else None
     gc.disable()  # parsing allocates millions of acyclic objects (see `_without_gc`)
     return [_scan(path, reported, forced, cache) for path, reported, forced in items]
@@ -111,38 +116,80 @@ def _size(path: str) -> int:
         return 0
 
 
+def _guided_chunks(items: list[Item], jobs: int) -> list[list[Item]]:
+    """Biggest files first, each chunk about 1/(4 jobs) of the bytes still to share out: big
+    chunks while there is plenty left, single small files at the end, so that workers finish
+    together (measured with equal chunks: a third of a second of one worker idling)."""
+    sized = sorted(((_size(item[0]), item) for item in items), key=lambda pair: -pair[0])
+    remaining = sum(size for size, _ in sized)
+    chunks: list[list[Item]] = []
+    chunk: list[Item] = []
+    chunk_bytes = 0
+    for size, item in sized:
+        chunk.append(item)
+        chunk_bytes += size
+        if chunk_bytes >= remaining / (4 * jobs):
+            chunks.append(chunk)
+            remaining -= chunk_bytes
+            chunk, chunk_bytes = [], 0
+    if chunk:
+        chunks.append(chunk)
+    return chunks
+
+
 class _Workers:
-    """A process pool started on first use and shared by every round of one load."""
+    """A process pool started on first use and shared by every round of one load.
+
+    `scan` yields results as chunks finish (unordered); `prefetch` queues more files while
+    that goes on, so that a worker with nothing left to scan starts on them at once."""
 
     def __init__(self, jobs: int, cache: FactsCache | None) -> None:
         self.jobs = jobs
         self.folder = str(cache.folder) if cache is not None else None
         self.cache = cache
         self._pool: Any = None
+        self._prefetched: list[Any] = []  # pending results of `prefetch`
 
-    def scan(self, items: list[tuple[str, bool, bool]]) -> list[_Scanned]:
-        if self.jobs <= 1 or len(items) < _PARALLEL_MIN_FILES:
-            return [_scan(p, r, f, self.cache) for p, r, f in items]
+    def _parallel(self, n_items: int) -> bool:
+        return self.jobs > 1 and n_items >= _PARALLEL_MIN_FILES
+
+    def _start(self) -> Any:
         if self._pool is None:
             import multiprocessing
 
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
             self._pool = multiprocessing.get_context(method).Pool(self.jobs)
-        # Many small chunks, the biggest files first, so that no worker idles at the end
-        # while another finishes a long chunk (measured: 8 chunks left ~0.5 s of imbalance).
-        n_chunks = min(len(items), self.jobs * 16)
-        by_size = sorted(items, key=lambda item: -_size(item[0]))
-        chunks = [(by_size[i::n_chunks], self.folder) for i in range(n_chunks)]
-        results: list[_Scanned] = []
-        for chunk in self._pool.starmap(_scan_chunk, chunks, chunksize=1):
-            results.extend(chunk)
-        return results
+        return self._pool
+
+    def scan(self, items: list[Item]) -> Iterator[_Scanned]:
+        if not self._parallel(len(items)):
+            for path, reported, forced in items:
+                yield _scan(path, reported, forced, self.cache)
+            return
+        chunks = [(chunk, self.folder) for chunk in _guided_chunks(items, self.jobs)]
+        for results in self._start().imap_unordered(_scan_chunk_star, chunks):
+            yield from results
+
+    def prefetch(self, items: list[Item]) -> None:
+        """Scan `items` in the background (a no-op without a pool: `collect` finds nothing
+        and the caller scans what it still needs)."""
+        if items and self._pool is not None:
+            self._prefetched.append(self._pool.apply_async(_scan_chunk, (items, self.folder)))
+
+    def collect(self) -> Iterator[_Scanned]:
+        for pending in self._prefetched:
+            yield from pending.get()
+        self._prefetched.clear()
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
             self._pool.join()
             self._pool = None
+
+
+def _scan_chunk_star(args: tuple[list[Item], str | None]) -> list[_Scanned]:
+    return _scan_chunk(*args)
 
 
 def _without_gc(work: Callable[[], T]) -> T:
@@ -172,7 +219,9 @@ def load_facts(
     result = LoadResult()
     forced = set(force_parse)
     reported = set(report_on)
-    items = [(p, p in reported, p in forced) for p in dict.fromkeys([*report_on, *context])]
+    items: list[Item] = [
+        (p, p in reported, p in forced) for p in dict.fromkeys([*report_on, *context])
+    ]
     workers = _Workers(jobs, cache)
     try:
         # The parent unpickles millions of small objects: no cyclic GC meanwhile either.
@@ -187,13 +236,24 @@ def load_facts(
 
 def _load(
     result: LoadResult,
-    items: list[tuple[str, bool, bool]],
+    items: list[Item],
     reported: set[str],
     workers: _Workers,
 ) -> LoadResult:
-    deferred: dict[str, _Scanned] = {}  # module name -> program-tier file
+    by_path: dict[str, _Scanned] = {}
+    prefetch = _Prefetch(workers, reported)
     for scanned in workers.scan(items):
-        path = scanned.path
+        by_path[scanned.path] = scanned
+        prefetch.add(scanned)
+    prefetch.flush()
+
+    # Everything below runs in the order of `items`, whatever order the workers finished in,
+    # so that which file wins a module name shared by several files never varies.
+    deferred: dict[str, _Scanned] = {}  # module name -> program-tier file
+    for path, _, _ in items:
+        if path not in by_path:
+            continue
+        scanned = by_path[path]
         if scanned.error is not None:
             if path in reported:
                 result.errors[path] = scanned.error
@@ -205,7 +265,7 @@ def _load(
             deferred.setdefault(scanned.module, scanned)
 
     # Follow imports from the programs to the modules they reach (through parsed modules'
-    # facts and deferred modules' scanned imports), then parse the deferred ones in one go.
+    # facts and deferred modules' scanned imports), then parse the deferred ones.
     by_module = {f.module: f for f in result.facts.values()}
     programs = [f for f in result.facts.values() if is_program(f)]
     visited = {f.module for f in programs}
@@ -222,12 +282,59 @@ def _load(
             queue.extend(pending.imports)
         elif name in by_module:
             queue.extend(by_module[name].imported_modules)
-    if wanted:
-        for scanned in workers.scan([(p, p in reported, True) for p in sorted(wanted)]):
-            if scanned.facts is not None:
-                result.facts[scanned.path] = scanned.facts
-                result.parsed += 1
+    parsed = {s.path: s for s in workers.collect()}  # most were prefetched meanwhile
+    missing = [(p, p in reported, True) for p in sorted(wanted) if p not in parsed]
+    parsed.update((s.path, s) for s in workers.scan(missing))
+    for path in sorted(wanted):
+        facts = parsed[path].facts
+        if facts is not None:
+            result.facts[path] = facts
+            result.parsed += 1
     return result
+
+
+class _Prefetch:
+    """While the first scan goes on, guess which program-tier files the programs found so
+    far reach, and have idle workers parse them (`_load` then computes exactly which it needs,
+    and parses any the guess missed)."""
+
+    def __init__(self, workers: _Workers, reported: set[str]) -> None:
+        self.workers = workers
+        self.reported = reported
+        self.entries: dict[str, list[_Scanned]] = {}  # module name -> files seen so far
+        self.reached: set[str] = set()
+        self.queued: set[str] = set()
+        self.batch: list[Item] = []
+
+    def add(self, scanned: _Scanned) -> None:
+        if scanned.error is not None or not (scanned.deferred or scanned.facts):
+            return
+        self.entries.setdefault(scanned.module, []).append(scanned)
+        names: list[str] = []
+        if scanned.module in self.reached:
+            names.extend(self._follow(scanned))
+        if scanned.facts is not None and is_program(scanned.facts):
+            names.extend(scanned.facts.imported_modules)
+        while names:
+            name = names.pop()
+            if name not in self.reached:
+                self.reached.add(name)
+                for entry in self.entries.get(name, ()):
+                    names.extend(self._follow(entry))
+        if len(self.batch) >= 8:
+            self.flush()
+
+    def _follow(self, entry: _Scanned) -> tuple[str, ...]:
+        if entry.facts is not None:
+            return entry.facts.imported_modules
+        if entry.path not in self.queued:
+            self.queued.add(entry.path)
+            self.batch.append((entry.path, entry.path in self.reported, True))
+        return entry.imports
+
+    def flush(self) -> None:
+        self.workers.prefetch(self.batch)
+        self.batch = []
 
 
 _IMPORT = re.compile(
