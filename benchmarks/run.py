@@ -100,6 +100,9 @@ TARGET_COLD_VS_RUFF = 10.0
 TARGET_SINGLE_FILE_S = 0.150
 TARGET_SINGLE_FILE_CLASS = "3000"
 TARGET_MEMORY_MB = 500.0
+#: Peak memory on the whole corpus / on a subset with the same largest file and at most half
+#: the files: more files must not mean more memory (the largest file sets the peak).
+TARGET_MEMORY_GROWTH = 1.25
 
 RUFF_RULES = "NPY002,S311"
 FLAKE8_RULES = "E,W,F"
@@ -907,6 +910,68 @@ def run_rounds(measurements: list[Measurement], args: argparse.Namespace, work: 
                 measurement.memory = run_measurement(measurement, "memory", work, args, "pss")
 
 
+def scaling_subset(corpus: Corpus) -> Path | None:
+    """The smallest folder that holds the corpus' largest file and at most half its files:
+    checking it and the whole corpus tells the number of files apart from file size."""
+    if not corpus.files:
+        return None
+    largest = max(corpus.files, key=lambda item: item.lines).path
+    counts: dict[Path, int] = {}
+    for item in corpus.files:
+        for parent in item.path.parents:
+            counts[parent] = counts.get(parent, 0) + 1
+            if parent == corpus.root:
+                break
+    for folder in largest.parents:
+        if folder == corpus.root:
+            return None
+        if counts.get(folder, 0) * 2 <= len(corpus.files) and counts.get(
+            folder.parent, 0
+        ) * 2 > len(corpus.files):
+            return folder
+    return None
+
+
+def run_scaling(
+    tools: dict[str, Tool],
+    corpus: Corpus,
+    by_key: dict[str, Measurement],
+    args: argparse.Namespace,
+    work: Path,
+) -> dict[str, Any] | None:
+    """Memory against the number of files: one untimed cold run on `scaling_subset`, compared
+    with the whole corpus' memory round."""
+    subset = scaling_subset(corpus)
+    whole = by_key["seedlint_cold_j2"].memory
+    if subset is None or whole is None or whole.error:
+        return None
+    files = sum(1 for item in corpus.files if subset in item.path.parents)
+    log(f"memory against the number of files: {subset.relative_to(corpus.root)} ({files} files)")
+    sl = tools["seedlint"].path or "seedlint"
+    sample = run_child(
+        [sl, "check", str(subset), "--no-cache", "-j2"],
+        cwd=work,
+        timeout=args.timeout,
+        stdout_path=work / "out" / "scaling.out",
+        ok_codes=(0, 1),
+        gnu_time=args.gnu_time,
+        tree="pss" if PROC_AVAILABLE else None,
+    )
+    if sample.error:
+        return {"error": sample.error}
+    return {
+        "subset": str(subset.relative_to(corpus.root)),
+        "subset_files": files,
+        "corpus_files": len(corpus.files),
+        "subset_peak_rss_mb": sample.peak_rss_mb,
+        "corpus_peak_rss_mb": whole.peak_rss_mb,
+        "subset_tree_pss_mb": sample.tree_pss_mb,
+        "corpus_tree_pss_mb": whole.tree_pss_mb,
+        "peak_growth": ratio(whole.peak_rss_mb, sample.peak_rss_mb),
+        "tree_pss_growth": ratio(whole.tree_pss_mb, sample.tree_pss_mb),
+    }
+
+
 # --------------------------------------------------------------------------- single files
 
 
@@ -1059,7 +1124,7 @@ def target(name: str, value: float | None, limit: float, unit: str, strict: bool
 
 
 def compute_results(
-    by_key: dict[str, Measurement], latency: dict[str, Any]
+    by_key: dict[str, Measurement], latency: dict[str, Any], scaling: dict[str, Any] | None = None
 ) -> tuple[dict[str, float | None], list[dict[str, Any]]]:
     def med(key: str) -> float | None:
         return by_key[key].median_s()
@@ -1127,6 +1192,13 @@ def compute_results(
             TARGET_MEMORY_MB,
             "MB",
             strict=True,
+        ),
+        target(
+            "memory does not grow with the files (largest process, whole corpus / subset)",
+            scaling.get("peak_growth") if scaling else None,
+            TARGET_MEMORY_GROWTH,
+            "x",
+            strict=False,
         ),
     ]
     return ratios, targets
@@ -1224,6 +1296,17 @@ def print_report(report: dict[str, Any], by_key: dict[str, Measurement]) -> None
             out.append(f"    ERROR: {error[:200]}")
     out.append("")
     out.append(f"memory: {report['memory_method']}")
+    scaling = report.get("memory_scaling")
+    if scaling and "error" not in scaling:
+        out.append(
+            f"memory against files: {scaling['subset']} ({scaling['subset_files']} files) "
+            f"{fmt_mb(scaling['subset_peak_rss_mb'])} MB largest process, "
+            f"{fmt_mb(scaling['subset_tree_pss_mb'])} MB tree PSS; whole corpus "
+            f"({scaling['corpus_files']} files) {fmt_mb(scaling['corpus_peak_rss_mb'])} MB, "
+            f"{fmt_mb(scaling['corpus_tree_pss_mb'])} MB"
+        )
+    elif scaling:
+        out.append(f"memory against files: ERROR {scaling['error'][:200]}")
     out.append(f"touched file: {corpus['touched_file']}")
     out.append("")
     latency = report["latency"]
@@ -1481,7 +1564,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             findings["warnings"].append(
                 f"seedlint finding counts differ between runs: {seedlint_counts}"
             )
-        ratios, targets = compute_results(by_key, latency)
+        scaling = run_scaling(tools, corpus, by_key, args, work)
+        ratios, targets = compute_results(by_key, latency, scaling)
         snapshot_info: dict[str, Any] | None = None
         if snapshot is not None:
             changed = source_fingerprint(snapshot.source) != snapshot.fingerprint
@@ -1535,6 +1619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for item in single_files
             ],
             "latency": latency,
+            "memory_scaling": scaling,
             "findings": findings,
             "ratios": ratios,
             "targets": targets,

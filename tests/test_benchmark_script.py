@@ -135,7 +135,15 @@ def test_quick_run_reports_every_measurement(tmp_path: Path) -> None:
     assert RATIO_KEYS <= set(report["ratios"])
     for key in RATIO_KEYS:
         assert report["ratios"][key] > 0, key
-    assert len(report["targets"]) == 6
+    assert len(report["targets"]) == 7
+    if report["proc_available"]:
+        # Memory against the number of files: the folder holding the largest file.
+        scaling = report["memory_scaling"]
+        assert scaling["subset"] == "pkg/sub" and scaling["subset_files"] == 4, scaling
+        assert scaling["subset_tree_pss_mb"] > 0 and scaling["corpus_tree_pss_mb"] > 0
+        if report["gnu_time"]:
+            assert scaling["peak_growth"] > 0
+        assert "memory against files: pkg/sub (4 files)" in done.stdout
     assert {item["status"] for item in report["targets"]} <= {"PASS", "FAIL"}
     assert len(report["loadavg_start"]) == 3 and len(report["loadavg_end"]) == 3
     assert report["nproc"] >= 1
