@@ -554,7 +554,7 @@ class _Extractor:
 
     def _dotted(self, node: ast.expr) -> str:
         target = node.func if isinstance(node, ast.Call) else node
-        for kind, value in self.resolve(target):
+        for kind, value in sorted(self.resolve(target)):
             if kind == "ref":
                 return value
         if isinstance(target, ast.Call):
@@ -673,7 +673,7 @@ class _Extractor:
         """A random function named without being called (`map(np.random.rand, ...)`)."""
         if alias is not None:
             return  # `f = np.random.rand`: an alias, reported where it is called
-        for kind, value in self.resolve(node):
+        for kind, value in sorted(self.resolve(node)):
             if kind != "ref":
                 continue
             qualname = knowledge.canonical(value)
@@ -704,6 +704,9 @@ class _Extractor:
         recorded: list[int] = []
         targets: list[str] = []
         candidates = [v for v in values if v != UNKNOWN]
+        if len(candidates) > 1:
+            # A set's order changes with the string hash seed: flows must not.
+            candidates.sort()
         for kind, value in candidates:
             if kind == "ref":
                 known, target = _ref_callee(value)
