@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,17 @@ from .diagnostics import Diagnostic
 
 CACHE_DIR_NAME = ".seedlint_cache"
 
-# Entries for files the loader decided not to parse (no tier worth it) are tiny markers.
-NOT_PARSED = "not-parsed"
+# Every entry records the file's prefilter tier, so that facts parsed only because a program
+# reached a file (or it was named on the command line) are not taken, in a later run, for a
+# file that is always parsed: findings must not depend on what earlier runs parsed.
+TIER = "tier"
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    tier: str  # `analysis.prefilter.Tier`
+    facts: ModuleFacts | None  # None: not parsed
+    imports: tuple[str, ...] = ()  # program tier: the modules it imports (scanned)
 
 
 def _mtime(path: Path) -> float:
@@ -68,9 +78,9 @@ class FactsCache:
     def _entry(self, key: str) -> Path:
         return self.folder / "facts" / key[:2] / f"{key}.json"
 
-    def get(self, key: str, path: str) -> ModuleFacts | tuple[str, tuple[str, ...]] | None:
-        """Facts; or, for a file that was classified and not parsed, its tier and the modules
-        it imports; or None."""
+    def get(self, key: str, path: str) -> CachedFile | None:
+        """What an earlier run learnt of a file with this content: its tier, its facts if it
+        was parsed, and, for a program-tier file, the modules it imports; or None."""
         if not self.enabled:
             return None
         try:
@@ -81,22 +91,20 @@ class FactsCache:
         if not isinstance(data, dict):
             return None
         try:
-            if NOT_PARSED in data:
-                tier, imports = data[NOT_PARSED], data.get("imports", [])
-                if not isinstance(tier, str) or not all(isinstance(i, str) for i in imports):
-                    return None
-                return tier, tuple(imports)
-            return facts_from_json(data, path)
+            tier, imports = data[TIER], data.get("imports", [])
+            if not isinstance(tier, str) or not all(isinstance(i, str) for i in imports):
+                return None
+            facts = facts_from_json(data["facts"], path) if "facts" in data else None
+            return CachedFile(tier, facts, tuple(imports))
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None  # foreign or corrupt: recompute
 
-    def put(self, key: str, value: ModuleFacts | tuple[str, tuple[str, ...]]) -> None:
+    def put(self, key: str, value: CachedFile) -> None:
         if not self.enabled:
             return
-        if isinstance(value, ModuleFacts):
-            data: dict[str, Any] = facts_to_json(value)
-        else:
-            data = {NOT_PARSED: value[0], "imports": list(value[1])}
+        data: dict[str, Any] = {TIER: value.tier, "imports": list(value.imports)}
+        if value.facts is not None:
+            data["facts"] = facts_to_json(value.facts)
         target = self._entry(key)
         try:
             self._prepare()

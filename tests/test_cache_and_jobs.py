@@ -114,3 +114,25 @@ def test_files_that_programs_reach_are_prefetched_while_the_scan_goes_on(
     assert [d["code"] for d in reference] == ["SDL001"]  # the layer's draw, reached unseeded
     assert run(root, use_cache=False, jobs=2) == reference
     assert str(root / "pkg" / "layers.py") in prefetched
+
+
+def test_a_layer_module_parsed_when_reached_is_not_a_program_once_no_longer_reached(
+    tmp_path: Path,
+) -> None:
+    """Facts cached for a program-tier module that a program reached must not make it count
+    as parsed (and so as a program of its own) in a later run that no longer reaches it."""
+    root = tmp_path / "proj"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "layer_mod.py").write_text("import torch.nn as nn\n\nmodel = nn.Linear(2, 2)\n")
+    train = root / "train.py"
+    train.write_text(
+        "import torch\n\nif __name__ == '__main__':\n"
+        "    from pkg import layer_mod\n    torch.manual_seed(0)\n"
+    )
+    reached = run(root)  # fills the cache, with the layer module parsed
+    assert [(Path(str(d["path"])).name, d["code"]) for d in reached] == [("layer_mod.py", "SDL001")]
+    train.write_text("import torch\n\nif __name__ == '__main__':\n    torch.manual_seed(0)\n")
+    assert run(root, use_cache=False) == []
+    assert run(root) == []  # warm: the same answer

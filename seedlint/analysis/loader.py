@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..cache import FactsCache, cache_key
+from ..cache import CachedFile, FactsCache, cache_key
 from ..source import SourceError, decode_source, describe_os_error
 from .extract import extract_facts
 from .facts import ModuleFacts
@@ -36,6 +36,9 @@ from .seeding import is_program
 
 T = TypeVar("T")
 Item = tuple[str, bool, bool]  # path, reported, forced to be parsed
+
+# Tiers whose files are always parsed (`analysis.prefilter`).
+_PARSED_TIERS = ("direct", "entry")
 
 # Below this many files, starting processes costs more than it saves.
 _PARALLEL_MIN_FILES = 16
@@ -71,35 +74,37 @@ def _scan(path: str, reported: bool, forced: bool, cache: FactsCache | None) -> 
         return result
     key = cache_key(data, module) if cache is not None else ""
     hit = cache.get(key, path) if cache is not None else None
-    if isinstance(hit, ModuleFacts):
-        result.facts, result.cached = hit, True
-        return result
-    if hit is not None and not forced:
-        # Known not to need parsing: no decoding, no scanning, no findings of its own.
-        tier, imports = hit
-        result.cached, result.deferred, result.imports = True, tier == "program", imports
-        return result
+    if hit is not None:
+        # A program-tier file parsed because a program reached it stays program tier: a run
+        # that does not reach it must not find it parsed (findings never depend on the cache).
+        parse_now = forced or hit.tier in _PARSED_TIERS
+        if parse_now and hit.facts is not None:
+            result.facts, result.cached = hit.facts, True
+            return result
+        if not parse_now:
+            # Known not to need parsing: no decoding, no scanning, no findings of its own.
+            result.cached, result.deferred = True, hit.tier == "program"
+            result.imports = hit.imports
+            return result
     try:
         text = decode_source(data).text
     except SourceError as exc:
         result.error = f"cannot read file: {exc}"
         return result
-    tier = "direct" if forced else classify(text, path)
-    if tier in ("direct", "entry"):
+    tier = classify(text, path)
+    if tier == "program":
+        result.imports = scan_imports(text, module, path.endswith("__init__.py"))
+    if forced or tier in _PARSED_TIERS:
         try:
             result.facts = extract_facts(text, path, module)
         except Exception as exc:  # one bad file must not stop the run
             result.error = crash_message(exc)
             return result
         result.parsed = True
-        if cache is not None:
-            cache.put(key, result.facts)
-        return result
-    result.deferred = tier == "program"
-    if result.deferred:
-        result.imports = scan_imports(text, module, path.endswith("__init__.py"))
+    else:
+        result.deferred = tier == "program"
     if cache is not None:
-        cache.put(key, (tier, result.imports))
+        cache.put(key, CachedFile(tier, result.facts, result.imports))
     return result
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..diagnostics import Span
 from .facts import ApiCall, FunctionFacts, ModuleFacts, SeedArg
 
-FORMAT = 5
+FORMAT = 6
 
 
 def _call_to(c: ApiCall) -> list[Any]:
