@@ -70,18 +70,34 @@ def test_unwritable_cache_folder_does_not_fail_the_run(project: Path) -> None:
     assert run(project, jobs=1, cache_dir=blocker / "cache") == reference
 
 
-def test_guided_chunks_share_out_every_file_once_biggest_first(tmp_path: Path) -> None:
+def test_guided_chunks_share_out_every_file_once_biggest_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     items = []
     for index, size in enumerate([50_000, 400, 9_000, 120, 30_000, 7, 2_500, 800] * 8):
         path = tmp_path / f"m{index}.py"
         path.write_text("x" * size)
         items.append((str(path), False, False))
+    for index in range(100):  # empty __init__.py files and the like
+        path = tmp_path / f"empty{index}.py"
+        path.touch()
+        items.append((str(path), False, False))
+
+    def sizes(chunks: list[list[loader.Item]]) -> list[int]:
+        return [sum(Path(p).stat().st_size for p, _, _ in chunk) for chunk in chunks]
+
     chunks = loader._guided_chunks(items, jobs=2)
     assert sorted(item for chunk in chunks for item in chunk) == sorted(items)
-    sizes = [sum(Path(p).stat().st_size for p, _, _ in chunk) for chunk in chunks]
-    assert sizes[0] == max(sizes) and sizes[-1] < sizes[0] / 20  # fine-grained at the end
-    first = [Path(p).stat().st_size for p, _, _ in chunks[0]]
-    assert first[0] == 50_000
+    assert Path(chunks[0][0][0]).stat().st_size == 50_000
+    # No chunk but the last is below the floor: tiny files travel together.
+    assert all(size >= loader._MIN_CHUNK_BYTES for size in sizes(chunks)[:-1])
+    assert len(chunks) < 12
+
+    monkeypatch.setattr(loader, "_MIN_CHUNK_BYTES", 1)
+    chunks = loader._guided_chunks(items, jobs=2)
+    assert sorted(item for chunk in chunks for item in chunk) == sorted(items)
+    measured = sizes(chunks)
+    assert measured[0] == max(measured) and measured[-1] < measured[0] / 20  # fine at the end
 
 
 def test_files_that_programs_reach_are_prefetched_while_the_scan_goes_on(

@@ -40,6 +40,9 @@ Item = tuple[str, bool, bool]  # path, reported, forced to be parsed
 # Tiers whose files are always parsed (`analysis.prefilter`).
 _PARSED_TIERS = ("direct", "entry")
 
+# A chunk smaller than this costs more to send than to scan (hundreds of empty __init__.py).
+_MIN_CHUNK_BYTES = 64 * 1024
+
 # Below this many files, starting processes costs more than it saves.
 _PARALLEL_MIN_FILES = 16
 
@@ -123,8 +126,8 @@ def _size(path: str) -> int:
 
 def _guided_chunks(items: list[Item], jobs: int) -> list[list[Item]]:
     """Biggest files first, each chunk about 1/(4 jobs) of the bytes still to share out: big
-    chunks while there is plenty left, single small files at the end, so that workers finish
-    together (measured with equal chunks: a third of a second of one worker idling)."""
+    chunks while there is plenty left, small ones at the end, so that workers finish together
+    (measured with equal chunks: a third of a second of one worker idling)."""
     sized = sorted(((_size(item[0]), item) for item in items), key=lambda pair: -pair[0])
     remaining = sum(size for size, _ in sized)
     chunks: list[list[Item]] = []
@@ -133,7 +136,7 @@ def _guided_chunks(items: list[Item], jobs: int) -> list[list[Item]]:
     for size, item in sized:
         chunk.append(item)
         chunk_bytes += size
-        if chunk_bytes >= remaining / (4 * jobs):
+        if chunk_bytes >= max(remaining / (4 * jobs), _MIN_CHUNK_BYTES):
             chunks.append(chunk)
             remaining -= chunk_bytes
             chunk, chunk_bytes = [], 0

@@ -228,7 +228,7 @@ class _Text:
             if before.isalnum() or before == "_":
                 return False
             # `aten.randn`: the dispatcher's operator, not the Python API of the tables.
-            if text.startswith("aten", start - 5):
+            if start >= 5 and text.startswith("aten.", start - 5):
                 return False
             # `def rand(...)`, `class Generator(...)`: a project's own function or class of
             # that name, defined here; its uses are other occurrences.  (Seeding tokens are
