@@ -1,8 +1,9 @@
 """A content-hash cache of per-module facts, shared by the CLI, the flake8 plugin and the LSP.
 
 * Keyed by a hash of everything the facts depend on: seedlint's version, the facts format,
-  the Python minor version (the stdlib table depends on it), the module's dotted name, and
-  the file's bytes.  A changed file is a new key; stale entries are never "invalidated", just
+  the running Python's minor version (it decides parse errors), the target Python version
+  (which stdlib functions exist), the module's dotted name, and the file's bytes.  A changed
+  file is a new key; stale entries are never "invalidated", just
   no longer asked for.
 * Stored as small JSON files (a safe format: loading never executes anything) under
   ``<root>/.seedlint_cache/``, which holds a ``.gitignore`` of ``*`` so it never gets
@@ -60,11 +61,12 @@ def run_key(settings_repr: str, files: list[tuple[str, str]], report_on: list[st
     return h.hexdigest()
 
 
-def cache_key(data: bytes, module: str) -> str:
+def cache_key(data: bytes, module: str, python: tuple[int, int] | None = None) -> str:
+    """Key of one file's facts: its bytes, its module name, the Python that parses it (parse
+    errors depend on it) and the target Python version (which stdlib APIs exist)."""
     h = hashlib.blake2b(digest_size=20)
-    h.update(
-        f"{__version__}\0{FORMAT}\0{sys.version_info[0]}.{sys.version_info[1]}\0{module}\0".encode()
-    )
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    h.update(f"{__version__}\0{FORMAT}\0{running}\0{python}\0{module}\0".encode())
     h.update(data)
     return h.hexdigest()
 

@@ -25,12 +25,18 @@ class Span:
 
 @dataclass(frozen=True)
 class Related:
-    """Another place the message refers to (e.g. where a program seeds another library)."""
+    """Another place the message refers to (e.g. where a program seeds another library).
+
+    Messages never hold paths (they would depend on the working directory and the front end);
+    a `cited` location is what the message points at, and each reporter renders it its own
+    way: the text format as ``(path:line)`` after the message, relative to the current
+    folder; JSON, SARIF and the language server as locations."""
 
     path: str
     line: int
     column: int
     message: str
+    cited: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -38,6 +44,7 @@ class Related:
             "line": self.line,
             "column": self.column,
             "message": self.message,
+            "cited": self.cited,
         }
 
 
@@ -119,7 +126,7 @@ class Diagnostic:
                 ),
             ),
             related=tuple(
-                Related(r["path"], r["line"], r["column"], r["message"])
+                Related(r["path"], r["line"], r["column"], r["message"], bool(r.get("cited")))
                 for r in data.get("related", ())
             ),
         )

@@ -10,8 +10,8 @@ import pytest
 
 import seedlint.analysis.loader as loader
 from seedlint.cache import CACHE_DIR_NAME
-from seedlint.driver import lint_paths
 from seedlint.settings import Settings
+from seedlint.workspace import Workspace
 
 from .conftest import FIXTURES
 
@@ -26,7 +26,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def run(root: Path, **options: object) -> list[dict[str, object]]:
-    report = lint_paths([root], Settings(), root=root, **options)  # type: ignore[arg-type]
+    workspace = Workspace(root, Settings(), **options)  # type: ignore[arg-type]
+    report = workspace.check([root])
     return [d.to_json() for d in report.diagnostics]
 
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 import seedlint.analysis.loader
-import seedlint.driver
-import seedlint.engine
+import seedlint.workspace.workspace
 from seedlint.analysis.facts import ModuleFacts
 from seedlint.integrations.cli import main
 from tests.conftest import REPO
@@ -170,10 +169,12 @@ def test_engine_crash_is_isolated_to_its_file(
     (cwd / "boom.py").write_text(PROGRAM)
     real = seedlint.analysis.loader.extract_facts
 
-    def analyze(text: str, path: str, module: str | None = None) -> ModuleFacts:
+    def analyze(
+        text: str, path: str, module: str | None = None, python: object = None
+    ) -> ModuleFacts:
         if path.endswith("boom.py"):
             raise RecursionError("maximum recursion depth exceeded")
-        return real(text, path, module)
+        return real(text, path, module, python)  # type: ignore[arg-type]
 
     monkeypatch.setattr(seedlint.analysis.loader, "extract_facts", analyze)
     status, out, err = run(["--select", "SDL103", "."], capsys)
@@ -190,15 +191,15 @@ def test_rule_crash_is_isolated_to_its_file(
 ) -> None:
     (cwd / "a.py").write_text(PROGRAM)
     (cwd / "boom.py").write_text(PROGRAM)
-    real = seedlint.engine.check_modules
+    real = seedlint.workspace.workspace.run_rules
 
-    def check_modules(facts, report_on, settings):  # type: ignore[no-untyped-def]
+    def run_rules(facts, report_on, settings):  # type: ignore[no-untyped-def]
         report_on = list(report_on)
         if any(p.endswith("boom.py") for p in report_on):
             raise ValueError("rule bug\nwith two lines")
         return real(facts, report_on, settings)
 
-    monkeypatch.setattr(seedlint.engine, "check_modules", check_modules)
+    monkeypatch.setattr(seedlint.workspace.workspace, "run_rules", run_rules)
     status, out, _ = run(["--select", "SDL103", "."], capsys)
     assert status == 1
     assert lines_for(out, "boom.py") == [
@@ -217,7 +218,7 @@ def test_internal_error_is_one_line_exit_2(
     def explode(*args: object, **kwargs: object) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr(seedlint.driver, "lint_paths", explode)
+    monkeypatch.setattr(seedlint.workspace.Workspace, "check", explode)
     status, out, err = run(["."], capsys)
     assert status == 2
     assert out == []
@@ -326,8 +327,8 @@ def test_version_imports_nothing_heavy(tmp_path: Path) -> None:
         "import sys\n"
         "from seedlint.integrations.cli import main\n"
         "assert main(['--version']) == 0\n"
-        "heavy = [m for m in ('libcst', 'seedlint.engine', 'seedlint.analysis', 'pathspec',"
-        " 'seedlint.driver', 'tomllib') if m in sys.modules]\n"
+        "heavy = [m for m in ('libcst', 'seedlint.workspace', 'seedlint.analysis', 'pathspec',"
+        " 'tomllib') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     result = subprocess.run(

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from seedlint.engine import check_source
 from tests.test_fixtures import SINGLE_FILE_SETTINGS, decode_source, fixture_rule_dirs
+
+from .engine_helpers import check_source
 
 REPO = Path(__file__).resolve().parent.parent
 # The rule families the single-file fixtures are about (see tests/test_fixtures.py).
@@ -33,7 +34,13 @@ FIELDS: dict[str, type | tuple[type, ...]] = {
     "fix": (dict, type(None)),
     "related": list,
 }
-RELATED_FIELDS: dict[str, type] = {"path": str, "line": int, "column": int, "message": str}
+RELATED_FIELDS: dict[str, type] = {
+    "path": str,
+    "line": int,
+    "column": int,
+    "message": str,
+    "cited": bool,
+}
 _TEXT_LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>SDL\d{3}) (?P<message>.*)$"
 )
@@ -82,6 +89,12 @@ def check_schema(item: dict[str, Any]) -> None:
             assert item["fix"]["applicability"] in ("stream-preserving", "stream-changing")
 
 
+def _citation(item: dict[str, Any]) -> str:
+    """The text format shows the location a message cites after it; JSON keeps it apart."""
+    cited = [r for r in item["related"] if r["cited"]]
+    return f" ({cited[0]['path']}:{cited[0]['line']})" if cited else ""
+
+
 def test_json_schema_and_text_output_agree() -> None:
     as_json = seedlint("check", "fixtures/sdl101", "--format", "json")
     assert as_json.returncode == 1, as_json.stderr
@@ -97,7 +110,10 @@ def test_json_schema_and_text_output_agree() -> None:
     from_text = [
         (p["path"], int(p["line"]), int(p["column"]), p["code"], p["message"]) for p in parsed
     ]
-    from_json = [(i["path"], i["line"], i["column"], i["code"], i["message"]) for i in findings]
+    from_json = [
+        (i["path"], i["line"], i["column"], i["code"], i["message"] + _citation(i))
+        for i in findings
+    ]
     assert from_text == from_json
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from seedlint.discovery import Discovery, DiscoveryError, discover, find_project_root
-from seedlint.driver import lint_paths
 from seedlint.integrations.cli import main
 from seedlint.settings import Settings
+from seedlint.workspace import Workspace
 
 
 def touch(root: Path, *names: str, text: str = "x = 1\n") -> None:
@@ -190,7 +190,7 @@ def test_unlistable_folder_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyP
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    report = lint_paths([tmp_path], root=tmp_path)
+    report = Workspace(tmp_path).check([tmp_path])
     assert [(Path(d.path).name, d.code, d.message) for d in report.diagnostics] == [
         ("locked", "SDL900", "cannot read directory: permission denied")
     ]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from seedlint.diagnostics import Diagnostic, Span
-from seedlint.engine import analyze, check_source
-from seedlint.fixes import FixOptions, FixOutcome, Reason, describe_fix, fix_source
+from seedlint.fixes import FixOptions, FixOutcome, Reason
 from seedlint.fixes.names import fresh_name
 
+from .engine_helpers import analyze, check_source, describe_fix, fix_source
 from .test_fix_fixtures import CASES, FIX_DIR, SETTINGS, parse_options, read
 
 

@@ -26,12 +26,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seedlint.engine import check_source
-from seedlint.fixes import FixOptions, fix_source
+from seedlint.fixes import FixOptions
 from seedlint.knowledge.numpy_legacy import LEGACY, SIGNATURES
 from seedlint.knowledge.numpy_translate import parse_signature
 
 from .conftest import FIXTURES, require
+from .engine_helpers import check_source, fix_source
 from .test_fix_fixtures import SETTINGS, parse_options, read
 
 FIX_DIR = FIXTURES / "fix"

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 
 from seedlint.diagnostics import Diagnostic
-from seedlint.engine import check_source
-from seedlint.fixes import FIXABLE_CODES, FixOptions, FixOutcome, fix_source
+from seedlint.fixes import FIXABLE_CODES, FixOptions, FixOutcome
 from seedlint.settings import Settings
 from seedlint.source import decode_source
 
 from .conftest import FIXTURES
+from .engine_helpers import check_source, fix_source
 
 FIX_DIR = FIXTURES / "fix"
 CASES = sorted(p.name[: -len(".in.py")] for p in FIX_DIR.glob("*.in.py"))

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from seedlint.engine import analyze, check_source
-from seedlint.fixes import FixOptions, describe_fix, fix_source
+from seedlint.fixes import FixOptions
 from seedlint.noqa import apply_noqa
 from seedlint.source import SourceError, decode_source
 
 from .conftest import FIXTURES
+from .engine_helpers import analyze, check_source, describe_fix, fix_source
 from .test_fix_fixtures import SETTINGS
 
 SOURCES = sorted(

@@ -13,9 +13,9 @@ its 1-based column, counted in characters.  Every line without a marker must pro
 * ``fixtures/sdl1*/**/*.py`` and ``fixtures/sdl900/*.py`` are single files, checked with
   `check_source` (rules SDL1xx and SDL9xx selected, so that project-wide rules added later do
   not change what they expect).
-* ``fixtures/projects/<name>/`` are whole projects, checked with `check_project` over all their
-  ``.py`` files together, with every rule (or the ``[tool.seedlint]`` table of the project's
-  own ``pyproject.toml``); markers are compared in every file.
+* ``fixtures/projects/<name>/`` are whole projects, checked with a `Workspace` rooted there
+  over all their ``.py`` files together, with every rule (or the ``[tool.seedlint]`` table of
+  the project's own ``pyproject.toml``); markers are compared in every file.
 
 Files are decoded the way Python decodes source (`tokenize.detect_encoding`: a coding cookie,
 a UTF-8 BOM); line endings are passed through untouched, so the CRLF and CR fixtures exercise
@@ -35,9 +35,11 @@ from pathlib import Path
 import pytest
 
 from seedlint.diagnostics import Diagnostic
-from seedlint.engine import check_project, check_source
 from seedlint.rules import ALL_RULES, get_rule
 from seedlint.settings import Settings
+from seedlint.workspace import Workspace
+
+from .engine_helpers import check_source
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -225,7 +227,10 @@ def test_project_fixture(project: Path) -> None:
     files = sorted(project.rglob("*.py"))
     assert files, f"{fixture_id(project)} holds no .py files"
     texts = {str(f): decode_source(f.read_bytes()) for f in files}
-    results = check_project(texts, list(texts), project_settings(project))
+    workspace = Workspace(project, project_settings(project), use_cache=False)
+    results: dict[str, list[Diagnostic]] = {}
+    for diagnostic in workspace.check([project]).diagnostics:
+        results.setdefault(diagnostic.path, []).append(diagnostic)
     reports = []
     for f in files:
         text = texts[str(f)]

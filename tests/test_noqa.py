@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from seedlint.diagnostics import Diagnostic, Span
-from seedlint.engine import check_source
 from seedlint.noqa import apply_noqa, parse_directives, parse_noqa_comment
+
+from .engine_helpers import check_source
 
 
 def diag(line: int, code: str = "SDL101", end_line: int | None = None) -> Diagnostic:

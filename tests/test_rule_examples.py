@@ -8,10 +8,11 @@ import textwrap
 
 import pytest
 
-from seedlint.engine import check_source
 from seedlint.rules import ALL_RULES, get_rule
 from seedlint.rules.base import Rule
 from tests.conftest import require
+
+from .engine_helpers import check_source
 
 SECTIONS = (
     "## What it does",

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -74,8 +73,12 @@ _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.Di
 _GLOBAL_DECL = re.compile(r"^[ \t]+(?:global|nonlocal)[ \t]", re.MULTILINE)
 
 
-def extract_facts(text: str, path: str, module: str | None = None) -> ModuleFacts:
+def extract_facts(
+    text: str, path: str, module: str | None = None, python: tuple[int, int] | None = None
+) -> ModuleFacts:
     """Facts of one module.  Never raises for bad input: a parse failure is recorded.
+    `python` is the target version: stdlib functions newer than it are not APIs (None:
+    every version seedlint supports, whatever Python runs it).
 
     This always parses; deciding which project files are worth parsing at all is the
     loader's job (`analysis.prefilter`, `analysis.loader`)."""
@@ -92,7 +95,7 @@ def extract_facts(text: str, path: str, module: str | None = None) -> ModuleFact
         facts.syntax_error = (f"cannot parse: {type(exc).__name__}: {exc}", 1, 1)
         return facts
     try:
-        _Extractor(facts, text, path.endswith("__init__.py")).run(tree)
+        _Extractor(facts, text, path.endswith("__init__.py"), python).run(tree)
     except RecursionError:
         facts.calls.clear()
         facts.syntax_error = ("too deeply nested to analyse", 1, 1)
@@ -123,7 +126,9 @@ class _Scope:
 
 
 class _Extractor:
-    def __init__(self, facts: ModuleFacts, text: str, is_package: bool) -> None:
+    def __init__(
+        self, facts: ModuleFacts, text: str, is_package: bool, python: tuple[int, int] | None
+    ) -> None:
         self.facts = facts
         self.text = text
         self.module = facts.module
@@ -144,7 +149,7 @@ class _Extractor:
         self.last_call: tuple[ast.Call, frozenset[Value]] | None = None
         # Calls that are arguments of other calls (`Bagging(estimator=Tree())`).
         self.argument_calls: set[int] = set()
-        self.python = sys.version_info[:2]
+        self.python = python
         # Lines holding `global`/`nonlocal`: only functions spanning one need a body walk.
         self.global_decl_lines: list[int] = []
         line, position = 1, 0

@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,6 +36,7 @@ from .seeding import is_program
 
 T = TypeVar("T")
 Item = tuple[str, bool, bool]  # path, reported, forced to be parsed
+Python = tuple[int, int] | None  # the target Python version; None: every supported one
 
 # Tiers whose files are always parsed (`analysis.prefilter`).
 _PARSED_TIERS = ("direct", "entry")
@@ -53,12 +54,20 @@ class LoadResult:
     errors: dict[str, str] = field(default_factory=dict)  # path -> why it could not be read
     parsed: int = 0
     cached: int = 0
+    # path -> content key of what was analysed (a writer checks the file did not change since).
+    keys: dict[str, str] = field(default_factory=dict)
+    # The first-round scan of every file, reusable by a later load of the same project
+    # (`load_facts(reuse=...)`) for files known not to have changed.
+    scans: dict[str, Scanned] = field(default_factory=dict)
 
 
 @dataclass
-class _Scanned:
+class Scanned:
+    """What one read of one file gave: facts, or why not (opaque outside this module)."""
+
     path: str
     module: str
+    key: str = ""  # content key (`cache.cache_key`)
     facts: ModuleFacts | None = None
     error: str | None = None
     deferred: bool = False  # a "program"-tier file, not parsed (yet)
@@ -67,15 +76,32 @@ class _Scanned:
     cached: bool = False
 
 
-def _scan(path: str, reported: bool, forced: bool, cache: FactsCache | None) -> _Scanned:
+def overlay_key(text: str, module: str, python: Python = None) -> str:
+    """The content key of an in-memory buffer (an editor's unsaved text, flake8's lines)."""
+    return cache_key(b"overlay\0" + text.encode("utf-8", "surrogatepass"), module, python)
+
+
+def _scan(
+    path: str,
+    reported: bool,
+    forced: bool,
+    cache: FactsCache | None,
+    overlay: str | None = None,
+    python: Python = None,
+) -> Scanned:
     module = module_name_for(path)
-    result = _Scanned(path, module)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        result.error = f"cannot read file: {describe_os_error(path, exc)}"
-        return result
-    key = cache_key(data, module) if cache is not None else ""
+    result = Scanned(path, module)
+    if overlay is not None:
+        # The buffer is the truth; whatever is on disk (maybe nothing) is not read.
+        data, key = b"", overlay_key(overlay, module, python)
+    else:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            result.error = f"cannot read file: {describe_os_error(path, exc)}"
+            return result
+        key = cache_key(data, module, python)
+    result.key = key
     hit = cache.get(key, path) if cache is not None else None
     if hit is not None:
         # A program-tier file parsed because a program reached it stays program tier: a run
@@ -89,17 +115,20 @@ def _scan(path: str, reported: bool, forced: bool, cache: FactsCache | None) -> 
             result.cached, result.deferred = True, hit.tier == "program"
             result.imports = hit.imports
             return result
-    try:
-        text = decode_source(data).text
-    except SourceError as exc:
-        result.error = f"cannot read file: {exc}"
-        return result
+    if overlay is not None:
+        text = overlay
+    else:
+        try:
+            text = decode_source(data).text
+        except SourceError as exc:
+            result.error = f"cannot read file: {exc}"
+            return result
     tier = classify(text, path)
     if tier == "program":
         result.imports = scan_imports(text, module, path.endswith("__init__.py"))
     if forced or tier in _PARSED_TIERS:
         try:
-            result.facts = extract_facts(text, path, module)
+            result.facts = extract_facts(text, path, module, python)
         except Exception as exc:  # one bad file must not stop the run
             result.error = crash_message(exc)
             return result
@@ -111,10 +140,10 @@ def _scan(path: str, reported: bool, forced: bool, cache: FactsCache | None) -> 
     return result
 
 
-def _scan_chunk(items: list[Item], cache_folder: str | None) -> list[_Scanned]:
+def _scan_chunk(items: list[Item], cache_folder: str | None, python: Python) -> list[Scanned]:
     cache = FactsCache(cache_folder) if cache_folder is not None else None
-    gc.disable()  # parsing allocates millions of acyclic objects (see `_without_gc`)
-    return [_scan(path, reported, forced, cache) for path, reported, forced in items]
+    gc.disable()  # parsing allocates millions of acyclic objects (see `without_gc`)
+    return [_scan(path, reported, forced, cache, python=python) for path, reported, forced in items]
 
 
 def _size(path: str) -> int:
@@ -151,10 +180,20 @@ class _Workers:
     `scan` yields results as chunks finish (unordered); `prefetch` queues more files while
     that goes on, so that a worker with nothing left to scan starts on them at once."""
 
-    def __init__(self, jobs: int, cache: FactsCache | None) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        cache: FactsCache | None,
+        overlays: Mapping[str, str] | None = None,
+        python: Python = None,
+    ) -> None:
         self.jobs = jobs
+        self.python = python
         self.folder = str(cache.folder) if cache is not None else None
         self.cache = cache
+        # Buffers are scanned here, in the parent: they are few, and a worker could only read
+        # the file on disk.
+        self.overlays = overlays or {}
         self._pool: Any = None
         self._prefetched: list[Any] = []  # pending results of `prefetch`
 
@@ -169,22 +208,30 @@ class _Workers:
             self._pool = multiprocessing.get_context(method).Pool(self.jobs)
         return self._pool
 
-    def scan(self, items: list[Item]) -> Iterator[_Scanned]:
+    def scan(self, items: list[Item]) -> Iterator[Scanned]:
+        if self.overlays:
+            for path, reported, forced in items:
+                if path in self.overlays:
+                    overlay = self.overlays[path]
+                    yield _scan(path, reported, forced, self.cache, overlay, self.python)
+            items = [item for item in items if item[0] not in self.overlays]
         if not self._parallel(len(items)):
             for path, reported, forced in items:
-                yield _scan(path, reported, forced, self.cache)
+                yield _scan(path, reported, forced, self.cache, python=self.python)
             return
-        chunks = [(chunk, self.folder) for chunk in _guided_chunks(items, self.jobs)]
+        chunks = [(c, self.folder, self.python) for c in _guided_chunks(items, self.jobs)]
         for results in self._start().imap_unordered(_scan_chunk_star, chunks):
             yield from results
 
     def prefetch(self, items: list[Item]) -> None:
         """Scan `items` in the background (a no-op without a pool: `collect` finds nothing
         and the caller scans what it still needs)."""
+        items = [item for item in items if item[0] not in self.overlays]
         if items and self._pool is not None:
-            self._prefetched.append(self._pool.apply_async(_scan_chunk, (items, self.folder)))
+            args = (items, self.folder, self.python)
+            self._prefetched.append(self._pool.apply_async(_scan_chunk, args))
 
-    def collect(self) -> Iterator[_Scanned]:
+    def collect(self) -> Iterator[Scanned]:
         for pending in self._prefetched:
             yield from pending.get()
         self._prefetched.clear()
@@ -196,11 +243,11 @@ class _Workers:
             self._pool = None
 
 
-def _scan_chunk_star(args: tuple[list[Item], str | None]) -> list[_Scanned]:
+def _scan_chunk_star(args: tuple[list[Item], str | None, Python]) -> list[Scanned]:
     return _scan_chunk(*args)
 
 
-def _without_gc(work: Callable[[], T]) -> T:
+def without_gc(work: Callable[[], T]) -> T:
     # The cyclic garbage collector would rescan everything kept so far again and again while
     # `ast.parse` allocates (measured: 4x slower parses); nothing here makes cycles.
     enabled = gc.isenabled()
@@ -219,21 +266,27 @@ def load_facts(
     force_parse: Iterable[str] = (),
     cache: FactsCache | None = None,
     jobs: int = 1,
+    overlays: Mapping[str, str] | None = None,
+    reuse: Mapping[str, Scanned] | None = None,
+    python: Python = None,
 ) -> LoadResult:
     """Facts for `report_on` and for the project files in `context` that can matter.
 
     Files in `force_parse` are parsed whatever their tier (files named on the command line:
-    a syntax error there is always reported)."""
+    a syntax error there is always reported).  `overlays` (path -> text) stand for the files
+    on disk, which need not exist.  `reuse` holds scans of an earlier load (`LoadResult.scans`)
+    that the caller knows are still current: those files are not read again.  `python` is
+    the target version (which stdlib functions exist; None: every supported version)."""
     result = LoadResult()
     forced = set(force_parse)
     reported = set(report_on)
     items: list[Item] = [
         (p, p in reported, p in forced) for p in dict.fromkeys([*report_on, *context])
     ]
-    workers = _Workers(jobs, cache)
+    workers = _Workers(jobs, cache, overlays, python)
     try:
         # The parent unpickles millions of small objects: no cyclic GC meanwhile either.
-        loaded = _without_gc(lambda: _load(result, items, reported, workers))
+        loaded = without_gc(lambda: _load(result, items, reported, workers, reuse or {}))
     finally:
         workers.close()
     # The facts live until the run ends and hold no cycles: keep the collector from scanning
@@ -247,17 +300,29 @@ def _load(
     items: list[Item],
     reported: set[str],
     workers: _Workers,
+    reuse: Mapping[str, Scanned],
 ) -> LoadResult:
-    by_path: dict[str, _Scanned] = {}
+    by_path: dict[str, Scanned] = {}
     prefetch = _Prefetch(workers, reported)
-    for scanned in workers.scan(items):
+    fresh: list[Item] = []
+    for item in items:
+        known = reuse.get(item[0])
+        # A reused scan must answer what this load asks: not for a file forced to be parsed
+        # that was not parsed then, nor for a file now in a buffer.
+        if known is None or item[0] in workers.overlays or (item[2] and known.deferred):
+            fresh.append(item)
+        else:
+            by_path[known.path] = known
+            prefetch.add(known)
+    for scanned in workers.scan(fresh):
         by_path[scanned.path] = scanned
         prefetch.add(scanned)
     prefetch.flush()
+    result.scans = by_path
 
     # Everything below runs in the order of `items`, whatever order the workers finished in,
     # so that which file wins a module name shared by several files never varies.
-    deferred: dict[str, _Scanned] = {}  # module name -> program-tier file
+    deferred: dict[str, Scanned] = {}  # module name -> program-tier file
     for path, _, _ in items:
         if path not in by_path:
             continue
@@ -268,6 +333,7 @@ def _load(
             continue
         result.parsed += scanned.parsed
         result.cached += scanned.cached
+        result.keys[path] = scanned.key
         result.facts[path] = scanned.facts or ModuleFacts(module=scanned.module, path=path)
         if scanned.deferred:
             deferred.setdefault(scanned.module, scanned)
@@ -309,12 +375,12 @@ class _Prefetch:
     def __init__(self, workers: _Workers, reported: set[str]) -> None:
         self.workers = workers
         self.reported = reported
-        self.entries: dict[str, list[_Scanned]] = {}  # module name -> files seen so far
+        self.entries: dict[str, list[Scanned]] = {}  # module name -> files seen so far
         self.reached: set[str] = set()
         self.queued: set[str] = set()
         self.batch: list[Item] = []
 
-    def add(self, scanned: _Scanned) -> None:
+    def add(self, scanned: Scanned) -> None:
         if scanned.error is not None or not (scanned.deferred or scanned.facts):
             return
         self.entries.setdefault(scanned.module, []).append(scanned)
@@ -332,7 +398,7 @@ class _Prefetch:
         if len(self.batch) >= 8:
             self.flush()
 
-    def _follow(self, entry: _Scanned) -> tuple[str, ...]:
+    def _follow(self, entry: Scanned) -> tuple[str, ...]:
         if entry.facts is not None:
             return entry.facts.imported_modules
         if entry.path not in self.queued:
@@ -390,17 +456,22 @@ def scan_imports(text: str, module: str, is_package: bool) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def file_keys(paths: Iterable[str]) -> list[tuple[str, str]]:
+def file_keys(
+    paths: Iterable[str], overlays: Mapping[str, str] | None = None, python: Python = None
+) -> list[tuple[str, str]]:
     """(path, content key) for each path; an unreadable file gets a key that never matches a
     later readable version.  Cheap: one read and one hash a file, no decoding."""
     keys: list[tuple[str, str]] = []
     for path in paths:
+        if overlays and path in overlays:
+            keys.append((path, overlay_key(overlays[path], module_name_for(path), python)))
+            continue
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
             keys.append((path, f"!{type(exc).__name__}"))
             continue
-        keys.append((path, cache_key(data, module_name_for(path))))
+        keys.append((path, cache_key(data, module_name_for(path), python)))
     return keys
 
 

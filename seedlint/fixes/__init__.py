@@ -3,9 +3,9 @@
 Public API (the CLI's `--fix`, `--diff`, `--safe-only`, `--numpy-target`, `--fix-style` and
 `--seed` map onto it):
 
-* `fix_source(text, path, diagnostics, options) -> FixOutcome`
-* `describe_fix(diagnostic, facts, options=None, *, text=None) -> Fix | None` (metadata for
-  JSON output: cheap from facts, exact when given the text)
+* `fix_source(text, facts, diagnostics, options, protected=()) -> FixOutcome`
+* `describe_fixes(facts, diagnostics, options=None, *, text=None, protected=())` -> the
+  `Fix` (message, applicability) of each fixable diagnostic (metadata for JSON output)
 * `write_atomically(path, text, like)`
 
 Modules: `plan` decides (the only place that does), asking `structure.Structure` what it
@@ -18,7 +18,7 @@ and imports; `edits` applies everything in one libcst pass; `atomic` writes file
 from __future__ import annotations
 
 from .atomic import SourceInfo, write_atomically
-from .fixer import describe_fix, fix_source
+from .fixer import describe_fixes, fix_source
 from .model import FIXABLE_CODES, AppliedFix, FixOptions, FixOutcome, Reason
 
 __all__ = [
@@ -28,7 +28,7 @@ __all__ = [
     "FixOutcome",
     "Reason",
     "SourceInfo",
-    "describe_fix",
+    "describe_fixes",
     "fix_source",
     "write_atomically",
 ]

@@ -18,7 +18,6 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, ScopeP
 from ..analysis.facts import ApiCall, ModuleFacts
 from ..diagnostics import Diagnostic, Span
 from ..noqa import parse_directives
-from .model import FIXABLE_CODES
 
 __all__ = ["CstIndex", "ImportRecord", "is_main_guard"]
 
@@ -146,7 +145,11 @@ class CstIndex:
     """The parsed module with everything the rewriters look up."""
 
     def __init__(
-        self, text: str, facts: ModuleFacts, passed: Sequence[Diagnostic], module: cst.Module
+        self,
+        text: str,
+        facts: ModuleFacts,
+        protected: Sequence[Diagnostic],
+        module: cst.Module,
     ) -> None:
         self.text = text
         self.facts = facts
@@ -164,7 +167,7 @@ class CstIndex:
         for node, where in self.positions.items():
             if isinstance(node, (cst.Call, cst.Attribute, cst.Name)):
                 self._by_span.setdefault(self.span_of_range(where), []).append(node)
-        self.protected = self._protected_lines(passed)
+        self.protected = self._protected_lines(protected)
         self.imports = self._imports()
         self._scopes: object | None = None
         self._functions: dict[str, cst.FunctionDef] | None = None
@@ -219,19 +222,12 @@ class CstIndex:
         return None
 
     # -- protection -----------------------------------------------------------------------
-    def _protected_lines(self, passed: Sequence[Diagnostic]) -> frozenset[int]:
-        """Lines no edit may touch: `# noqa` lines, and lines with a finding of a fixable
-        code that was not passed in (suppressed or deselected by the caller)."""
-        from ..engine import check_modules
-        from ..settings import Settings
-
+    def _protected_lines(self, protected: Sequence[Diagnostic]) -> frozenset[int]:
+        """Lines no edit may touch: `# noqa` lines, and the lines of findings the caller does
+        not want fixed (suppressed or deselected ones: handed in, never re-computed here)."""
         lines = set(parse_directives(self.text).lines)
-        given = {(d.code, d.span) for d in passed}
-        settings = Settings(select=tuple(sorted(FIXABLE_CODES)))
-        path = self.facts.path
-        for diag in check_modules({path: self.facts}, [path], settings).get(path, []):
-            if (diag.code, diag.span) not in given:
-                lines.update(range(diag.span.line, diag.span.end_line + 1))
+        for diag in protected:
+            lines.update(range(diag.span.line, diag.span.end_line + 1))
         return frozenset(lines)
 
     def touches_protected(self, node: cst.CSTNode) -> bool:

@@ -1,14 +1,16 @@
-"""`fix_source` (text in, rewritten text out) and `describe_fix` (what a fix would do)."""
+"""`fix_source` (text in, rewritten text out) and `describe_fixes` (what fixes would do).
+
+Both are handed the module's facts and the findings to fix (and to protect): they never run
+the linter themselves and keep no state between calls."""
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 
 import libcst as cst
 
 from ..analysis.facts import ModuleFacts
-from ..diagnostics import Applicability, Diagnostic, Fix
+from ..diagnostics import Applicability, Diagnostic, Fix, Span
 from .cst_index import CstIndex
 from .cst_structure import CstStructure
 from .edits import EditSet, apply_edits
@@ -21,7 +23,7 @@ from .stdlib_rewrite import rewrite_stdlib_site
 from .structure import FactsStructure
 from .torch_rewrite import rewrite_torch_site
 
-__all__ = ["describe_fix", "fix_source"]
+__all__ = ["describe_fixes", "fix_source"]
 
 
 def _unchanged(text: str, diagnostics: Sequence[Diagnostic], reason: str) -> FixOutcome:
@@ -37,19 +39,22 @@ def _compiles(text: str, path: str) -> bool:
 
 
 def fix_source(
-    text: str, path: str, diagnostics: list[Diagnostic], options: FixOptions
+    text: str,
+    facts: ModuleFacts,
+    diagnostics: Sequence[Diagnostic],
+    options: FixOptions,
+    protected: Sequence[Diagnostic] = (),
 ) -> FixOutcome:
-    """Rewrite `text` so that the fixable findings among `diagnostics` go away.
+    """Rewrite `text` (whose facts are `facts`) so that the fixable findings among
+    `diagnostics` go away.
 
-    Only the diagnostics passed in are fixed (and lines carrying a finding that was not passed
-    in, or a `# noqa` comment, are never modified).  The result always compiles when the input
-    did: otherwise the input comes back unchanged, every finding in `remaining`."""
-    from ..engine import analyze
-
+    Only the diagnostics passed in are fixed; lines carrying one of the `protected` findings
+    (suppressed or deselected by the caller) or a `# noqa` comment are never modified.  The
+    result always compiles when the input did: otherwise the input comes back unchanged,
+    every finding in `remaining`."""
     fixable = sorted((d for d in diagnostics if d.code in FIXABLE_CODES), key=Diagnostic.sort_key)
     if not fixable:
         return FixOutcome(text)
-    facts = analyze(text, path)
     if facts.syntax_error is not None:
         return _unchanged(text, fixable, Reason.DOES_NOT_PARSE)
     try:
@@ -57,9 +62,10 @@ def fix_source(
     except (cst.ParserSyntaxError, RecursionError):
         return _unchanged(text, fixable, Reason.LIBCST_PARSE)
     try:
-        outcome = _rewrite(text, path, facts, fixable, options, module)
+        outcome = _rewrite(text, facts, fixable, protected, options, module)
     except RecursionError:
         return _unchanged(text, fixable, Reason.LIBCST_PARSE)
+    path = facts.path
     if outcome.new_text != text and not _compiles(outcome.new_text, path) and _compiles(text, path):
         return _unchanged(text, fixable, Reason.INVALID)
     return outcome
@@ -67,13 +73,13 @@ def fix_source(
 
 def _rewrite(
     text: str,
-    path: str,
     facts: ModuleFacts,
     fixable: list[Diagnostic],
+    protected: Sequence[Diagnostic],
     options: FixOptions,
     module: cst.Module,
 ) -> FixOutcome:
-    index = CstIndex(text, facts, fixable, module)
+    index = CstIndex(text, facts, protected, module)
     structure = CstStructure(index)
     plan = plan_module(facts, fixable, options, structure)
     if not plan.groups and not plan.randomstates:
@@ -97,7 +103,7 @@ def _rewrite(
         methods = structure.randomstate_calls[id(rs.site.call)]
         rewrite_randomstate(index, edits, construction, methods, ctor)
         applied.append(_applied(rs.site, "stream-changing", rs.site.description))
-    plan_import_removals(index, edits, path)
+    plan_import_removals(index, edits, facts.path)
     new_text = apply_edits(module, edits).code
     applied.sort(key=lambda a: (a.line, a.code))
     remaining = sorted(plan.unfixed, key=lambda r: r[0].sort_key())
@@ -122,58 +128,42 @@ def _site_writer(group: GroupPlan, index: CstIndex, edits: EditSet) -> Callable[
     return write
 
 
-# --- describe_fix ---------------------------------------------------------------------------
-
-_cache: tuple[weakref.ref[ModuleFacts], FixOptions, str | None, ModulePlan | None] | None = None
+# --- describe_fixes -------------------------------------------------------------------------
 
 
-def _facts_plan(facts: ModuleFacts, options: FixOptions, text: str | None) -> ModulePlan | None:
-    """The plan for every fixable finding of the module, as if all were being fixed: from
-    the facts alone, or exact (the syntax tree of `text`) when the text is given."""
-    global _cache
-    cached = _cache
-    if cached is not None and cached[0]() is facts and cached[1] == options and cached[2] == text:
-        return cached[3]
-    from ..engine import check_modules
-    from ..settings import Settings
-
-    settings = Settings(select=tuple(sorted(FIXABLE_CODES)))
-    diagnostics = check_modules({facts.path: facts}, [facts.path], settings).get(facts.path, [])
-    plan: ModulePlan | None
-    if text is None:
-        plan = plan_module(facts, diagnostics, options, FactsStructure(facts))
-    else:
-        try:
-            module = cst.parse_module(text)
-            structure = CstStructure(CstIndex(text, facts, diagnostics, module))
-            plan = plan_module(facts, diagnostics, options, structure)
-        except (cst.ParserSyntaxError, RecursionError):
-            plan = None
-    _cache = (weakref.ref(facts), options, text, plan)
-    return plan
-
-
-def describe_fix(
-    diagnostic: Diagnostic,
+def describe_fixes(
     facts: ModuleFacts,
+    diagnostics: Sequence[Diagnostic],
     options: FixOptions | None = None,
     *,
     text: str | None = None,
-) -> Fix | None:
-    """What `--fix` would do for this diagnostic (message and applicability, no edits), or
-    None when it has no fix; decided by the same planner as `fix_source`.
+    protected: Sequence[Diagnostic] = (),
+) -> dict[tuple[str, Span], Fix]:
+    """What `fix_source` would do for each of the module's `diagnostics` that it can fix,
+    keyed by (code, span): message and applicability, no edits.  Decided by the same planner
+    with the same findings, so that what is announced is what `--fix` applies.
 
     Without `text` it is cheap (facts only, no libcst) and may be optimistic: what only the
     syntax tree shows (a `# noqa` line, a RandomState passed on, a function used as a value)
     can make `fix_source` refuse a fix announced here, or leave the seeding call in place and
     so make an announced stream-preserving fix stream-changing.  A fix `fix_source` applies
     is always announced.  With the module's `text` (a libcst parse) it is exact."""
-    if diagnostic.code not in FIXABLE_CODES or facts.syntax_error is not None:
-        return None
-    plan = _facts_plan(facts, options or FixOptions(), text)
-    found = plan.site_for(diagnostic) if plan is not None else None
-    if found is None:
-        return None
-    site, applicability = found
-    default = "g" if diagnostic.code == "SDL104" else "rng"
-    return Fix(site.description.format(gen=default), applicability)
+    fixable = sorted((d for d in diagnostics if d.code in FIXABLE_CODES), key=Diagnostic.sort_key)
+    if not fixable or facts.syntax_error is not None:
+        return {}
+    options = options or FixOptions()
+    plan: ModulePlan | None
+    if text is None:
+        plan = plan_module(facts, fixable, options, FactsStructure(facts))
+    else:
+        try:
+            module = cst.parse_module(text)
+            structure = CstStructure(CstIndex(text, facts, protected, module))
+            plan = plan_module(facts, fixable, options, structure)
+        except (cst.ParserSyntaxError, RecursionError):
+            return {}
+    described: dict[tuple[str, Span], Fix] = {}
+    for key, (site, applicability) in plan.sites().items():
+        default = "g" if key[0] == "SDL104" else "rng"
+        described[key] = Fix(site.description.format(gen=default), applicability)
+    return described

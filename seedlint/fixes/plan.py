@@ -101,16 +101,15 @@ class ModulePlan:
     randomstates: list[RandomStatePlan] = field(default_factory=list)
     unfixed: list[tuple[Diagnostic, str]] = field(default_factory=list)
 
-    def site_for(self, diagnostic: Diagnostic) -> tuple[Site, Applicability] | None:
-        key = (diagnostic.code, diagnostic.span)
+    def sites(self) -> dict[tuple[str, Span], tuple[Site, Applicability]]:
+        """Every planned site and its applicability, keyed by its finding's (code, span)."""
+        found: dict[tuple[str, Span], tuple[Site, Applicability]] = {}
         for group in self.groups:
             for site in group.sites:
-                if (site.diagnostic.code, site.diagnostic.span) == key:
-                    return site, group.applicability
+                found[(site.diagnostic.code, site.diagnostic.span)] = (site, group.applicability)
         for rs in self.randomstates:
-            if (rs.site.diagnostic.code, rs.site.diagnostic.span) == key:
-                return rs.site, "stream-changing"
-        return None
+            found[(rs.site.diagnostic.code, rs.site.diagnostic.span)] = (rs.site, "stream-changing")
+        return found
 
 
 def _numpy_method(family: Family, entry: NumpyLegacy) -> str | None:

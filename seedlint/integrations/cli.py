@@ -26,6 +26,8 @@ from .. import __version__
 if TYPE_CHECKING:
     from ..config import Overrides
     from ..diagnostics import Diagnostic
+    from ..fixes import FixOptions
+    from ..workspace import Workspace
 
 __all__ = ["main"]
 
@@ -170,6 +172,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="print the findings and nothing else"
     )
     check.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with `-` as the path: the file the text on standard input stands for",
+    )
+    check.add_argument(
         "--config",
         metavar="PATH",
         help="read [tool.seedlint] from this file instead of the nearest pyproject.toml",
@@ -221,71 +228,99 @@ def _overrides(ns: argparse.Namespace) -> Overrides:
     )
 
 
+def _read_stdin() -> str:
+    """Standard input as text, decoded the way a source file is (BOM, coding cookie)."""
+    from ..source import SourceError, decode_source
+
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    try:
+        return decode_source(data).text
+    except SourceError as exc:
+        raise _UsageError(f"cannot read standard input: {exc}") from None
+
+
 def _run_check(ns: argparse.Namespace, stdout: TextIO) -> int:
-    from ..config import ConfigError, build_settings, load_config
-    from ..discovery import DiscoveryError, find_project_root
-    from ..driver import lint_paths
-    from ..reporters import write_report
+    from ..config import ConfigError
+    from ..discovery import DiscoveryError
+    from ..workspace import Workspace
 
     paths: list[str] = ns.paths or ["."]
+    stdin_text: str | None = None
+    if "-" in paths:
+        # ruff's convention: `-` is a buffer read from stdin, analysed as `--stdin-filename`
+        # of its project (the rest of the project from disk, the buffer overriding the file).
+        if paths != ["-"]:
+            raise _UsageError("`-` (standard input) cannot be combined with other paths")
+        if ns.fix:
+            raise _UsageError("--fix cannot write to standard input; use --diff")
+        stdin_text = _read_stdin()
+        paths = [ns.stdin_filename or _STDIN_NAME]
+    elif ns.stdin_filename is not None:
+        raise _UsageError("--stdin-filename needs `-` as the path")
+    if ns.jobs is not None and ns.jobs < 1:
+        raise _UsageError("--jobs must be at least 1")
     try:
-        config = load_config(paths, ns.config)
-        settings = build_settings(config, _overrides(ns))
-    except ConfigError as exc:
-        raise _UsageError(str(exc)) from None
-    root = config.root or find_project_root(paths) or os.getcwd()
-    try:
-        if ns.jobs is not None and ns.jobs < 1:
-            raise _UsageError("--jobs must be at least 1")
-        report = lint_paths(
+        workspace = Workspace.from_config(
             paths,
-            settings,
-            root=root,
+            config=ns.config,
+            overrides=_overrides(ns),
             cache_dir=ns.cache_dir,
             use_cache=not ns.no_cache,
             jobs=ns.jobs,
             project_context=not ns.no_project,
-            describe_fixes=ns.format == "json",
+        )
+    except ConfigError as exc:
+        raise _UsageError(str(exc)) from None
+    if stdin_text is not None:
+        workspace.set_overlay(paths[0], stdin_text)
+    try:
+        if ns.fix or ns.diff:
+            return _fix(ns, workspace, paths, stdout)
+        report = workspace.check(
+            paths, describe_fixes=ns.format != "text", fix_options=_fix_options(ns)
         )
     except DiscoveryError as exc:
         raise _UsageError(str(exc)) from None
     if not report.files and not report.diagnostics and not ns.quiet:
         print(f"{PROG}: warning: no Python files found under the given paths", file=sys.stderr)
-
-    def show(diagnostics: Sequence[Diagnostic]) -> None:
-        write_report(
-            diagnostics,
-            stdout,
-            format=ns.format,
-            show_statistics=ns.statistics,
-            quiet=ns.quiet or bool(ns.fix or ns.diff),
-        )
-
-    if ns.fix or ns.diff:
-        from .fix_command import fix_options, run_fix
-
-        def recheck() -> Sequence[Diagnostic]:
-            again = lint_paths(
-                paths,
-                settings,
-                root=root,
-                cache_dir=ns.cache_dir,
-                use_cache=not ns.no_cache,
-                jobs=ns.jobs,
-                project_context=not ns.no_project,
-            )
-            return again.diagnostics
-
-        return run_fix(
-            report.diagnostics,
-            fix_options(ns),
-            diff=ns.diff,
-            stdout=stdout,
-            recheck=recheck,
-            write_report=show,
-        )
-    show(report.diagnostics)
+    _show(ns, report.diagnostics, stdout)
     return 1 if report.diagnostics else 0
+
+
+# A buffer from standard input without --stdin-filename: a module of its own, in the current
+# folder, shown as `-` (as ruff and flake8 show it).
+_STDIN_NAME = "-"
+
+
+def _fix_options(ns: argparse.Namespace) -> FixOptions:
+    from .fix_command import fix_options
+
+    return fix_options(ns)
+
+
+def _show(ns: argparse.Namespace, diagnostics: Sequence[Diagnostic], stdout: TextIO) -> None:
+    from ..reporters import write_report
+
+    write_report(
+        diagnostics,
+        stdout,
+        format=ns.format,
+        show_statistics=ns.statistics,
+        quiet=ns.quiet or bool(ns.fix or ns.diff),
+    )
+
+
+def _fix(ns: argparse.Namespace, workspace: Workspace, paths: list[str], stdout: TextIO) -> int:
+    from .fix_command import run_fix
+
+    result = workspace.fix(paths, _fix_options(ns), write=not ns.diff)
+    return run_fix(
+        result,
+        diff=ns.diff,
+        stdout=stdout,
+        recheck=lambda: workspace.check(paths).diagnostics,
+        write_report=lambda diagnostics: _show(ns, diagnostics, stdout),
+    )
 
 
 # --- rule / rules ----------------------------------------------------------------------------

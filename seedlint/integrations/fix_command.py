@@ -1,23 +1,21 @@
-"""`seedlint check --fix` / `--diff`: the CLI side of `seedlint.fixes`.
+"""`seedlint check --fix` / `--diff`: the CLI side of `Workspace.fix`.
 
-The findings come from the normal check; each file with fixable findings is rewritten by
-`fixes.fix_source` and then either written atomically (`--fix`) or shown as a unified diff
-(`--diff`, which writes nothing).  A summary says how many fixes were applied, warns when some
-of them change the random stream, and lists every finding that has no automatic fix, with why.
+`Workspace.fix` plans every file with fixable findings and writes them atomically (`--fix`),
+or only plans them, shown here as a unified diff (`--diff`, which writes nothing).  A summary
+says how many fixes were applied, warns when some of them change the random stream, and lists
+every finding that has no automatic fix, with why.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TextIO
 
 from ..diagnostics import Diagnostic
-from ..fixes import FIXABLE_CODES, FixOptions, fix_source, write_atomically
+from ..fixes import FixOptions
 from ..reporters import display_path
-from ..source import SourceError, read_source
+from ..workspace import FixResult
 
 
 def _plural(n: int, word: str) -> str:
@@ -27,61 +25,43 @@ def _plural(n: int, word: str) -> str:
 
 
 def run_fix(
-    diagnostics: Sequence[Diagnostic],
-    options: FixOptions,
+    result: FixResult,
     *,
     diff: bool,
     stdout: TextIO,
     recheck: Callable[[], Sequence[Diagnostic]],
     write_report: Callable[[Sequence[Diagnostic]], None],
 ) -> int:
-    """Fix (or diff) `diagnostics`; returns the exit status.
+    """Show what `Workspace.fix` planned (`--diff`) or did (`--fix`); returns the exit status.
 
-    `recheck` re-runs the check after files were written (positions move), `write_report`
-    prints findings in the chosen output format."""
-    by_path: dict[str, list[Diagnostic]] = defaultdict(list)
-    for diagnostic in diagnostics:
-        if diagnostic.code in FIXABLE_CODES:
-            by_path[diagnostic.path].append(diagnostic)
-
-    applied = 0
-    stream_changing = 0
-    changed_files = 0
-    unfixed: list[tuple[Diagnostic, str]] = []
-    for path in sorted(by_path):
-        try:
-            source = read_source(path)
-        except SourceError as exc:
-            unfixed.extend((d, f"cannot read file: {exc}") for d in by_path[path])
-            continue
-        outcome = fix_source(source.text, path, by_path[path], options)
-        unfixed.extend(outcome.remaining)
-        if outcome.new_text == source.text:
-            continue
-        changed_files += 1
-        applied += len(outcome.applied)
-        stream_changing += sum(f.applicability == "stream-changing" for f in outcome.applied)
-        if diff:
-            shown = display_path(path)
+    `recheck` runs the check again (what is left after writing), `write_report` prints
+    findings in the chosen output format."""
+    applied = [fix for file in result.files for fix in file.applied]
+    stream_changing = sum(f.applicability == "stream-changing" for f in applied)
+    unfixed = list(result.unfixed)
+    if diff:
+        for planned in result.files:
+            shown = display_path(planned.path)
             stdout.writelines(
                 difflib.unified_diff(
-                    source.text.splitlines(keepends=True),
-                    outcome.new_text.splitlines(keepends=True),
+                    planned.old_text.splitlines(keepends=True),
+                    planned.new_text.splitlines(keepends=True),
                     fromfile=f"a/{shown}",
                     tofile=f"b/{shown}",
                 )
             )
-        else:
-            write_atomically(Path(path), outcome.new_text, source)
+        _summary(stdout, len(applied), stream_changing, len(result.files), unfixed, would=True)
+        return 1 if result.files else 0
 
-    if diff:
-        _summary(stdout, applied, stream_changing, changed_files, unfixed, would=True)
-        return 1 if changed_files else 0
-
-    after = list(recheck()) if changed_files else list(diagnostics)
+    after = list(recheck())
     write_report(after)
-    _summary(stdout, applied, stream_changing, changed_files, unfixed, would=False)
-    return 1 if after else 0
+    written = set(result.written)
+    done = [fix for file in result.files if file.path in written for fix in file.applied]
+    changing = sum(f.applicability == "stream-changing" for f in done)
+    _summary(stdout, len(done), changing, len(written), unfixed, would=False)
+    for path, reason in result.skipped:
+        stdout.write(f"warning: {display_path(path)} was not written: {reason}\n")
+    return 1 if after or result.skipped else 0
 
 
 def _summary(

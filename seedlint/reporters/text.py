@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ..diagnostics import Diagnostic
 from . import display_path, sort_for_display, statistics
 
-__all__ = ["format_diagnostic", "render_text", "summary"]
+__all__ = ["format_diagnostic", "message_with_citation", "render_text", "summary"]
 
 
 def format_diagnostic(
@@ -15,8 +15,20 @@ def format_diagnostic(
 ) -> str:
     """One line; `path` overrides the displayed path (default: relative to `cwd`)."""
     path = display_path(diagnostic.path, cwd) if path is None else path
+    return (
+        f"{path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} "
+        + message_with_citation(diagnostic, cwd)
+    )
+
+
+def message_with_citation(diagnostic: Diagnostic, cwd: str | None = None) -> str:
+    """The message on one line, followed by the location it cites, ``(common.py:8)``, shown
+    relative to `cwd` (default: the current folder): the flake8 plugin prints the same."""
     message = " ".join(diagnostic.message.splitlines())  # one finding, one line
-    return f"{path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} {message}"
+    for related in diagnostic.related:
+        if related.cited:
+            return f"{message} ({display_path(related.path, cwd)}:{related.line})"
+    return message
 
 
 def summary(count: int) -> str:

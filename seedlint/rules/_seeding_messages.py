@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from ..analysis.facts import ApiCall, ModuleFacts
@@ -24,15 +23,6 @@ def what_is_drawn(call: ApiCall, library: str) -> str:
     return f"`{name}` draws from {GENERATOR_NAMES[library]}"
 
 
-def _shown(path: str) -> str:
-    """A path as a message shows it: relative to the current folder when under it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return path
-    return path if relative.startswith("..") else relative
-
-
 def seed_location(
     event: SeedEvent, modules_by_path: Mapping[str, ModuleFacts]
 ) -> tuple[str, int, int]:
@@ -49,8 +39,8 @@ def describe_seeding(
     later = [e for e in finding.seeds if library in e.libraries]
     if later and finding.state != MAYBE:
         path, line, col = seed_location(later[0], modules_by_path)
-        related = (Related(path, line, col, f"{library} is seeded here, after the draw"),)
-        return f", before this program seeds it ({_shown(path)}:{line})", related
+        related = (Related(path, line, col, f"{library} is seeded here, after the draw", True),)
+        return ", before this program seeds it", related
     if finding.state == MAYBE:
         return ", but it is seeded on some paths only (--strict)", ()
     related_list: list[Related] = []
@@ -60,9 +50,7 @@ def describe_seeding(
         names = " and ".join(event.libraries) if event.libraries else "torch's CUDA generators"
         if names not in seeded:
             seeded.append(names)
-            related_list.append(Related(path, line, col, f"`{event.qualname}` seeds {names} here"))
-    first = related_list[0]
-    return (
-        f", but this program seeds only {' and '.join(seeded)} ({_shown(first.path)}:{first.line})",
-        tuple(related_list),
-    )
+            message = f"`{event.qualname}` seeds {names} here"
+            # The first seeding site is the one the text output cites.
+            related_list.append(Related(path, line, col, message, cited=not related_list))
+    return f", but this program seeds only {' and '.join(seeded)}", tuple(related_list)

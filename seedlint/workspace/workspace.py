@@ -1,0 +1,431 @@
+"""The one engine under every front end: a project, its settings, its caches and its buffers.
+
+    ws = Workspace(root, settings)
+    ws.set_overlay("/proj/train.py", unsaved_text)     # editor buffers, flake8's lines, stdin
+    report = ws.check(["/proj/train.py"])               # diagnostics, as `seedlint check` gives
+    result = ws.fix(["/proj"], FixOptions())            # planned for every file, then written
+
+What a file's findings are never depends on which front end asked, on the working directory
+or on the state of the caches:
+
+1. discovery (`seedlint.discovery`): the files to report on, and the project's other files
+   (a seeding helper or an entry point elsewhere counts);
+2. `analysis.loader.load_facts`: facts for every file that can matter (prefilter tiers,
+   content-hash cache, process pool; buffers stand for files on disk);
+3. rules for the reported files, then suppression (`workspace.suppression`), then sorting.
+
+A Workspace that checks again (the flake8 plugin checks one file at a time, the language
+server after every edit) reuses what it read of the rest of the project until `invalidate`
+says files changed.  A crash inside the engine for one file (RecursionError on absurd
+nesting, a bug) becomes an SDL900 diagnostic for that file; the other files are still checked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..analysis.facts import ModuleFacts
+from ..analysis.loader import (
+    LoadResult,
+    Scanned,
+    crash_message,
+    default_jobs,
+    file_keys,
+    load_facts,
+    without_gc,
+)
+from ..analysis.modules import module_name_for
+from ..cache import CACHE_DIR_NAME, FactsCache, cache_key, run_key
+from ..config import Overrides, build_settings, load_config
+from ..diagnostics import Diagnostic, Span
+from ..discovery import Discovery, discover, find_project_root
+from ..fixes import FIXABLE_CODES, FixOptions, describe_fixes, fix_source
+from ..fixes.model import AppliedFix
+from ..rules import run_rules
+from ..settings import Settings
+from ..source import Source, SourceError, decode_source, read_source
+from .suppression import Suppression
+
+__all__ = ["FileFix", "FixResult", "Report", "Workspace", "file_error", "protected_findings"]
+
+ERROR_CODE = "SDL900"
+ERROR_NAME = "syntax-error"
+
+
+def file_error(path: str, message: str) -> Diagnostic:
+    """The one-line SDL900 diagnostic for a file that could not be read or analysed."""
+    one_line = " ".join(message.split())
+    return Diagnostic(path, Span(1, 1, 1, 1), ERROR_CODE, ERROR_NAME, one_line)
+
+
+@dataclass(frozen=True)
+class Report:
+    diagnostics: tuple[Diagnostic, ...]  # sorted by path, line, column, code
+    files: tuple[str, ...]  # the files reported on (absolute, sorted)
+    root: str  # the folder relative patterns were resolved against
+
+
+@dataclass(frozen=True)
+class FileFix:
+    """One file's planned rewrite."""
+
+    path: str
+    old_text: str
+    new_text: str
+    source: Source | None  # how to encode it back (None: a buffer, never written)
+    applied: tuple[AppliedFix, ...]
+
+
+@dataclass
+class FixResult:
+    files: list[FileFix] = field(default_factory=list)  # only files whose text changes
+    # Findings that stay, with why (no fix, refused, file changed on disk, ...).
+    unfixed: list[tuple[Diagnostic, str]] = field(default_factory=list)
+    # Files planned but not written, with why (read-only, changed since analysed, ...).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+    @property
+    def applied(self) -> list[AppliedFix]:
+        return [fix for file in self.files for fix in file.applied]
+
+
+class Workspace:
+    """See the module docstring.  Not thread-safe: a server serialises calls per workspace."""
+
+    def __init__(
+        self,
+        root: str | os.PathLike[str] | None = None,
+        settings: Settings | None = None,
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+        use_cache: bool = True,
+        jobs: int | None = None,
+        project_context: bool = True,
+    ) -> None:
+        """`root`: the project folder (the rest of the project is read from it, and exclude
+        and per-file-ignores patterns are relative to it); None: the nearest folder above the
+        current one holding pyproject.toml or .git, else the current folder alone, without
+        project context.  With `project_context`, the other Python files of the project are
+        read too (only those that can matter), so that a seeding helper or an entry point
+        elsewhere counts.  Facts are cached under `cache_dir` (default
+        `<root>/.seedlint_cache`) unless `use_cache` is false."""
+        if root is None:
+            found = find_project_root()
+            self.root = str(found) if found is not None else os.getcwd()
+            project_context = project_context and found is not None
+        else:
+            self.root = os.path.abspath(root)
+        self.settings = settings or Settings()
+        self.jobs = jobs or default_jobs()
+        self.project_context = project_context
+        self.cache: FactsCache | None = None
+        if use_cache:
+            folder = Path(cache_dir) if cache_dir is not None else Path(self.root) / CACHE_DIR_NAME
+            self.cache = FactsCache(folder)
+        self._overlays: dict[str, str] = {}
+        self._project: Discovery | None = None  # the project's files, discovered once
+        self._scans: dict[str, Scanned] = {}  # what earlier loads read, still current
+        self._last: LoadResult | None = None
+
+    @classmethod
+    def from_config(
+        cls,
+        paths: Sequence[str | os.PathLike[str]] = (),
+        *,
+        config: str | os.PathLike[str] | None = None,
+        overrides: Overrides | None = None,
+        **options: object,
+    ) -> Workspace:
+        """A Workspace for `paths` configured as the command line is: the nearest
+        pyproject.toml's ``[tool.seedlint]`` (or `config`), with `overrides` on top.  Raises
+        `config.ConfigError` for a bad configuration."""
+        file_config = load_config(paths, config)
+        settings = build_settings(file_config, overrides)
+        root = file_config.root or find_project_root(paths)
+        if root is None:
+            # No project around the paths: the current folder anchors patterns, and there is
+            # no rest of the project to read.
+            root, options = Path.cwd(), {**options, "project_context": False}
+        return cls(root, settings, **options)  # type: ignore[arg-type]
+
+    # --- buffers ------------------------------------------------------------------------------
+    def set_overlay(self, path: str | os.PathLike[str], text: str) -> None:
+        """Analyse `text` as the content of `path` (which need not exist) until cleared."""
+        self._overlays[os.path.abspath(path)] = text
+
+    def clear_overlay(self, path: str | os.PathLike[str]) -> None:
+        self._overlays.pop(os.path.abspath(path), None)
+
+    def overlay(self, path: str) -> str | None:
+        return self._overlays.get(path)
+
+    def invalidate(self, paths: Iterable[str | os.PathLike[str]] | None = None) -> None:
+        """Files changed on disk (None: anything may have): read them again next time.  A
+        file created or deleted changes the project's file list, so that is listed again."""
+        if paths is None:
+            self._scans.clear()
+            self._project = None
+            return
+        for path in paths:
+            absolute = os.path.abspath(path)
+            self._scans.pop(absolute, None)
+            known = self._project is not None and absolute in self._project.files
+            if known != os.path.exists(absolute):
+                self._project = None
+
+    # --- checking -----------------------------------------------------------------------------
+    def _discover(
+        self, paths: Sequence[str | os.PathLike[str]]
+    ) -> tuple[list[str], list[str], Discovery]:
+        """(files to report on, the project's other files, what discovery of `paths` said)."""
+        buffers = [os.path.abspath(p) for p in paths if os.path.abspath(p) in self._overlays]
+        on_disk = [p for p in paths if os.path.abspath(p) not in self._overlays]
+        found = discover(on_disk, self.settings, root=self.root) if on_disk else Discovery(())
+        report_on = sorted({*found.files, *buffers})
+        context: list[str] = []
+        if self.project_context:
+            if self._project is None:
+                self._project = discover([self.root], self.settings, root=self.root)
+            reported = set(report_on)
+            context = [p for p in self._project.files if p not in reported]
+            context += [p for p in self._overlays if p not in reported and p not in context]
+        return report_on, context, found
+
+    def _explicit(self, paths: Sequence[str | os.PathLike[str]]) -> list[str]:
+        """Files named directly (not found by walking a folder): always parsed, so that a
+        syntax error there is always reported."""
+        absolute = [os.path.abspath(p) for p in paths]
+        return [p for p in absolute if p in self._overlays or os.path.isfile(p)]
+
+    def check(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        describe_fixes: bool = False,
+        fix_options: FixOptions | None = None,
+        use_results_cache: bool = True,
+    ) -> Report:
+        """Diagnostics for the files and folders `paths` (buffers included), as `seedlint
+        check` reports them.  With `describe_fixes`, each fixable diagnostic carries what
+        `fix` would do with `fix_options` (`Diagnostic.fix`).  Raises `DiscoveryError` for a
+        path that neither exists nor has a buffer."""
+        report_on, context, found = self._discover(paths)
+        explicit = self._explicit(paths)
+        results_key = None
+        if self.cache is not None and use_results_cache:
+            # An unchanged project under unchanged settings: the previous answer, from one file.
+            described = (
+                f"{self.settings!r}\0{self.root}\0{sorted(explicit)}\0{sorted(found.errors)}"
+                f"\0{describe_fixes}\0{fix_options!r}"
+            )
+            python = self.settings.target_version
+            keys = file_keys([*report_on, *context], self._overlays, python)
+            results_key = run_key(described, keys, report_on)
+            previous = self.cache.get_results(results_key)
+            if previous is not None:
+                return Report(tuple(previous), tuple(report_on), self.root)
+        diagnostics = self._check_loaded(
+            report_on, context, explicit, found, describe_fixes, fix_options
+        )
+        if self.cache is not None and results_key is not None:
+            self.cache.put_results(results_key, diagnostics)
+        return Report(tuple(diagnostics), tuple(report_on), self.root)
+
+    def _load(self, report_on: list[str], context: list[str], explicit: list[str]) -> LoadResult:
+        loaded = load_facts(
+            report_on,
+            context,
+            force_parse=explicit,
+            cache=self.cache,
+            jobs=self.jobs,
+            overlays=self._overlays,
+            reuse=self._scans,
+            python=self.settings.target_version,
+        )
+        # Files reported on are read again each time (they are what the user edits); the rest
+        # of the project is kept until `invalidate`.
+        reported = set(report_on)
+        self._scans.update(
+            (path, scan)
+            for path, scan in loaded.scans.items()
+            if path not in reported and path not in self._overlays
+        )
+        self._last = loaded
+        return loaded
+
+    def _check_loaded(
+        self,
+        report_on: list[str],
+        context: list[str],
+        explicit: list[str],
+        found: Discovery,
+        describe: bool,
+        fix_options: FixOptions | None,
+    ) -> list[Diagnostic]:
+        loaded = self._load(report_on, context, explicit)
+        checkable = [path for path in report_on if path in loaded.facts]
+        results = without_gc(lambda: _run_rules(loaded.facts, checkable, self.settings))
+        suppression = Suppression(self.settings, self.root)
+        diagnostics: list[Diagnostic] = []
+        for path in checkable:
+            found_here = results.get(path, ())
+            if found_here:
+                # Only files with findings need their text again (for noqa comments).
+                found_here = suppression.filter(path, found_here, self._text(path))
+                if describe and found_here:
+                    found_here = self._with_fixes(loaded.facts[path], found_here, fix_options)
+                diagnostics.extend(found_here)
+        for path, message in [*loaded.errors.items(), *found.errors]:
+            diagnostics.extend(suppression.filter(path, [file_error(path, message)], None))
+        diagnostics.sort(key=Diagnostic.sort_key)
+        return diagnostics
+
+    def _text(self, path: str) -> str | None:
+        if path in self._overlays:
+            return self._overlays[path]
+        try:
+            return read_source(path).text
+        except SourceError:
+            return None
+
+    def _with_fixes(
+        self, facts: ModuleFacts, diagnostics: list[Diagnostic], options: FixOptions | None
+    ) -> list[Diagnostic]:
+        """Attach the fix planner's answer (message, applicability) to the fixable ones."""
+        fixes = describe_fixes(facts, diagnostics, options)
+        return [
+            replace(d, fix=fixes[(d.code, d.span)]) if (d.code, d.span) in fixes else d
+            for d in diagnostics
+        ]
+
+    # --- fixing -------------------------------------------------------------------------------
+    def fix(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        options: FixOptions,
+        *,
+        write: bool = True,
+    ) -> FixResult:
+        """Plan the fixes for every file under `paths`, then (with `write`) write them, each
+        atomically.  Nothing is written before every file is planned, and a file that
+        changed on disk since it was analysed, or cannot be written, is skipped with a
+        message, never overwritten.  Buffers are planned but never written."""
+        report_on, context, found = self._discover(paths)
+        explicit = self._explicit(paths)
+        diagnostics = self._check_loaded(report_on, context, explicit, found, False, None)
+        loaded = self._last
+        assert loaded is not None
+        result = FixResult()
+        by_path: dict[str, list[Diagnostic]] = {}
+        for diagnostic in diagnostics:
+            if diagnostic.code in FIXABLE_CODES:
+                by_path.setdefault(diagnostic.path, []).append(diagnostic)
+        for path in sorted(by_path):
+            self._plan_file(path, by_path[path], loaded, options, result)
+        if write:
+            from ..fixes import write_atomically
+
+            for planned in result.files:
+                if planned.source is None:
+                    continue
+                reason = self._changed_since(planned.path, loaded.keys.get(planned.path, ""))
+                if reason is None:
+                    try:
+                        write_atomically(Path(planned.path), planned.new_text, planned.source)
+                    except OSError as exc:
+                        reason = f"cannot write file: {exc.strerror or exc}"
+                if reason is not None:
+                    result.skipped.append((planned.path, reason))
+                else:
+                    result.written.append(planned.path)
+            if result.written:
+                self.invalidate(result.written)
+        return result
+
+    def _plan_file(
+        self,
+        path: str,
+        to_fix: list[Diagnostic],
+        loaded: LoadResult,
+        options: FixOptions,
+        result: FixResult,
+    ) -> None:
+        facts = loaded.facts[path]
+        source: Source | None = None
+        if path in self._overlays:
+            text = self._overlays[path]
+        else:
+            try:
+                data = Path(path).read_bytes()
+                source = decode_source(data)
+            except (OSError, SourceError) as exc:
+                reason = getattr(exc, "strerror", None) or str(exc)
+                result.unfixed.extend((d, f"cannot read file: {reason}") for d in to_fix)
+                return
+            if self._content_key(data, path) != loaded.keys.get(path):
+                reason = "the file changed on disk while it was being analysed"
+                result.unfixed.extend((d, reason) for d in to_fix)
+                result.skipped.append((path, reason))
+                return
+            text = source.text
+        protected = protected_findings(facts, to_fix, self.settings)
+        try:
+            outcome = fix_source(text, facts, to_fix, options, protected)
+        except Exception as exc:  # one file's bug must not stop the others being fixed
+            result.unfixed.extend((d, crash_message(exc)) for d in to_fix)
+            return
+        result.unfixed.extend(outcome.remaining)
+        if outcome.new_text != text:
+            result.files.append(
+                FileFix(path, text, outcome.new_text, source, tuple(outcome.applied))
+            )
+
+    def _content_key(self, data: bytes, path: str) -> str:
+        return cache_key(data, module_name_for(path), self.settings.target_version)
+
+    def _changed_since(self, path: str, key: str) -> str | None:
+        """Why `path` must not be overwritten now (None: it is as it was analysed)."""
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            return f"cannot read file: {exc.strerror or exc}"
+        if self._content_key(data, path) != key:
+            return "the file changed on disk while it was being fixed"
+        return None
+
+
+def protected_findings(
+    facts: ModuleFacts, to_fix: Sequence[Diagnostic], settings: Settings
+) -> list[Diagnostic]:
+    """The module's fixable findings that are not to be fixed (deselected or suppressed): the
+    fixer must leave their lines alone."""
+    every_fixable = Settings(
+        select=tuple(sorted(FIXABLE_CODES)),
+        strict=settings.strict,
+        target_version=settings.target_version,
+    )
+    raw = _run_rules({facts.path: facts}, [facts.path], every_fixable).get(facts.path, [])
+    wanted = {(d.code, d.span) for d in to_fix}
+    return [d for d in raw if (d.code, d.span) not in wanted]
+
+
+def _run_rules(
+    facts: Mapping[str, ModuleFacts], report_on: Sequence[str], settings: Settings
+) -> dict[str, list[Diagnostic]]:
+    """`rules.run_rules`, isolating a crash to the file(s) it happens in."""
+    try:
+        return run_rules(facts, report_on, settings)
+    except Exception as exc:
+        if len(report_on) == 1:
+            return {report_on[0]: [file_error(report_on[0], crash_message(exc))]}
+    results: dict[str, list[Diagnostic]] = {}
+    for path in report_on:  # one at a time, to find which file(s) it was
+        try:
+            results.update(run_rules(facts, [path], settings))
+        except Exception as exc:
+            results[path] = [file_error(path, crash_message(exc))]
+    return results
