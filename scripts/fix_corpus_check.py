@@ -31,11 +31,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from seedlint.engine import check_source  # noqa: E402
-from seedlint.fixes import FIXABLE_CODES, FixOptions, fix_source  # noqa: E402
+from seedlint.analysis.extract import extract_facts  # noqa: E402
+from seedlint.analysis.facts import ModuleFacts  # noqa: E402
+from seedlint.diagnostics import Diagnostic  # noqa: E402
+from seedlint.fixes import FIXABLE_CODES, FixOptions, FixOutcome, fix_source  # noqa: E402
 from seedlint.noqa import apply_noqa  # noqa: E402
+from seedlint.rules import run_rules  # noqa: E402
 from seedlint.settings import Settings  # noqa: E402
 from seedlint.source import SourceError, read_source  # noqa: E402
+from seedlint.workspace import protected_findings  # noqa: E402
 
 SETTINGS = Settings(select=tuple(sorted(FIXABLE_CODES)))
 
@@ -78,6 +82,19 @@ def _category(reason: str) -> str:
     return re.sub(r"\d+(, \d+)*", "N", reason)
 
 
+def _lint(text: str, path: str) -> tuple[ModuleFacts, list[Diagnostic]]:
+    """One file on its own (as if it were its own project), `# noqa` applied."""
+    facts = extract_facts(text, path)
+    diagnostics = run_rules({path: facts}, [path], SETTINGS)[path]
+    return facts, apply_noqa(diagnostics, text)
+
+
+def _fix(text: str, path: str, options: FixOptions) -> tuple[list[Diagnostic], FixOutcome]:
+    facts, diagnostics = _lint(text, path)
+    protected = protected_findings(facts, diagnostics, SETTINGS)
+    return diagnostics, fix_source(text, facts, diagnostics, options, protected)
+
+
 def check_file(path: str, options: FixOptions) -> Result:
     result = Result(files=1)
     try:
@@ -87,11 +104,10 @@ def check_file(path: str, options: FixOptions) -> Result:
         return result
     text = source.text
     try:
-        diagnostics = apply_noqa(check_source(text, path, SETTINGS), text)
+        diagnostics, outcome = _fix(text, path, options)
         if not diagnostics:
             return result
         result.with_findings = 1
-        outcome = fix_source(text, path, diagnostics, options)
         result.applied.update(a.applicability for a in outcome.applied)
         result.remaining.update(_category(reason) for _, reason in outcome.remaining)
         if outcome.new_text == text:
@@ -100,8 +116,7 @@ def check_file(path: str, options: FixOptions) -> Result:
         if not _compiles(outcome.new_text, path) and _compiles(text, path):
             result.compile_failures.append(path)
             return result
-        again = apply_noqa(check_source(outcome.new_text, path, SETTINGS), outcome.new_text)
-        if fix_source(outcome.new_text, path, again, options).new_text != outcome.new_text:
+        if _fix(outcome.new_text, path, options)[1].new_text != outcome.new_text:
             result.not_idempotent.append(path)
     except Exception:
         result.crashes.append(f"{path}: {traceback.format_exc().strip().splitlines()[-1]}")
