@@ -105,6 +105,7 @@ class Workspace:
         use_cache: bool = True,
         jobs: int | None = None,
         project_context: bool = True,
+        noqa: bool = True,
     ) -> None:
         """`root`: the project folder (the rest of the project is read from it, and exclude
         and per-file-ignores patterns are relative to it); None: the nearest folder above the
@@ -112,7 +113,8 @@ class Workspace:
         project context.  With `project_context`, the other Python files of the project are
         read too (only those that can matter), so that a seeding helper or an entry point
         elsewhere counts.  Facts are cached under `cache_dir` (default
-        `<root>/.seedlint_cache`) unless `use_cache` is false."""
+        `<root>/.seedlint_cache`) unless `use_cache` is false.  Without `noqa`, `# noqa`
+        comments are not applied: for a front end that applies them itself (flake8)."""
         if root is None:
             found = find_project_root()
             self.root = str(found) if found is not None else os.getcwd()
@@ -122,6 +124,7 @@ class Workspace:
         self.settings = settings or Settings()
         self.jobs = jobs or default_jobs()
         self.project_context = project_context
+        self.noqa = noqa
         self.cache: FactsCache | None = None
         if use_cache:
             folder = Path(cache_dir) if cache_dir is not None else Path(self.root) / CACHE_DIR_NAME
@@ -220,7 +223,7 @@ class Workspace:
             # An unchanged project under unchanged settings: the previous answer, from one file.
             described = (
                 f"{self.settings!r}\0{self.root}\0{sorted(explicit)}\0{sorted(found.errors)}"
-                f"\0{describe_fixes}\0{fix_options!r}"
+                f"\0{describe_fixes}\0{fix_options!r}\0{self.noqa}"
             )
             python = self.settings.target_version
             keys = file_keys([*report_on, *context], self._overlays, python)
@@ -275,12 +278,14 @@ class Workspace:
             found_here = results.get(path, ())
             if found_here:
                 # Only files with findings need their text again (for noqa comments).
-                found_here = suppression.filter(path, found_here, self._text(path))
+                found_here = suppression.filter(path, found_here, self._text(path), noqa=self.noqa)
                 if describe and found_here:
                     found_here = self._with_fixes(loaded.facts[path], found_here, fix_options)
                 diagnostics.extend(found_here)
         for path, message in [*loaded.errors.items(), *found.errors]:
-            diagnostics.extend(suppression.filter(path, [file_error(path, message)], None))
+            diagnostics.extend(
+                suppression.filter(path, [file_error(path, message)], None, noqa=self.noqa)
+            )
         diagnostics.sort(key=Diagnostic.sort_key)
         return diagnostics
 
