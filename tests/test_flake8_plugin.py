@@ -282,7 +282,7 @@ def test_files_without_random_apis_build_nothing(tmp_path: Path) -> None:
     lines = ["import os\n", "\n", "print(os.getcwd())\n"]
     checker = plugin.SeedlintChecker(ast.parse("".join(lines)), lines, str(tmp_path / "a.py"))
     assert list(checker.run()) == []
-    assert not plugin._workspaces
+    assert not plugin._projects
     lines = ["import numpy as np\n", "x = np.random.rand(3)\n"]
     checker = plugin.SeedlintChecker(ast.parse("".join(lines)), lines, str(tmp_path / "b.py"))
     found = list(checker.run())
@@ -290,5 +290,5 @@ def test_files_without_random_apis_build_nothing(tmp_path: Path) -> None:
         (2, 4, "SDL001"),
         (2, 4, "SDL101"),
     ]
-    assert plugin._workspaces
+    assert plugin._projects
     plugin._reset()

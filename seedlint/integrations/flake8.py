@@ -3,10 +3,14 @@
 A thin adapter over `seedlint.workspace.Workspace`, so that a file's findings are exactly what
 ``seedlint check`` reports for it, cross-file seeding facts included:
 
-* one Workspace per project root and per process, created on first use (flake8 ``-j N`` runs
-  plugins in forked worker processes; each builds its own), configured from pyproject.toml
-  the way the command line is; the rest of the project is read once per process (kept by the
-  Workspace between checks, and through the shared facts cache);
+* one Workspace per project root and per process, configured from pyproject.toml the way the
+  command line is.  A project is analysed once per flake8 run, as ``seedlint check ROOT``
+  analyses it (through the shared facts cache), and each file whose text is what was analysed
+  gets its findings from that; a file's seeding findings depend on every program of the
+  project, so analysing the project again for each file would cost a project analysis per
+  file.  The projects of the paths on flake8's command line are analysed in flake8's main
+  process before flake8 forks its ``-j N`` workers, which inherit the result; other projects
+  are set up lazily in the worker that meets them;
 * the file is analysed from the `lines` flake8 hands over (an overlay over the file on disk),
   never read again from disk: editors pipe unsaved buffers through
   ``flake8 --stdin-display-name PATH -``;
@@ -45,6 +49,7 @@ from ..analysis.prefilter import classify
 
 if TYPE_CHECKING:
     from ..config import Overrides
+    from ..diagnostics import Diagnostic
     from ..workspace import Workspace
 
 __all__ = ["SeedlintChecker"]
@@ -106,6 +111,18 @@ class SeedlintChecker:
         except ConfigError as exc:
             manager.parser.error(str(exc))  # exits with flake8's usage message, status 2
         _reset()  # options changed (tests call flake8 in-process more than once)
+        filenames = list(getattr(options, "filenames", None) or args or ["."])
+        if "-" not in filenames:
+            # flake8 -j N forks its workers after this: analyse the projects of the paths
+            # given here now, once (with seedlint's own processes), instead of once in every
+            # worker.  (Not for a buffer on stdin: that is analysed with the buffer.)
+            for name in filenames:
+                path = os.path.abspath(name)
+                try:
+                    folder = path if os.path.isdir(path) else os.path.dirname(path)
+                    _project_for_folder(folder).analyse()
+                except Exception:  # reported where it matters, for the file, by `run`
+                    pass
 
     def run(self) -> Iterator[Result]:
         text = "".join(self.lines)
@@ -119,18 +136,76 @@ class SeedlintChecker:
 
 # --- the per-process engine -------------------------------------------------------------------
 
-# Workspaces of this process: by project (root and configuration file), and which one serves
-# each folder (finding the configuration reads pyproject.toml files, once per folder).
-_workspaces: dict[tuple[str, str | None], Workspace] = {}
-_by_folder: dict[str, Workspace] = {}
-_owner_pid: int | None = None
+
+class _Project:
+    """One project root's Workspace in this process, and what `seedlint check ROOT` reports
+    for the whole project (computed once, on first need).
+
+    flake8 checks a project file by file, and a file's seeding findings depend on every
+    program of the project: analysing the project again for each file would cost a whole
+    project analysis per file.  So the project is analysed once, and a file whose text is
+    exactly what was analysed (same content key: the buffer is the file on disk, as when
+    flake8 reads files) gets that analysis's findings; any other buffer (an editor's unsaved
+    text) is analysed on its own, over the rest of the project, as ``seedlint check
+    --stdin-filename PATH -`` does."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._findings: dict[str, list[Diagnostic]] | None = None
+        self._keys: dict[str, str] = {}
+
+    def _use_processes(self) -> None:
+        # Set at each use: a Workspace built in flake8's main process may be used in a worker
+        # forked from it later.
+        self.workspace.jobs = _jobs()
+
+    def analyse(self) -> None:
+        if self._findings is not None or not self.workspace.project_context:
+            return
+        self._use_processes()
+        from ..analysis.loader import file_keys
+
+        report = self.workspace.check([self.workspace.root])
+        python = self.workspace.settings.target_version
+        self._keys = dict(file_keys(report.files, python=python))
+        self._findings = {path: [] for path in report.files}
+        for diagnostic in report.diagnostics:
+            self._findings.setdefault(diagnostic.path, []).append(diagnostic)
+
+    def check(self, path: str, text: str) -> list[Diagnostic]:
+        if self.workspace.project_context:
+            from ..analysis.modules import module_name_for
+            from ..cache import cache_key
+
+            self.analyse()
+            if path in self._keys:
+                data = text.encode("utf-8", "surrogatepass")
+                python = self.workspace.settings.target_version
+                if cache_key(data, module_name_for(path), python) == self._keys[path]:
+                    assert self._findings is not None
+                    return self._findings.get(path, [])
+        workspace = self.workspace
+        self._use_processes()
+        workspace.set_overlay(path, text)
+        try:
+            # No results cache: its key hashes every file of the project, on every check.
+            report = workspace.check([path], use_results_cache=False)
+        finally:
+            workspace.clear_overlay(path)
+        return [d for d in report.diagnostics if d.path == path]
+
+
+# This process's projects: by root and configuration file, and which one serves each folder
+# (finding the configuration reads pyproject.toml files, once per folder).  A worker that
+# flake8 forks (-j N) inherits what the parent had built (see `SeedlintChecker.parse_options`)
+# and creates the others itself, lazily.
+_projects: dict[tuple[str, str], _Project] = {}
+_by_folder: dict[str, _Project] = {}
 
 
 def _reset() -> None:
-    global _owner_pid
-    _workspaces.clear()
+    _projects.clear()
     _by_folder.clear()
-    _owner_pid = os.getpid()
 
 
 def _overrides() -> Overrides:
@@ -139,14 +214,12 @@ def _overrides() -> Overrides:
     return Overrides(strict=SeedlintChecker.strict, target_version=SeedlintChecker.target_version)
 
 
-def workspace_for(path: str) -> Workspace:
-    """The Workspace this process uses for the file `path` (created on first use)."""
-    if _owner_pid != os.getpid():
-        # A forked worker (flake8 -j) inherits the parent's dictionaries: its own Workspaces
-        # start here (a Workspace holds no pool after a check, but its caches belong to one
-        # process).
-        _reset()
-    folder = os.path.dirname(path)
+def project_for(path: str) -> _Project:
+    """The project the file `path` belongs to (its Workspace created on first use)."""
+    return _project_for_folder(os.path.dirname(path))
+
+
+def _project_for_folder(folder: str) -> _Project:
     found = _by_folder.get(folder)
     if found is not None:
         return found
@@ -154,11 +227,11 @@ def workspace_for(path: str) -> Workspace:
     from ..discovery import find_project_root
     from ..workspace import Workspace
 
-    config = load_config([path])
-    root = config.root or find_project_root([path])
+    config = load_config([folder])
+    root = config.root or find_project_root([folder])
     key = (str(root) if root is not None else os.getcwd(), str(config.path or ""))
-    workspace = _workspaces.get(key)
-    if workspace is None:
+    project = _projects.get(key)
+    if project is None:
         settings = build_settings(config, _overrides())
         # flake8 selects and suppresses (see the module docstring): every rule, no ignores.
         settings = replace(
@@ -175,14 +248,14 @@ def workspace_for(path: str) -> Workspace:
             noqa=False,
             jobs=_jobs(),
         )
-        _workspaces[key] = workspace
-    _by_folder[folder] = workspace
-    return workspace
+        project = _projects[key] = _Project(workspace)
+    _by_folder[folder] = project
+    return project
 
 
 def _jobs() -> int:
-    """Processes the Workspace may parse the rest of the project with: one inside flake8's
-    worker processes (daemonic: they may not start their own), else the default."""
+    """Processes the Workspace may parse the project with: one inside flake8's worker
+    processes (daemonic: they may not start their own), else the default."""
     import multiprocessing
 
     from ..analysis.loader import default_jobs
@@ -196,15 +269,7 @@ def findings(filename: str, text: str) -> list[tuple[int, int, str]]:
     from ..reporters.text import message_with_citation
 
     path = os.path.abspath(filename)
-    workspace = workspace_for(path)
-    workspace.set_overlay(path, text)
-    try:
-        # No results cache: its key hashes every file of the project, on every check.
-        report = workspace.check([path], use_results_cache=False)
-    finally:
-        workspace.clear_overlay(path)
     return [
         (d.line, d.column, f"{d.code} {message_with_citation(d)}")
-        for d in report.diagnostics
-        if d.path == path
+        for d in project_for(path).check(path, text)
     ]
