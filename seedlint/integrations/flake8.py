@@ -66,6 +66,9 @@ class SeedlintChecker:
     # From flake8's options (`parse_options`); None: as [tool.seedlint] says.
     strict: bool | None = None
     target_version: tuple[int, int] | None = None
+    # One buffer on standard input (an editor): analysed with the rest of the project, never
+    # through a whole-project analysis first (that would analyse the project twice).
+    from_stdin: bool = False
 
     def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
         # `tree` is what makes flake8 treat this as an AST plugin (run once per file, and not
@@ -112,7 +115,8 @@ class SeedlintChecker:
             manager.parser.error(str(exc))  # exits with flake8's usage message, status 2
         _reset()  # options changed (tests call flake8 in-process more than once)
         filenames = list(getattr(options, "filenames", None) or args or ["."])
-        if "-" not in filenames:
+        cls.from_stdin = "-" in filenames
+        if not cls.from_stdin:
             # flake8 -j N forks its workers after this: analyse the projects of the paths
             # given here now, once (with seedlint's own processes), instead of once in every
             # worker.  (Not for a buffer on stdin: that is analysed with the buffer.)
@@ -173,7 +177,7 @@ class _Project:
             self._findings.setdefault(diagnostic.path, []).append(diagnostic)
 
     def check(self, path: str, text: str) -> list[Diagnostic]:
-        if self.workspace.project_context:
+        if self.workspace.project_context and not SeedlintChecker.from_stdin:
             from ..analysis.modules import module_name_for
             from ..cache import cache_key
 
