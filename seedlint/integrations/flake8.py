@@ -167,11 +167,8 @@ class _Project:
         if self._findings is not None or not self.workspace.project_context:
             return
         self._use_processes()
-        from ..analysis.loader import file_keys
-
         report = self.workspace.check([self.workspace.root])
-        python = self.workspace.settings.target_version
-        self._keys = dict(file_keys(report.files, python=python))
+        self._keys = self.workspace.analysed_keys()
         self._findings = {path: [] for path in report.files}
         for diagnostic in report.diagnostics:
             self._findings.setdefault(diagnostic.path, []).append(diagnostic)

@@ -133,6 +133,7 @@ class Workspace:
         self._project: Discovery | None = None  # the project's files, discovered once
         self._scans: dict[str, Scanned] = {}  # what earlier loads read, still current
         self._last: LoadResult | None = None
+        self._analysed: dict[str, str] = {}  # see `analysed_keys`
 
     @classmethod
     def from_config(
@@ -165,6 +166,13 @@ class Workspace:
 
     def overlay(self, path: str) -> str | None:
         return self._overlays.get(path)
+
+    def analysed_keys(self) -> dict[str, str]:
+        """Path -> content key (`cache.cache_key` of the bytes on disk, `loader.overlay_key`
+        of a buffer) of each file as the last `check` or `fix` saw it (analysed, or proven
+        unchanged by the results cache): a front end that answers later questions from that
+        check (the flake8 plugin) compares texts against these."""
+        return dict(self._analysed)
 
     def invalidate(self, paths: Iterable[str | os.PathLike[str]] | None = None) -> None:
         """Files changed on disk (None: anything may have): read them again next time.  A
@@ -230,6 +238,7 @@ class Workspace:
             results_key = run_key(described, keys, report_on)
             previous = self.cache.get_results(results_key)
             if previous is not None:
+                self._analysed = dict(keys)
                 return Report(tuple(previous), tuple(report_on), self.root)
         diagnostics = self._check_loaded(
             report_on, context, explicit, found, describe_fixes, fix_options
@@ -258,6 +267,7 @@ class Workspace:
             if path not in reported and path not in self._overlays
         )
         self._last = loaded
+        self._analysed = dict(loaded.keys)
         return loaded
 
     def _check_loaded(
