@@ -42,7 +42,7 @@ from ..cache import CACHE_DIR_NAME, FactsCache, cache_key, run_key
 from ..config import Overrides, build_settings, load_config
 from ..diagnostics import Diagnostic, Span
 from ..discovery import Discovery, discover, find_project_root
-from ..fixes import FIXABLE_CODES, FixOptions, describe_fixes, fix_source
+from ..fixes import FIXABLE_CODES, FixOptions
 from ..fixes.model import AppliedFix
 from ..rules import run_rules
 from ..settings import Settings
@@ -311,6 +311,8 @@ class Workspace:
         self, facts: ModuleFacts, diagnostics: list[Diagnostic], options: FixOptions | None
     ) -> list[Diagnostic]:
         """Attach the fix planner's answer (message, applicability) to the fixable ones."""
+        from ..fixes import describe_fixes  # libcst: only when fixes are described
+
         fixes = describe_fixes(facts, diagnostics, options)
         return [
             replace(d, fix=fixes[(d.code, d.span)]) if (d.code, d.span) in fixes else d
@@ -389,6 +391,8 @@ class Workspace:
             text = source.text
         protected = protected_findings(facts, to_fix, self.settings)
         try:
+            from ..fixes import fix_source  # libcst: only when fixes are planned
+
             outcome = fix_source(text, facts, to_fix, options, protected)
         except Exception as exc:  # one file's bug must not stop the others being fixed
             result.unfixed.extend((d, crash_message(exc)) for d in to_fix)
