@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from .test_fixtures import project_fixtures
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
-PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())
+PROJECTS = project_fixtures()
 
 
 def _env() -> dict[str, str]:
