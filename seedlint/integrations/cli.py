@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..config import Overrides
     from ..diagnostics import Diagnostic
     from ..fixes import FixOptions
+    from ..reporters.sarif import RuleDoc
     from ..workspace import Workspace
 
 __all__ = ["main"]
@@ -161,9 +162,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--format",
         "--output-format",
         dest="format",
-        choices=("text", "json"),
+        choices=("text", "json", "json-lines", "sarif", "github"),
         default="text",
-        help="output format (default: text)",
+        help="output format (default: text); sarif for code scanning, github for annotations "
+        "on pull requests (GitHub Actions), json-lines for one finding per line",
     )
     output.add_argument(
         "--statistics", action="store_true", help="show the number of findings per rule"
@@ -307,7 +309,16 @@ def _show(ns: argparse.Namespace, diagnostics: Sequence[Diagnostic], stdout: Tex
         format=ns.format,
         show_statistics=ns.statistics,
         quiet=ns.quiet or bool(ns.fix or ns.diff),
+        rules=_rule_docs() if ns.format == "sarif" else (),
     )
+
+
+def _rule_docs() -> list[RuleDoc]:
+    """The rules' documentation, for the formats that carry it (reporters import no rules)."""
+    from ..reporters.sarif import RuleDoc
+    from ..rules import ALL_RULES
+
+    return [RuleDoc(rule.code, rule.name, rule.summary, rule.doc()) for rule in ALL_RULES]
 
 
 def _fix(ns: argparse.Namespace, workspace: Workspace, paths: list[str], stdout: TextIO) -> int:

@@ -15,6 +15,7 @@ from typing import TextIO
 from ..diagnostics import Diagnostic
 from ..fixes import FixOptions
 from ..reporters import display_path
+from ..reporters.text import cell_prefix
 from ..workspace import FixResult
 
 
@@ -84,7 +85,8 @@ def _summary(
     if unfixed:
         stream.write(f"No automatic fix for {_plural(len(unfixed), 'finding')}:\n")
         for diagnostic, reason in sorted(unfixed, key=lambda item: item[0].sort_key()):
-            where = f"{display_path(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}"
+            cell = cell_prefix(diagnostic.cell)
+            where = f"{display_path(diagnostic.path)}:{cell}{diagnostic.line}:{diagnostic.column}"
             stream.write(f"  {where}: {diagnostic.code} {reason}\n")
 
 

@@ -1,20 +1,25 @@
-"""Output formats: `text` (flake8/ruff-style lines and a summary) and `json`.
+"""Output formats, one module each: `text` (flake8/ruff-style lines and a summary), `json`
+(one array), `json-lines` (one object per line, streamed), `sarif` (SARIF 2.1.0, for code
+scanning) and `github` (GitHub Actions annotations).
 
-Both print paths relative to the current directory when the file is under it.
+All print paths relative to the current directory when the file is under it.
 """
 
 from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TextIO
 
 from ..diagnostics import Diagnostic
 
+if TYPE_CHECKING:
+    from .sarif import RuleDoc
+
 __all__ = ["FORMATS", "display_path", "sort_for_display", "statistics", "write_report"]
 
-FORMATS: tuple[str, ...] = ("text", "json")
+FORMATS: tuple[str, ...] = ("text", "json", "json-lines", "sarif", "github")
 
 
 def display_path(path: str, cwd: str | None = None) -> str:
@@ -61,10 +66,16 @@ def write_report(
     show_statistics: bool = False,
     quiet: bool = False,
     cwd: str | None = None,
+    rules: Sequence[RuleDoc] = (),
 ) -> None:
-    """Write `diagnostics` to `stream` in `format` ("text" or "json")."""
+    """Write `diagnostics` to `stream` in `format` (one of `FORMATS`); `rules` describes the
+    rules for the formats that carry their documentation (SARIF)."""
     ordered = list(diagnostics)
-    if format == "json":
+    if format == "json-lines" and not show_statistics:
+        from .json_lines import write_json_lines
+
+        write_json_lines(ordered, stream, cwd=cwd)
+    elif format in ("json", "json-lines"):
         from .json import render_json
 
         stream.write(render_json(ordered, show_statistics=show_statistics, cwd=cwd))
@@ -72,5 +83,13 @@ def write_report(
         from .text import render_text
 
         stream.write(render_text(ordered, show_statistics=show_statistics, quiet=quiet, cwd=cwd))
+    elif format == "sarif":
+        from .sarif import render_sarif
+
+        stream.write(render_sarif(ordered, rules, cwd=cwd))
+    elif format == "github":
+        from .github import render_github
+
+        stream.write(render_github(ordered, cwd=cwd))
     else:
         raise ValueError(f"unknown output format {format!r}; expected one of {FORMATS}")
