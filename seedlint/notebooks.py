@@ -190,27 +190,33 @@ def _hide_ipython(source: str) -> tuple[str, tuple[tuple[int, str], ...]]:
     """`source` with each line of IPython syntax replaced by a placeholder statement (same
     indentation), and (line index, original line) for each one replaced."""
     lines = _lines(source)
-    hide = _ipython_lines(lines)
+    hide, whole_cell = _ipython_lines(lines)
     hidden: list[tuple[int, str]] = []
+    indent = ""
     for index in sorted(hide):
         line = lines[index]
         ending = line[len(line.rstrip("\r\n")) :]
         content = line[: len(line) - len(ending)]
-        indent = content[: len(content) - len(content.lstrip())]
+        continued = bool(hidden) and hidden[-1][0] == index - 1 and hidden[-1][1].endswith("\\")
+        if whole_cell:  # a cell magic's body (shell, HTML...) is not indented Python
+            indent = ""
+        elif not continued:  # a continuation line keeps the block's indentation, not its own
+            indent = content[: len(content) - len(content.lstrip())]
         hidden.append((index, content))
         lines[index] = indent + _PLACEHOLDER + ending
     return "".join(lines), tuple(hidden)
 
 
-def _ipython_lines(lines: list[str]) -> set[int]:
-    """Indices of the lines that are IPython syntax, not Python."""
+def _ipython_lines(lines: list[str]) -> tuple[set[int], bool]:
+    """Indices of the lines that are IPython syntax, not Python, and whether that is the
+    whole cell (a cell magic whose body is not Python)."""
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].lstrip().startswith("%%"):
         name = lines[first].lstrip()[2:].split(maxsplit=1)
         if not name or name[0] not in _PYTHON_BODY_CELL_MAGICS:
-            return {i for i, line in enumerate(lines) if line.strip()}
-        return {first} | _line_magics(lines, first + 1)
-    return _line_magics(lines, 0)
+            return {i for i, line in enumerate(lines) if line.strip()}, True
+        return {first} | _line_magics(lines, first + 1), False
+    return _line_magics(lines, 0), False
 
 
 def _line_magics(lines: list[str], start: int) -> set[int]:

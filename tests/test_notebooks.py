@@ -1,0 +1,321 @@
+"""Jupyter notebooks: code cells as one program, IPython syntax hidden, findings by cell, and
+`--fix` writing back only the sources of the cells it changes.
+
+The fixture notebooks under ``fixtures/notebooks/`` carry ``# expect:`` markers in their
+cells (see tests/test_fixtures.py); a marker's line is the line in its cell.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from seedlint.diagnostics import Diagnostic
+from seedlint.discovery import discover
+from seedlint.fixes import FixOptions
+from seedlint.notebooks import NotebookError, parse_notebook
+from seedlint.settings import Settings
+from seedlint.workspace import Workspace
+
+from .test_fixtures import compare, parse_markers
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "fixtures" / "notebooks"
+CHECKED = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb") if not p.name.startswith("fix_"))
+
+
+def seedlint(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "seedlint", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def code_cells(path: Path) -> list[tuple[int, str]]:
+    """(1-based cell number, markdown cells counted; source) of each code cell."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [
+        (number, "".join(cell["source"]))
+        for number, cell in enumerate(cells, start=1)
+        if cell["cell_type"] == "code"
+    ]
+
+
+def notebook(*sources: str, kind: str = "code") -> str:
+    cells = [
+        {
+            "cell_type": kind,
+            "metadata": {},
+            "source": source,
+            "outputs": [],
+            "execution_count": None,
+        }
+        for source in sources
+    ]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+@pytest.mark.parametrize("name", CHECKED)
+def test_fixture_notebook_findings_match_the_markers_in_its_cells(name: str) -> None:
+    path = NOTEBOOKS / name
+    report = Workspace(NOTEBOOKS, Settings(), use_cache=False).check([path])
+    assert all(d.path == str(path) for d in report.diagnostics)
+    assert all(d.cell is not None for d in report.diagnostics), report.diagnostics
+    cells = code_cells(path)
+    assert cells, f"{name} has no code cells"
+    for number, source in cells:
+        here = [d for d in report.diagnostics if d.cell == number]
+        missing, unexpected = compare(parse_markers(source, f"{name}:cell {number}"), here)
+        assert not missing and not unexpected, (number, missing, unexpected)
+    assert {d.cell for d in report.diagnostics} <= {number for number, _ in cells}
+
+
+def test_numpy_seeded_in_cell_1_torch_drawn_in_cell_4_is_sdl002_in_every_format() -> None:
+    name = "seeds_numpy_draws_torch.ipynb"
+    text = seedlint(NOTEBOOKS, "check", "--no-cache", name)
+    assert text.returncode == 1, text.stderr
+    assert (
+        f"{name}:cell 4:1:11: SDL002 `torch.randn` draws from torch's default generator, but "
+        f"this program seeds only numpy ({name}:cell 1:4)"
+    ) in text.stdout.splitlines()
+
+    as_json = seedlint(NOTEBOOKS, "check", "--no-cache", "--format", "json", name)
+    found = [d for d in json.loads(as_json.stdout) if d["code"] == "SDL002"]
+    assert len(found) == 1
+    assert (found[0]["cell"], found[0]["line"], found[0]["column"]) == (4, 1, 11)
+    (seeding,) = found[0]["related"]
+    assert (seeding["path"], seeding["cell"], seeding["line"]) == (name, 1, 4)
+
+    sarif = json.loads(seedlint(NOTEBOOKS, "check", "--no-cache", "--format", "sarif", name).stdout)
+    (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "SDL002"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert (region["properties"]["cell"], region["startLine"], region["startColumn"]) == (4, 1, 11)
+    related = result["relatedLocations"][0]["physicalLocation"]
+    assert related["artifactLocation"]["uri"] == name
+    assert (related["region"]["properties"]["cell"], related["region"]["startLine"]) == (1, 4)
+
+
+def test_ipython_syntax_is_hidden_line_for_line() -> None:
+    source = (
+        "%matplotlib inline\n"
+        "!ls -l\n"
+        "files = !ls\n"
+        "out, err = %sx echo hi\n"
+        "np.random?\n"
+        "??np.random.rand\n"
+        "for i in range(2):\n"
+        "    %time f(i)\n"
+        "x = (10\n"
+        "% 3)\n"
+        "s = '''\n"
+        "%not a magic\n"
+        "'''\n"
+        "y = 1 != 2\n"
+        "%run other.py \\\n"
+        "  --flag\n"
+        "z = 'what?'"
+    )
+    parsed = parse_notebook(notebook(source))
+    lines = parsed.text.splitlines()
+    assert lines[0] == "# %% [seedlint cell 1]"
+    body = lines[1:]
+    assert len(body) == len(source.splitlines())
+    hidden = [i + 1 for i, line in enumerate(body) if "seedlint: IPython syntax" in line]
+    assert hidden == [1, 2, 3, 4, 5, 6, 8, 15, 16]
+    assert body[7] == "    pass  # seedlint: IPython syntax"  # stays a valid block
+    compile(parsed.text, "<notebook>", "exec")  # the program parses
+    assert parsed.locate(2) == (1, 1) and parsed.locate(1) is None
+    assert parsed.write_back(parsed.text) == parsed.raw
+
+
+def test_cell_magics_hide_the_cell_unless_its_body_is_python() -> None:
+    bash = "%%bash\nif true; then\n    echo random.random()\nfi\n"
+    parsed = parse_notebook(notebook(bash, "%%timeit\nf()\n"))
+    first, second = parsed.cells
+    assert [line for _, line in first.hidden] == bash.splitlines()
+    compile(parsed.text, "<notebook>", "exec")
+    assert [line for _, line in second.hidden] == ["%%timeit"]
+    assert "f()" in parsed.text and "echo" not in parsed.text
+
+
+def test_markdown_raw_and_other_languages_are_not_code() -> None:
+    assert parse_notebook(notebook("import random\nrandom.random()", kind="markdown")).cells == ()
+    other = json.loads(notebook("x <- runif(3)"))
+    other["metadata"] = {"kernelspec": {"language": "R", "name": "ir", "display_name": "R"}}
+    assert parse_notebook(json.dumps(other)).text == ""
+
+
+def test_a_rewrite_that_loses_a_cell_boundary_is_refused() -> None:
+    parsed = parse_notebook(notebook("a = 1", "b = 2"))
+    with pytest.raises(NotebookError):
+        parsed.write_back(parsed.text.replace("# %% [seedlint cell 2]\n", ""))
+    with pytest.raises(NotebookError):
+        parsed.write_back("a = 1\n")
+
+
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        ("{not json", "not JSON"),
+        ('{"cells": 3}', "no list of cells"),
+        ('{"cells": [{"cell_type": "code"}]}', "a cell has no source"),
+    ],
+)
+def test_a_broken_notebook_is_sdl900(tmp_path: Path, raw: str, reason: str) -> None:
+    (tmp_path / "broken.ipynb").write_text(raw, encoding="utf-8")
+    result = seedlint(tmp_path, "check", "--no-cache", "broken.ipynb")
+    assert result.returncode == 1
+    assert result.stdout.startswith("broken.ipynb:1:1: SDL900 cannot read file: invalid notebook")
+    assert reason in result.stdout
+
+
+def test_fix_writes_back_only_the_changed_sources(tmp_path: Path) -> None:
+    target = tmp_path / "fix_numpy.ipynb"
+    shutil.copyfile(NOTEBOOKS / "fix_numpy.in.ipynb", target)
+    result = seedlint(tmp_path, "check", "--fix", "--no-cache", target.name)
+    assert "Applied 3 fixes in 1 file." in result.stdout, result.stdout + result.stderr
+    fixed = target.read_bytes()
+    assert fixed == (NOTEBOOKS / "fix_numpy.out.ipynb").read_bytes()
+
+    before = json.loads((NOTEBOOKS / "fix_numpy.in.ipynb").read_text(encoding="utf-8"))
+    after = json.loads(fixed)
+    changed = [
+        i
+        for i, (a, b) in enumerate(zip(before["cells"], after["cells"], strict=True))
+        if a["source"] != b["source"]
+    ]
+    assert changed == [1, 2, 4]
+    for index in changed:
+        after["cells"][index]["source"] = before["cells"][index]["source"]
+    assert after == before  # outputs, metadata, ids, execution counts: all untouched
+    # Layout too: every line outside the rewritten source lines is byte-identical.
+    old_lines = (NOTEBOOKS / "fix_numpy.in.ipynb").read_text(encoding="utf-8").splitlines(True)
+    new_lines = fixed.decode("utf-8").splitlines(True)
+    assert len(old_lines) == len(new_lines)
+    differing = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+    assert len(differing) == 3 and all("np.random" in a and "rng" in b for a, b in differing)
+    nbformat.validate(nbformat.reads(fixed.decode("utf-8"), as_version=4))
+
+    again = seedlint(tmp_path, "check", "--no-cache", target.name)
+    assert again.returncode == 0, again.stdout
+
+
+def test_fix_keeps_a_foreign_layout(tmp_path: Path) -> None:
+    """Indent 2, keys not sorted, sources as one string, CRLF line ends, no final newline."""
+    document: dict[str, Any] = {
+        "nbformat_minor": 5,
+        "nbformat": 4,
+        "metadata": {"language_info": {"name": "python"}, "custom": {"z": 1, "a": [1, 2]}},
+        "cells": [
+            {
+                "source": "import numpy as np\nnp.random.seed(3)\n",
+                "cell_type": "code",
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": ["ok\n"]}],
+                "metadata": {"collapsed": True},
+                "execution_count": 7,
+                "id": "b2",
+            },
+            {"cell_type": "markdown", "source": ["résumé\n", "done"], "metadata": {}, "id": "m"},
+            {
+                "id": "c3",
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": ["values = np.random.rand(2)"],
+            },
+        ],
+    }
+    raw = json.dumps(document, indent=2, ensure_ascii=False).replace("\n", "\r\n")
+    path = tmp_path / "layout.ipynb"
+    path.write_bytes(raw.encode("utf-8"))
+    workspace = Workspace(tmp_path, Settings(), use_cache=False)
+    result = workspace.fix([path], FixOptions())
+    assert result.written == [str(path)], (result.unfixed, result.skipped)
+    new_raw = path.read_bytes().decode("utf-8")
+    after = json.loads(new_raw)
+    assert after["cells"][0]["source"] == "import numpy as np\nrng = np.random.default_rng(3)\n"
+    assert after["cells"][2]["source"] == ["values = rng.random(2)"]
+    expected = json.loads(raw)
+    expected["cells"][0]["source"] = after["cells"][0]["source"]
+    expected["cells"][2]["source"] = after["cells"][2]["source"]
+    assert new_raw == json.dumps(expected, indent=2, ensure_ascii=False).replace("\n", "\r\n")
+
+
+def test_folders_include_notebooks_but_not_checkpoints(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("")
+    (tmp_path / "nb.ipynb").write_text(notebook("x = 1"))
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "nb-checkpoint.ipynb").write_text(notebook("x = 1"))
+    (tmp_path / "notes.txt").write_text("")
+    found = discover([tmp_path], root=tmp_path).files
+    assert found == (str(tmp_path / "a.py"), str(tmp_path / "nb.ipynb"))
+
+
+def test_a_notebook_calls_the_projects_seeding_helper(tmp_path: Path) -> None:
+    """The notebook's facts go through the same loader and cache as the .py files: a helper
+    in the project that seeds numpy and torch counts; one that seeds numpy only does not."""
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "helpers.py").write_text(
+        "import numpy as np\nimport torch\n\n\n"
+        "def seed_all(seed):\n    np.random.seed(seed)\n    torch.manual_seed(seed)\n\n\n"
+        "def seed_numpy(seed):\n    np.random.seed(seed)\n"
+    )
+    nb = tmp_path / "train.ipynb"
+    nb.write_text(
+        notebook("from helpers import seed_all\nseed_all(0)", "import torch", "w = torch.randn(2)")
+    )
+    for _ in range(2):  # cold, then from the facts cache
+        report = Workspace(tmp_path, Settings(select=("SDL0",))).check([nb])
+        assert report.diagnostics == ()
+    nb.write_text(nb.read_text().replace("seed_all", "seed_numpy"))
+    report = Workspace(tmp_path, Settings(select=("SDL0",))).check([nb])
+    assert [(d.code, d.cell, d.line, d.column) for d in report.diagnostics] == [("SDL002", 3, 1, 5)]
+    assert report.diagnostics[0].related[0].path == str(tmp_path / "helpers.py")
+
+
+def test_noqa_in_a_cell_and_stdin(tmp_path: Path) -> None:
+    text = notebook("import random\nrandom.random()  # noqa: SDL103", "random.random()")
+    (tmp_path / "nb.ipynb").write_text(text)
+    result = seedlint(tmp_path, "check", "--no-cache", "--select", "SDL103", "nb.ipynb")
+    assert result.stdout.splitlines()[0].startswith("nb.ipynb:cell 2:1:1: SDL103")
+    assert len(result.stdout.splitlines()) == 2
+    piped = seedlint(
+        tmp_path,
+        "check",
+        "--no-cache",
+        "--select",
+        "SDL103",
+        "--stdin-filename",
+        "nb.ipynb",
+        "-",
+        stdin=text.replace('random.random()"', 'random.randint(1, 2)"'),
+    )
+    assert piped.stdout.splitlines()[0].startswith("nb.ipynb:cell 2:1:1: SDL103 `random.randint`")
+
+
+def test_diagnostics_are_cell_relative_only_at_the_edge(tmp_path: Path) -> None:
+    """Workspace.check hands out cells; fix planning (same Workspace) still works on the
+    program and the notebook is fixed."""
+    nb = tmp_path / "n.ipynb"
+    nb.write_text(notebook("import numpy as np", "np.random.seed(1)\nx = np.random.rand()"))
+    workspace = Workspace(tmp_path, Settings(), use_cache=False)
+    found: tuple[Diagnostic, ...] = workspace.check([nb]).diagnostics
+    assert [(d.cell, d.line) for d in found] == [(2, 1), (2, 2)]
+    result = workspace.fix([nb], FixOptions())
+    assert result.written == [str(nb)]
+    cells = json.loads(nb.read_text())["cells"]
+    assert cells[1]["source"] == "rng = np.random.default_rng(1)\nx = rng.random()"
+    assert os.path.exists(nb)
