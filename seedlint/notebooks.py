@@ -84,7 +84,7 @@ class Notebook:
         """The notebook's JSON text with the code of `text` (a rewritten virtual source):
         only changed cells' ``"source"`` values differ from `raw`.  Raises `NotebookError`
         when a cell marker or a placeholder went missing."""
-        sources = self._split(text)
+        sources = self.cell_sources(text)
         pieces: list[str] = []
         position = 0
         ascii_only = self.raw.isascii()
@@ -100,7 +100,9 @@ class Notebook:
         pieces.append(self.raw[position:])
         return "".join(pieces)
 
-    def _split(self, text: str) -> list[str]:
+    def cell_sources(self, text: str) -> list[str]:
+        """The source of each code cell (as `cells`) for a rewritten virtual source `text`;
+        raises `NotebookError` when a cell marker or a placeholder went missing."""
         lines = _lines(text)
         sources: list[str] = []
         index = 0

@@ -319,3 +319,21 @@ def test_diagnostics_are_cell_relative_only_at_the_edge(tmp_path: Path) -> None:
     cells = json.loads(nb.read_text())["cells"]
     assert cells[1]["source"] == "rng = np.random.default_rng(1)\nx = rng.random()"
     assert os.path.exists(nb)
+
+
+def test_diff_is_shown_cell_by_cell(tmp_path: Path) -> None:
+    target = tmp_path / "nb.ipynb"
+    shutil.copyfile(NOTEBOOKS / "fix_numpy.in.ipynb", target)
+    before = target.read_bytes()
+    result = seedlint(tmp_path, "check", "--diff", "--no-cache", target.name)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    headers = [line for line in lines if line.startswith(("--- ", "+++ "))]
+    assert headers == [
+        f"{sign} {side}/nb.ipynb:cell {cell}"
+        for cell in (2, 3, 5)
+        for sign, side in (("---", "a"), ("+++", "b"))
+    ]
+    assert "-np.random.seed(42)" in lines and "+rng = np.random.default_rng(42)" in lines
+    assert " %load_ext autoreload" in lines  # the cell as written, IPython syntax included
+    assert target.read_bytes() == before
