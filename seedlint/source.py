@@ -168,7 +168,9 @@ def _decode_notebook(data: bytes) -> Source:
             f"column {column})"
         ) from None
     notebook = parse_notebook(raw)
-    return Source(text=notebook.text, bom=bom, notebook=notebook)
+    # `newline` is the program's own style, so that the writer leaves the cells' line ends be.
+    newline = detect_newline(notebook.text)
+    return Source(text=notebook.text, bom=bom, newline=newline, notebook=notebook)
 
 
 def overlay_source(text: str, path: str | os.PathLike[str] | None = None) -> Source:
@@ -178,7 +180,7 @@ def overlay_source(text: str, path: str | os.PathLike[str] | None = None) -> Sou
         from .notebooks import parse_notebook
 
         notebook = parse_notebook(text)
-        return Source(text=notebook.text, notebook=notebook)
+        return Source(text=notebook.text, newline=detect_newline(notebook.text), notebook=notebook)
     return Source(text=text, newline=detect_newline(text))
 
 

@@ -337,3 +337,45 @@ def test_diff_is_shown_cell_by_cell(tmp_path: Path) -> None:
     assert "-np.random.seed(42)" in lines and "+rng = np.random.default_rng(42)" in lines
     assert " %load_ext autoreload" in lines  # the cell as written, IPython syntax included
     assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        pytest.param({"separators": (",", ":")}, id="compact"),
+        pytest.param({"indent": 4}, id="indent-4"),
+        pytest.param({"indent": "\t", "ensure_ascii": True}, id="tab-ascii"),
+    ],
+)
+@pytest.mark.parametrize(
+    "source, new",
+    [
+        pytest.param([], "x = 1", id="empty-list"),
+        pytest.param(["np.random.seed(1)"], "a = 1\nb = 2", id="one-item"),
+        pytest.param(["a\n", "b\r\n", "c"], "a\nb\r\nc\nd", id="crlf-inside"),
+        pytest.param("é = 1\n", "é = 2\n", id="string"),
+    ],
+)
+def test_write_back_replaces_only_the_source_in_any_layout(
+    layout: dict[str, Any], source: Any, new: str
+) -> None:
+    document = {
+        "metadata": {"z": 1, "a": "ü"},
+        "cells": [
+            {"cell_type": "markdown", "source": ["keep"], "metadata": {}},
+            {"outputs": [1.5, None], "source": source, "cell_type": "code", "metadata": {}},
+        ],
+        "nbformat": 4,
+    }
+    raw = json.dumps(document, **layout) + "\n"
+    parsed = parse_notebook(raw)
+    (cell,) = parsed.cells
+    assert cell.number == 2
+    text = parsed.text.replace("".join(source), new) if source else parsed.text + new + "\n"
+    written = parse_notebook(parsed.write_back(text))
+    after = json.loads(written.raw)
+    # The value keeps its kind: a list of lines (nbformat's way) or one string.
+    assert isinstance(after["cells"][1]["source"], type(source))
+    assert "".join(after["cells"][1]["source"]) == new
+    after["cells"][1]["source"] = source
+    assert json.dumps(after, **layout) + "\n" == raw  # the rest, byte for byte
