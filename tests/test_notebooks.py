@@ -379,3 +379,53 @@ def test_write_back_replaces_only_the_source_in_any_layout(
     assert "".join(after["cells"][1]["source"]) == new
     after["cells"][1]["source"] = source
     assert json.dumps(after, **layout) + "\n" == raw  # the rest, byte for byte
+
+
+def test_same_findings_through_every_entry_point(tmp_path: Path) -> None:
+    """CLI from the folder and from elsewhere, cold and warm cache, the Workspace with every
+    notebook as a buffer while the disk says something else, and stdin: the same findings."""
+    project = tmp_path / "project"
+    shutil.copytree(NOTEBOOKS, project)
+    (project / ".git").mkdir()
+
+    def rows(entries: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return sorted(
+            (
+                Path(e["path"]).name,
+                e["cell"],
+                e["line"],
+                e["column"],
+                e["code"],
+                e["message"],
+                tuple((Path(r["path"]).name, r["cell"], r["line"]) for r in e["related"]),
+            )
+            for e in entries
+        )
+
+    cold = rows(json.loads(seedlint(project, "check", "--format", "json", ".").stdout))
+    assert {row[0] for row in cold} == {p.name for p in project.glob("*.ipynb")} - {
+        "fix_numpy.out.ipynb"
+    }
+    warm = rows(json.loads(seedlint(project, "check", "--format", "json", ".").stdout))
+    outside = seedlint(tmp_path, "check", "--format", "json", "--no-cache", "project")
+    assert cold == warm == rows(json.loads(outside.stdout))
+
+    workspace = Workspace(project, Settings(), use_cache=False)
+    for path in sorted(project.glob("*.ipynb")):
+        workspace.set_overlay(path, path.read_text(encoding="utf-8"))
+        path.write_text(notebook("pass"), encoding="utf-8")  # the buffer is the truth
+    assert rows([d.to_json() for d in workspace.check([project]).diagnostics]) == cold
+
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        piped = seedlint(
+            project,
+            "check",
+            "--format",
+            "json",
+            "--no-cache",
+            "--stdin-filename",
+            path.name,
+            "-",
+            stdin=path.read_text(encoding="utf-8"),
+        )
+        assert rows(json.loads(piped.stdout)) == [row for row in cold if row[0] == path.name]
