@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,7 @@ _PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # what Python's tokenizer counts as line breaks
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SIGNIFICANT = re.compile(r"[#\"'()\[\]{}\\]")  # what moves `_LineState` on
 _HELP = re.compile(r"^(\?{1,2}[\w.*]+|[\w.*]+\?{1,2})$")
 _ASSIGNED_MAGIC = re.compile(r"^[A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[%!]")
 _MARKER = "# %% [seedlint cell {number}]"
@@ -130,21 +131,17 @@ class Notebook:
 def parse_notebook(raw: str) -> Notebook:
     """The notebook in `raw` (JSON text) and its virtual source; `NotebookError` when it is
     not a notebook (not JSON, no ``cells`` list, a cell without a ``source``)."""
-    try:
-        document = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise NotebookError(f"invalid notebook: not JSON ({exc})") from None
-    if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
+    document, read = _read_notebook(raw)
+    if not isinstance(document.get("cells"), list):
         raise NotebookError("invalid notebook: no list of cells")
-    spans = _source_spans(raw)
-    if len(spans) != len(document["cells"]):
-        raise NotebookError("invalid notebook: a cell has no source")
     language = _language(document)
     cells: list[Cell] = []
     lines: list[str] = []
-    for number, (cell, span) in enumerate(zip(document["cells"], spans, strict=True), start=1):
+    for number, (cell, span) in enumerate(read, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code" or language != "python":
             continue
+        if span is None:
+            raise NotebookError(f"invalid notebook: cell {number} has no source")
         source = cell.get("source")
         if isinstance(source, list) and all(isinstance(part, str) for part in source):
             source = "".join(source)
@@ -277,6 +274,10 @@ class _LineState:
                 i = end + len(self.quote)
                 self.quote = None
                 continue
+            match = _SIGNIFICANT.search(text, i)
+            if match is None:
+                return
+            i = match.start()
             char = text[i]
             if char == "#":
                 return
@@ -294,7 +295,7 @@ class _LineState:
                 self.depth += 1
             elif char in ")]}":
                 self.depth = max(0, self.depth - 1)
-            elif char == "\\" and i == len(text) - 1:
+            elif i == len(text) - 1:  # a backslash ending the line
                 self.continued = True
             i += 1
 
@@ -335,56 +336,106 @@ def _skip(raw: str, index: int) -> int:
     return match.end()
 
 
-def _value_end(raw: str, index: int) -> int:
-    _, end = _decoder.raw_decode(raw, index)
-    return int(end)
+def _decode(raw: str, index: int) -> tuple[Any, int]:
+    try:
+        value, end = _decoder.raw_decode(raw, index)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(f"invalid notebook: not JSON ({exc})") from None
+    return value, int(end)
 
 
-def _members(raw: str, index: int) -> Iterator[tuple[str, int, int]]:
-    """(key, value start, value end) of the JSON object starting at `index`."""
-    if raw[index] != "{":
-        return
-    index = _skip(raw, index + 1)
-    if raw[index] == "}":
-        return
+def _expect(raw: str, index: int, char: str) -> int:
+    """The offset past `char`, which must come next (after whitespace)."""
+    index = _skip(raw, index)
+    if not raw.startswith(char, index):
+        line = raw.count("\n", 0, index) + 1
+        raise NotebookError(f"invalid notebook: not JSON (expected {char!r} on line {line})")
+    return index + 1
+
+
+def _read_object(raw: str, index: int, member: Callable[[str, int], int]) -> int:
+    """Walk the JSON object at `index`: `member(key, value start)` reads each value and gives
+    its end.  Returns the end of the object."""
+    index = _skip(raw, _expect(raw, index, "{"))
+    if raw.startswith("}", index):
+        return index + 1
     while True:
-        key, index = scanstring(raw, index + 1)
-        index = _skip(raw, _skip(raw, index) + 1)  # past the colon
-        end = _value_end(raw, index)
-        yield key, index, end
-        index = _skip(raw, end)
-        if raw[index] == "}":
-            return
-        index = _skip(raw, index + 1)  # past the comma
+        _expect(raw, index, '"')
+        key, index = scanstring(raw, _skip(raw, index) + 1)
+        index = member(key, _skip(raw, _expect(raw, index, ":")))
+        index = _skip(raw, index)
+        if raw.startswith("}", index):
+            return index + 1
+        index = _skip(raw, _expect(raw, index, ","))
 
 
-def _items(raw: str, index: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of each item of the JSON array starting at `index`."""
-    if raw[index] != "[":
-        return
-    index = _skip(raw, index + 1)
-    if raw[index] == "]":
-        return
+def _read_array(raw: str, index: int, item: Callable[[int], int]) -> int:
+    """Walk the JSON array at `index`: `item(start)` reads each item and gives its end."""
+    index = _skip(raw, _expect(raw, index, "["))
+    if raw.startswith("]", index):
+        return index + 1
     while True:
-        end = _value_end(raw, index)
-        yield index, end
-        index = _skip(raw, end)
-        if raw[index] == "]":
-            return
-        index = _skip(raw, index + 1)
+        index = _skip(raw, item(index))
+        if raw.startswith("]", index):
+            return index + 1
+        index = _skip(raw, _expect(raw, index, ","))
 
 
-def _source_spans(raw: str) -> list[tuple[int, int]]:
-    """The offsets of each cell's ``"source"`` value (the last one, as `json.loads` keeps)."""
-    cells = [(start, end) for key, start, end in _members(raw, _skip(raw, 0)) if key == "cells"]
-    if not cells:
-        return []
-    spans: list[tuple[int, int]] = []
-    for start, _ in _items(raw, cells[-1][0]):
-        found = [(s, e) for key, s, e in _members(raw, start) if key == "source"]
-        if found:
-            spans.append(found[-1])
-    return spans
+def _read_notebook(raw: str) -> tuple[dict[str, Any], list[tuple[Any, tuple[int, int] | None]]]:
+    """The notebook's top-level object, and each cell with the offsets of its ``"source"``
+    value (the last one, as `json.loads` keeps): one pass, each value decoded once."""
+    document: dict[str, Any] = {}
+    cells: list[tuple[Any, tuple[int, int] | None]] = []
+
+    def read_cell(start: int) -> int:
+        if not raw.startswith("{", start):
+            value, end = _decode(raw, start)
+            cells.append((value, None))
+            return end
+        cell: dict[str, Any] = {}
+        spans: list[tuple[int, int]] = []
+
+        def read_member(key: str, start: int) -> int:
+            cell[key], end = _decode(raw, start)
+            if key == "source":
+                spans.append((start, end))
+            return end
+
+        end = _read_object(raw, start, read_member)
+        cells.append((cell, spans[-1] if spans else None))
+        return end
+
+    def read_top(key: str, start: int) -> int:
+        if key == "cells" and raw.startswith("[", start):
+            cells.clear()
+            end = _read_array(raw, start, read_cell)
+            document[key] = [cell for cell, _ in cells]
+            return end
+        document[key], end = _decode(raw, start)
+        return end
+
+    start = _skip(raw, 0)
+    if not raw.startswith("{", start):
+        _decode(raw, start)  # not JSON at all, or JSON that is not an object
+        raise NotebookError("invalid notebook: no list of cells")
+    end = _read_object(raw, start, read_top)
+    if _skip(raw, end) != len(raw):
+        line = raw.count("\n", 0, end) + 1
+        raise NotebookError(f"invalid notebook: not JSON (extra data after line {line})")
+    return document, cells
+
+
+def _items(raw: str, index: int) -> list[tuple[int, int]]:
+    """(start, end) of each item of the (valid) JSON array at `index`."""
+    found: list[tuple[int, int]] = []
+
+    def item(start: int) -> int:
+        end = _decode(raw, start)[1]
+        found.append((start, end))
+        return end
+
+    _read_array(raw, index, item)
+    return found
 
 
 def _render_source(raw: str, span: tuple[int, int], source: str, ascii_only: bool) -> str:

@@ -170,7 +170,10 @@ def test_a_rewrite_that_loses_a_cell_boundary_is_refused() -> None:
     [
         ("{not json", "not JSON"),
         ('{"cells": 3}', "no list of cells"),
-        ('{"cells": [{"cell_type": "code"}]}', "a cell has no source"),
+        ('{"cells": [{"cell_type": "code"}]}', "cell 1 has no source"),
+        ('{"cells": []} []', "extra data"),
+        ('{"cells": [] "metadata": {}}', "expected ','"),
+        ("[1, 2]", "no list of cells"),
     ],
 )
 def test_a_broken_notebook_is_sdl900(tmp_path: Path, raw: str, reason: str) -> None:
