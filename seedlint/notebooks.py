@@ -81,6 +81,49 @@ class Notebook:
                 return cell.number, line - cell.first_line + 1
         return None
 
+    def file_position(self, cell_number: int, line: int, column: int) -> tuple[int, int] | None:
+        """Where (line, column) of a cell is in the notebook's JSON text, 1-based, for viewers
+        that show the ``.ipynb`` file itself (GitHub's annotations and code scanning): the
+        character inside the JSON string that holds it, escapes counted as the file writes
+        them.  None when the cell has no such line."""
+        cell = next((c for c in self.cells if c.number == cell_number), None)
+        if cell is None:
+            return None
+        lines = cell.source.splitlines(True)  # how nbformat splits a source into a list
+        if not 1 <= line <= max(1, len(lines)):
+            return None
+        start, _ = cell.span
+        before = "".join(lines[: line - 1])
+        if self.raw.startswith("[", start):
+            items = _items(self.raw, start)
+            if len(items) != len(lines):  # a list not split at line ends: find the line
+                return self._string_position(items, len(before) + column - 1)
+            offset = items[line - 1][0] if items else start
+            before = ""
+        else:
+            offset = start
+        text = before + (lines[line - 1] if lines else "")[: column - 1]
+        offset += len(json.dumps(text, ensure_ascii=self.raw.isascii())) - 1
+        line_start = self.raw.rfind("\n", 0, offset) + 1
+        return self.raw.count("\n", 0, offset) + 1, offset - line_start + 1
+
+    def _string_position(self, items: list[tuple[int, int]], wanted: int) -> tuple[int, int] | None:
+        """`file_position` of the `wanted`-th character of a source stored as a list of
+        strings that are not one line each."""
+        consumed = 0
+        ascii_only = self.raw.isascii()
+        for start, end in items:
+            part, _ = _decode(self.raw, start)
+            if not isinstance(part, str):
+                return None
+            if consumed + len(part) > wanted or (start, end) == items[-1]:
+                inside = part[: max(0, wanted - consumed)]
+                offset = start + len(json.dumps(inside, ensure_ascii=ascii_only)) - 1
+                line_start = self.raw.rfind("\n", 0, offset) + 1
+                return self.raw.count("\n", 0, offset) + 1, offset - line_start + 1
+            consumed += len(part)
+        return None
+
     def write_back(self, text: str) -> str:
         """The notebook's JSON text with the code of `text` (a rewritten virtual source):
         only changed cells' ``"source"`` values differ from `raw`.  Raises `NotebookError`

@@ -100,11 +100,33 @@ def test_numpy_seeded_in_cell_1_torch_drawn_in_cell_4_is_sdl002_in_every_format(
 
     sarif = json.loads(seedlint(NOTEBOOKS, "check", "--no-cache", "--format", "sarif", name).stdout)
     (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "SDL002"]
-    region = result["locations"][0]["physicalLocation"]["region"]
-    assert (region["properties"]["cell"], region["startLine"], region["startColumn"]) == (4, 1, 11)
+    location = result["locations"][0]["physicalLocation"]
+    in_cell = location["properties"]["cellRegion"]
+    assert (location["properties"]["cell"], in_cell["startLine"], in_cell["startColumn"]) == (
+        4,
+        1,
+        11,
+    )
     related = result["relatedLocations"][0]["physicalLocation"]
     assert related["artifactLocation"]["uri"] == name
-    assert (related["region"]["properties"]["cell"], related["region"]["startLine"]) == (1, 4)
+    assert related["properties"]["cell"] == 1
+    assert related["properties"]["cellRegion"]["startLine"] == 4
+
+    # Viewers of the .ipynb file (GitHub) get the place in its JSON text.
+    raw_lines = (NOTEBOOKS / name).read_text(encoding="utf-8").splitlines()
+    region = location["region"]
+    start, end = region["startColumn"] - 1, region["endColumn"] - 1
+    assert raw_lines[region["startLine"] - 1][start:end] == "torch.randn(3)"
+    seeding = related["region"]
+    assert raw_lines[seeding["startLine"] - 1][seeding["startColumn"] - 1 :].startswith(
+        "np.random.seed(0)"
+    )
+    github = seedlint(NOTEBOOKS, "check", "--no-cache", "--format", "github", name)
+    assert (
+        f"::error file={name},line={region['startLine']},col={region['startColumn']},"
+        f"endLine={region['endLine']},endColumn={region['endColumn']},"
+        "title=SDL002 (cell 4%2C line 1%2C column 11)::`torch.randn` draws"
+    ) in github.stdout
 
 
 def test_ipython_syntax_is_hidden_line_for_line() -> None:
@@ -432,3 +454,21 @@ def test_same_findings_through_every_entry_point(tmp_path: Path) -> None:
             stdin=path.read_text(encoding="utf-8"),
         )
         assert rows(json.loads(piped.stdout)) == [row for row in cold if row[0] == path.name]
+
+
+@pytest.mark.parametrize("as_string", [False, True], ids=["list-of-lines", "one-string"])
+def test_file_positions_point_into_the_json_text(as_string: bool) -> None:
+    source = 'import numpy as np\ns = "é\\t"; x = np.random.rand(2)\n'
+    document = json.loads(notebook(source))
+    if not as_string:
+        document["cells"][0]["source"] = source.splitlines(True)
+    for ensure_ascii in (True, False):
+        raw = json.dumps(document, indent=1, ensure_ascii=ensure_ascii)
+        parsed = parse_notebook(raw)
+        column = source.splitlines()[1].index("np.random") + 1
+        position = parsed.file_position(1, 2, column)
+        assert position is not None
+        line, col = position
+        assert raw.splitlines()[line - 1][col - 1 :].startswith("np.random.rand(2)")
+    assert parse_notebook(raw).file_position(2, 1, 1) is None
+    assert parse_notebook(raw).file_position(1, 9, 1) is None

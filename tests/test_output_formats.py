@@ -145,11 +145,9 @@ def test_sarif_fixes_and_paths_outside_the_folder(tmp_path: Path) -> None:
 def test_sarif_of_notebooks_validates() -> None:
     log = json.loads(seedlint(NOTEBOOKS, "--format", "sarif", ".").stdout)
     validate(log)
-    cells = {
-        r["locations"][0]["physicalLocation"]["region"]["properties"]["cell"]
-        for r in log["runs"][0]["results"]
-    }
-    assert cells >= {1, 3, 4}
+    locations = [r["locations"][0]["physicalLocation"] for r in log["runs"][0]["results"]]
+    assert {location["properties"]["cell"] for location in locations} >= {1, 3, 4}
+    assert all("region" in location for location in locations)
 
 
 @pytest.mark.parametrize(
@@ -190,6 +188,14 @@ def test_github_escapes_paths_and_names_notebook_cells(tmp_path: Path) -> None:
         "::error file=odd%2Cname%3A1.py,line=1,col=1,endLine=1,endColumn=2,title=SDL103::"
         "50%25 of it",
     ]
+    # Where the notebook's file is known, the annotation goes on the code in its JSON text.
+    located = render_github(
+        [cell], cwd=str(tmp_path), locate=lambda p, c, line, col: (line * 10, col + 4)
+    )
+    assert located == (
+        "::error file=nb.ipynb,line=20,col=9,endLine=20,endColumn=13,"
+        "title=SDL101 (cell 3%2C line 2%2C column 5)::m\n"
+    )
 
 
 def test_json_lines_is_one_finding_a_line_like_json() -> None:

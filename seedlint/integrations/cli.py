@@ -285,7 +285,7 @@ def _run_check(ns: argparse.Namespace, stdout: TextIO) -> int:
         raise _UsageError(str(exc)) from None
     if not report.files and not report.diagnostics and not ns.quiet:
         print(f"{PROG}: warning: no Python files found under the given paths", file=sys.stderr)
-    _show(ns, report.diagnostics, stdout)
+    _show(ns, report.diagnostics, stdout, workspace)
     return 1 if report.diagnostics else 0
 
 
@@ -300,8 +300,18 @@ def _fix_options(ns: argparse.Namespace) -> FixOptions:
     return fix_options(ns)
 
 
-def _show(ns: argparse.Namespace, diagnostics: Sequence[Diagnostic], stdout: TextIO) -> None:
+def _show(
+    ns: argparse.Namespace,
+    diagnostics: Sequence[Diagnostic],
+    stdout: TextIO,
+    workspace: Workspace,
+) -> None:
+    from functools import lru_cache
+
     from ..reporters import write_report
+
+    # SARIF viewers and GitHub annotations show a notebook's JSON text: find cells' code there.
+    locate = lru_cache(maxsize=None)(workspace.notebook_position)
 
     write_report(
         diagnostics,
@@ -310,6 +320,7 @@ def _show(ns: argparse.Namespace, diagnostics: Sequence[Diagnostic], stdout: Tex
         show_statistics=ns.statistics,
         quiet=ns.quiet or bool(ns.fix or ns.diff),
         rules=_rule_docs() if ns.format == "sarif" else (),
+        locate=locate,
     )
 
 
@@ -330,7 +341,7 @@ def _fix(ns: argparse.Namespace, workspace: Workspace, paths: list[str], stdout:
         diff=ns.diff,
         stdout=stdout,
         recheck=lambda: workspace.check(paths).diagnostics,
-        write_report=lambda diagnostics: _show(ns, diagnostics, stdout),
+        write_report=lambda diagnostics: _show(ns, diagnostics, stdout, workspace),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from ..diagnostics import Diagnostic
@@ -17,9 +17,20 @@ from ..diagnostics import Diagnostic
 if TYPE_CHECKING:
     from .sarif import RuleDoc
 
-__all__ = ["FORMATS", "display_path", "sort_for_display", "statistics", "write_report"]
+__all__ = [
+    "FORMATS",
+    "Locate",
+    "display_path",
+    "sort_for_display",
+    "statistics",
+    "write_report",
+]
 
 FORMATS: tuple[str, ...] = ("text", "json", "json-lines", "sarif", "github")
+
+# (notebook path, cell, line, column) -> (line, column) in the notebook's JSON text, or None:
+# for the formats whose viewers show the .ipynb file itself (SARIF, GitHub annotations).
+Locate = Callable[[str, int, int, int], "tuple[int, int] | None"]
 
 
 def display_path(path: str, cwd: str | None = None) -> str:
@@ -67,9 +78,11 @@ def write_report(
     quiet: bool = False,
     cwd: str | None = None,
     rules: Sequence[RuleDoc] = (),
+    locate: Locate | None = None,
 ) -> None:
     """Write `diagnostics` to `stream` in `format` (one of `FORMATS`); `rules` describes the
-    rules for the formats that carry their documentation (SARIF)."""
+    rules for the formats that carry their documentation (SARIF); `locate` finds positions
+    in notebooks' files (SARIF, github)."""
     ordered = list(diagnostics)
     if format == "json-lines" and not show_statistics:
         from .json_lines import write_json_lines
@@ -86,10 +99,10 @@ def write_report(
     elif format == "sarif":
         from .sarif import render_sarif
 
-        stream.write(render_sarif(ordered, rules, cwd=cwd))
+        stream.write(render_sarif(ordered, rules, cwd=cwd, locate=locate))
     elif format == "github":
         from .github import render_github
 
-        stream.write(render_github(ordered, cwd=cwd))
+        stream.write(render_github(ordered, cwd=cwd, locate=locate))
     else:
         raise ValueError(f"unknown output format {format!r}; expected one of {FORMATS}")

@@ -5,17 +5,18 @@ Actions runner turns into annotations shown inline on the pull request's diff.
 
 Escaping follows the runner's own (`@actions/core`'s ``escapeData``/``escapeProperty``): in
 the message ``%``, ``\\r`` and ``\\n`` become ``%25``, ``%0D`` and ``%0A``; in property values
-``:`` and ``,`` also become ``%3A`` and ``%2C``.  A finding in a notebook is annotated on the
-file as a whole with the cell in its title (``SDL101 (cell 3, line 2, column 5)``): line
-numbers of a cell would point at the wrong lines of the notebook's JSON.
+``:`` and ``,`` also become ``%3A`` and ``%2C``.  A finding in a notebook names the cell in
+its title (``SDL101 (cell 3, line 2, column 5)``) and is annotated where that code is in the
+``.ipynb`` file (its JSON text, which is what GitHub shows); on the file as a whole when that
+cannot be found.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..diagnostics import Diagnostic
-from . import sort_for_display
+from ..diagnostics import Diagnostic, Span
+from . import Locate, sort_for_display
 from .text import message_with_citation
 
 __all__ = ["escape_data", "escape_property", "render_github"]
@@ -29,28 +30,44 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_command(path: str, diagnostic: Diagnostic, cwd: str | None = None) -> str:
-    span = diagnostic.span
+def format_command(
+    path: str, diagnostic: Diagnostic, cwd: str | None = None, locate: Locate | None = None
+) -> str:
+    span: Span | None = diagnostic.span
+    title = diagnostic.code
+    if diagnostic.cell is not None:
+        cell = diagnostic.cell
+        title = f"{title} (cell {cell}, line {diagnostic.line}, column {diagnostic.column})"
+        span = file_span(diagnostic.path, cell, diagnostic.span, locate)
     properties: list[tuple[str, str]] = [("file", path)]
-    if diagnostic.cell is None:
+    if span is not None:
         properties += [
             ("line", str(span.line)),
             ("col", str(span.column)),
             ("endLine", str(span.end_line)),
             ("endColumn", str(span.end_column)),
         ]
-        title = diagnostic.code
-    else:
-        title = (
-            f"{diagnostic.code} (cell {diagnostic.cell}, line {span.line}, column {span.column})"
-        )
     properties.append(("title", title))
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
     return f"::error {rendered}::{escape_data(message_with_citation(diagnostic, cwd))}"
 
 
-def render_github(diagnostics: Sequence[Diagnostic], *, cwd: str | None = None) -> str:
+def file_span(path: str, cell: int, span: Span, locate: Locate | None) -> Span | None:
+    """The span of a notebook cell's code in the notebook's JSON text, if it can be found."""
+    if locate is None:
+        return None
+    start = locate(path, cell, span.line, span.column)
+    end = locate(path, cell, span.end_line, span.end_column)
+    if start is None or end is None:
+        return None
+    return Span(*start, *end)
+
+
+def render_github(
+    diagnostics: Sequence[Diagnostic], *, cwd: str | None = None, locate: Locate | None = None
+) -> str:
     """One workflow command per finding (sorted like the text format); nothing else."""
     return "".join(
-        format_command(path, d, cwd) + "\n" for path, d in sort_for_display(diagnostics, cwd)
+        format_command(path, d, cwd, locate) + "\n"
+        for path, d in sort_for_display(diagnostics, cwd)
     )

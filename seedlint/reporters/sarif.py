@@ -15,8 +15,10 @@
 * Paths relative to the current folder are URIs relative to ``%SRCROOT%``, which
   ``originalUriBaseIds`` resolves to the current folder (the repository root in CI, where
   GitHub resolves them too); a file outside it gets an absolute ``file:`` URI.
-* In a notebook, a region's lines and columns count within the cell named by the region's
-  ``properties.cell`` (1-based, markdown cells counted).
+* In a notebook, the physical location's ``properties`` give the cell (1-based, markdown
+  cells counted) and the region within it (``cell``, ``cellRegion``); the ``region`` itself
+  is where that code is in the ``.ipynb`` file's JSON text (what GitHub shows), and is left
+  out when that cannot be found.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Edit, Related, Span
-from . import display_path, sort_for_display
+from . import Locate, display_path, sort_for_display
+from .github import file_span
 
 __all__ = ["REPOSITORY_URL", "SARIF_SCHEMA", "RuleDoc", "render_sarif"]
 
@@ -92,26 +95,32 @@ def _artifact(path: str, cwd: str) -> dict[str, Any]:
     return {"uri": quote(shown.replace(os.sep, "/")), "uriBaseId": SRCROOT}
 
 
-def _region(span: Span, cell: int | None) -> dict[str, Any]:
-    region: dict[str, Any] = {
+def _region(span: Span) -> dict[str, Any]:
+    return {
         "startLine": span.line,
         "startColumn": span.column,
         "endLine": span.end_line,
         "endColumn": span.end_column,
     }
-    if cell is not None:
-        region["properties"] = {"cell": cell}
-    return region
 
 
-def _related(index: int, related: Related, cwd: str) -> dict[str, Any]:
+def _physical(path: str, span: Span, cell: int | None, cwd: str, locate: Locate | None) -> Any:
+    location: dict[str, Any] = {"artifactLocation": _artifact(path, cwd)}
+    if cell is None:
+        location["region"] = _region(span)
+        return location
+    in_file = file_span(path, cell, span, locate)
+    if in_file is not None:
+        location["region"] = _region(in_file)
+    location["properties"] = {"cell": cell, "cellRegion": _region(span)}
+    return location
+
+
+def _related(index: int, related: Related, cwd: str, locate: Locate | None) -> dict[str, Any]:
     point = Span(related.line, related.column, related.line, related.column)
     return {
         "id": index,
-        "physicalLocation": {
-            "artifactLocation": _artifact(related.path, cwd),
-            "region": _region(point, related.cell),
-        },
+        "physicalLocation": _physical(related.path, point, related.cell, cwd, locate),
         "message": {"text": related.message},
     }
 
@@ -140,7 +149,7 @@ def _fix(diagnostic: Diagnostic, edits: Sequence[Edit], cwd: str) -> dict[str, A
                 "artifactLocation": _artifact(diagnostic.path, cwd),
                 "replacements": [
                     {
-                        "deletedRegion": _region(edit.span, edit.cell),
+                        "deletedRegion": _region(edit.span),
                         "insertedContent": {"text": edit.content},
                     }
                     for edit in edits
@@ -151,46 +160,45 @@ def _fix(diagnostic: Diagnostic, edits: Sequence[Edit], cwd: str) -> dict[str, A
 
 
 def _result(
-    path: str, diagnostic: Diagnostic, rule_index: dict[str, int], cwd: str
+    diagnostic: Diagnostic, rule_index: dict[str, int], cwd: str, locate: Locate | None
 ) -> dict[str, Any]:
+    physical = _physical(diagnostic.path, diagnostic.span, diagnostic.cell, cwd, locate)
     result: dict[str, Any] = {
         "ruleId": diagnostic.code,
         "level": "error",
         "message": {"text": _message(diagnostic, cwd)},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": _artifact(diagnostic.path, cwd),
-                    "region": _region(diagnostic.span, diagnostic.cell),
-                }
-            }
-        ],
+        "locations": [{"physicalLocation": physical}],
     }
     if diagnostic.code in rule_index:
         result["ruleIndex"] = rule_index[diagnostic.code]
     if diagnostic.related:
         result["relatedLocations"] = [
-            _related(index, related, cwd)
+            _related(index, related, cwd, locate)
             for index, related in enumerate(diagnostic.related, start=1)
         ]
     fix = diagnostic.fix
     if fix is not None:
-        if fix.edits:
+        # Edits in a notebook are in its cells' code, not in the file's JSON text.
+        if fix.edits and diagnostic.cell is None:
             result["fixes"] = [_fix(diagnostic, fix.edits, cwd)]
         result["properties"] = {"fix": {"message": fix.message, "applicability": fix.applicability}}
     return result
 
 
 def render_sarif(
-    diagnostics: Sequence[Diagnostic], rules: Sequence[RuleDoc] = (), *, cwd: str | None = None
+    diagnostics: Sequence[Diagnostic],
+    rules: Sequence[RuleDoc] = (),
+    *,
+    cwd: str | None = None,
+    locate: Locate | None = None,
 ) -> str:
-    """The SARIF log for `diagnostics`, describing `rules` (every rule, found or not)."""
+    """The SARIF log for `diagnostics`, describing `rules` (every rule, found or not);
+    `locate` finds notebook cells' code in the notebooks' files."""
     base = os.path.abspath(cwd if cwd is not None else os.getcwd())
     ordered = sorted(rules, key=lambda rule: rule.code)
     rule_index = {rule.code: index for index, rule in enumerate(ordered)}
-    results = [
-        _result(path, d, rule_index, base) for path, d in sort_for_display(diagnostics, base)
-    ]
+    shown = sort_for_display(diagnostics, base)
+    results = [_result(d, rule_index, base, locate) for _, d in shown]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

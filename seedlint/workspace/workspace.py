@@ -305,6 +305,14 @@ class Workspace:
         source = self._source(path)
         return None if source is None else source.notebook
 
+    def notebook_position(
+        self, path: str, cell: int, line: int, column: int
+    ) -> tuple[int, int] | None:
+        """Where a cell's (line, column) is in the notebook file's JSON text (1-based), for
+        front ends whose viewers show the file itself; None when it cannot be found."""
+        notebook = self._notebook(path)
+        return None if notebook is None else notebook.file_position(cell, line, column)
+
     def _to_cells(
         self, diagnostics: list[Diagnostic], *, keep_order: bool = False
     ) -> list[Diagnostic]:
