@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Span
 
 if TYPE_CHECKING:
     from .sarif import RuleDoc
@@ -21,6 +21,7 @@ __all__ = [
     "FORMATS",
     "Locate",
     "display_path",
+    "file_span",
     "sort_for_display",
     "statistics",
     "write_report",
@@ -45,6 +46,17 @@ def display_path(path: str, cwd: str | None = None) -> str:
     if rel == os.pardir or rel.startswith(os.pardir + os.sep):
         return path
     return rel
+
+
+def file_span(path: str, cell: int, span: Span, locate: Locate | None) -> Span | None:
+    """The span of a notebook cell's code in the notebook's JSON text, if it can be found."""
+    if locate is None:
+        return None
+    start = locate(path, cell, span.line, span.column)
+    end = locate(path, cell, span.end_line, span.end_column)
+    if start is None or end is None:
+        return None
+    return Span(*start, *end)
 
 
 def sort_for_display(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..diagnostics import Diagnostic, Span
-from . import Locate, sort_for_display
+from . import Locate, file_span, sort_for_display
 from .text import message_with_citation
 
 __all__ = ["escape_data", "escape_property", "render_github"]
@@ -50,17 +50,6 @@ def format_command(
     properties.append(("title", title))
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
     return f"::error {rendered}::{escape_data(message_with_citation(diagnostic, cwd))}"
-
-
-def file_span(path: str, cell: int, span: Span, locate: Locate | None) -> Span | None:
-    """The span of a notebook cell's code in the notebook's JSON text, if it can be found."""
-    if locate is None:
-        return None
-    start = locate(path, cell, span.line, span.column)
-    end = locate(path, cell, span.end_line, span.end_column)
-    if start is None or end is None:
-        return None
-    return Span(*start, *end)
 
 
 def render_github(

@@ -34,8 +34,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Edit, Related, Span
-from . import Locate, display_path, sort_for_display
-from .github import file_span
+from . import Locate, display_path, file_span, sort_for_display
 
 __all__ = ["REPOSITORY_URL", "SARIF_SCHEMA", "RuleDoc", "render_sarif"]
 
