@@ -176,6 +176,11 @@ def parse_notebook(raw: str) -> Notebook:
     not a notebook (not JSON, no ``cells`` list, a cell without a ``source``)."""
     document, read = _read_notebook(raw)
     if not isinstance(document.get("cells"), list):
+        if "worksheets" in document:  # nbformat 3 (IPython 1-2) kept cells in worksheets
+            raise NotebookError(
+                "unsupported notebook: nbformat 3; upgrade it with "
+                "`jupyter nbconvert --to notebook --inplace`"
+            )
         raise NotebookError("invalid notebook: no list of cells")
     language = _language(document)
     cells: list[Cell] = []
