@@ -118,6 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stdin-rounds", type=int, default=5, help="rounds of each stdin run")
     parser.add_argument("--lines", type=int, default=3000, help="size of the stdin file")
     parser.add_argument("--jobs", type=int, default=2, help="flake8 -j and seedlint -j")
+    parser.add_argument(
+        "--rows",
+        default="plugin,sdl,stdin",
+        help="which rows to run: plugin (flake8 with/without), sdl (--select SDL against "
+        "seedlint check), stdin (the single file); comma-separated",
+    )
     parser.add_argument("--json", metavar="OUT", help="write the raw timings to OUT")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
@@ -172,17 +178,20 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         counts[name] = findings(out)
         bench.log(f"  {name}: {elapsed:.2f} s, CPU {cpu:.2f} s ({counts[name]} SDL findings)")
 
+    rows = {row.strip() for row in args.rows.split(",")}
     everything = ["--exit-zero", jobs, "."]
-    for round_ in range(args.rounds):
+    for round_ in range(args.rounds if rows & {"plugin", "sdl"} else 0):
         bench.log(f"round {round_ + 1}/{args.rounds}")
-        measure("flake8 default, without plugin", flake8("without", *everything), False)
-        measure("flake8 default, with plugin (cold)", flake8("with", *everything), True)
-        measure("flake8 default, with plugin (warm)", flake8("with", *everything), False)
-        sdl = ["--select", "SDL", *everything]
-        measure("flake8 --select SDL (cold)", flake8("with", *sdl), True)
-        measure("flake8 --select SDL (warm)", flake8("with", *sdl), False)
-        measure("seedlint check (cold)", seedlint(jobs, "-q", "."), True)
-        measure("seedlint check (warm)", seedlint(jobs, "-q", "."), False)
+        if "plugin" in rows:
+            measure("flake8 default, without plugin", flake8("without", *everything), False)
+            measure("flake8 default, with plugin (cold)", flake8("with", *everything), True)
+            measure("flake8 default, with plugin (warm)", flake8("with", *everything), False)
+        if "sdl" in rows:
+            sdl = ["--select", "SDL", *everything]
+            measure("flake8 --select SDL (cold)", flake8("with", *sdl), True)
+            measure("flake8 --select SDL (warm)", flake8("with", *sdl), False)
+            measure("seedlint check (cold)", seedlint(jobs, "-q", "."), True)
+            measure("seedlint check (warm)", seedlint(jobs, "-q", "."), False)
 
     big = pick_file(project, args.lines)
     name = big.relative_to(project).as_posix()
@@ -190,7 +199,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
     big_lines = data.count(b"\n")
     bench.log(f"stdin file: {name} ({big_lines} lines)")
     display = ["--stdin-display-name", name, "-"]
-    for round_ in range(args.stdin_rounds):
+    for round_ in range(args.stdin_rounds if "stdin" in rows else 0):
         bench.log(f"stdin round {round_ + 1}/{args.stdin_rounds}")
         measure("stdin: flake8 default, without plugin", flake8("without", *display), False, data)
         measure("stdin: flake8 default, with plugin (cold)", flake8("with", *display), True, data)
@@ -206,6 +215,8 @@ def _run(args: argparse.Namespace, work: Path) -> int:
     cpu = {key: bench.median(values) for key, values in cpu_times.items()}
     base = "flake8 default, without plugin"
     stdin_base = "stdin: flake8 default, without plugin"
+    if base not in medians:  # without the plugin row: relative to seedlint check
+        base = "seedlint check (warm)"
     print(f"corpus: {args.packages}, {len(files)} files, {n_lines} lines; {args.rounds} rounds")
     print(f"stdin file: {name}, {big_lines} lines; {args.stdin_rounds} rounds")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
@@ -217,13 +228,13 @@ def _run(args: argparse.Namespace, work: Path) -> int:
 
     for key in medians:
         reference = stdin_base if key.startswith("stdin:") else base
-        wall_ratio = bench.ratio(medians[key], medians[reference])
-        cpu_ratio = bench.ratio(cpu[key], cpu[reference])
+        wall_ratio = bench.ratio(medians[key], medians.get(reference))
+        cpu_ratio = bench.ratio(cpu[key], cpu.get(reference))
         print(
             f"{key:<46} {medians[key] or 0:>8.3f} {shown(wall_ratio):>6} "
             f"{cpu[key] or 0:>8.3f} {shown(cpu_ratio):>6} {counts[key]:>5}"
         )
-    for kind, table in (("wall", medians), ("CPU", cpu)):
+    for kind, table in (("wall", medians), ("CPU", cpu)) if "plugin" in rows else ():
         warm = bench.ratio(table["flake8 default, with plugin (warm)"], table[base])
         cold = bench.ratio(table["flake8 default, with plugin (cold)"], table[base])
         print(
