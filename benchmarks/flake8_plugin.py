@@ -218,7 +218,8 @@ def _run(args: argparse.Namespace, work: Path) -> int:
     if base not in medians:  # without the plugin row: relative to seedlint check
         base = "seedlint check (warm)"
     print(f"corpus: {args.packages}, {len(files)} files, {n_lines} lines; {args.rounds} rounds")
-    print(f"stdin file: {name}, {big_lines} lines; {args.stdin_rounds} rounds")
+    if "stdin" in rows:
+        print(f"stdin file: {name}, {big_lines} lines; {args.stdin_rounds} rounds")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     header = f"{'command (medians; ratio: to flake8 without)':<46}"
     print(f"{header} {'wall s':>8} {'ratio':>6} {'CPU s':>8} {'ratio':>6} {'SDL':>5}")
