@@ -1,0 +1,54 @@
+"""stdlib `random`: its module functions are bound methods of the hidden `random._inst`;
+they are replaced by recording wrappers (the instance and its state are untouched)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from .wrap import arg, draw_wrapper, seed_wrapper, state_getter, state_setter
+
+__all__ = ["install", "uninstall"]
+
+_SAVED: dict[str, Any] = {}
+_NOT_DRAWS = frozenset({"seed", "getstate", "setstate"})
+
+
+def _state_key(state: Any) -> int:
+    return hash(state)  # a tuple of ints (and a float or None): the same in every process
+
+
+def _fingerprint() -> int:
+    return hash(random._inst.getstate())  # type: ignore[attr-defined]
+
+
+def _functions() -> dict[str, Any]:
+    inst = random._inst  # type: ignore[attr-defined]
+    return {
+        name: value
+        for name, value in vars(random).items()
+        if not name.startswith("_") and getattr(value, "__self__", None) is inst
+    }
+
+
+def install() -> None:
+    if _SAVED:
+        return
+    for name, original in _functions().items():
+        _SAVED[name] = original
+        api = f"random.{name}"
+        if name == "seed":
+            wrapped = seed_wrapper(original, ("random",), api, arg(0, "a"))
+        elif name == "getstate":
+            wrapped = state_getter(original, "random", _state_key)
+        elif name == "setstate":
+            wrapped = state_setter(original, ("random",), api, _state_key, arg(0, "state"))
+        else:
+            wrapped = draw_wrapper(original, "random", api, _fingerprint)
+        setattr(random, name, wrapped)
+
+
+def uninstall() -> None:
+    for name, original in _SAVED.items():
+        setattr(random, name, original)
+    _SAVED.clear()
