@@ -36,6 +36,7 @@ GENERATORS: dict[str, str] = {
     "torch:cpu": "torch",
     "torch:cuda": "torch",
 }
+_WORKER_LOOP = os.path.join("torch", "utils", "data", "_utils", "worker.py")
 MAX_EVENTS = 1000  # seeding events kept per process (a reseed in a loop would be unbounded)
 
 
@@ -150,6 +151,7 @@ class Recorder:
         # state fingerprints handed out by getstate-like calls -> status at that moment
         self._states: OrderedDict[Any, Status] = OrderedDict()
         self.children: list[dict[str, Any]] = []  # processes started from this one
+        self.fork_status: dict[str, Status] = {}  # the parent's statuses when it forked us
 
     def reset_records(self) -> None:
         self.sites: dict[tuple[str, CodeType, int], DrawSite] = {}
@@ -250,6 +252,12 @@ class Recorder:
             else:
                 deterministic, source = known == "deterministic", f"saved-state:{known}"
             shown = "<state>"
+        where = attribute(frame)
+        if self.parent_pid is not None and where is not None and _WORKER_LOOP in (where.detail or ""):
+            # A DataLoader worker seeds random/numpy/torch from a base seed the parent drew
+            # from its torch generator: reproducible exactly when that one was seeded.
+            deterministic = self.fork_status.get("torch:cpu") == "deterministic"
+            source = "dataloader-worker"
         new: Status = "deterministic" if deterministic else "entropy"
         if kind == "state" and not deterministic:
             new = "never" if source == "saved-state:never" else "entropy"
@@ -258,7 +266,6 @@ class Recorder:
         self.event_count += 1
         if len(self.events) >= MAX_EVENTS:
             return
-        where = attribute(frame)
         event = SeedingEvent()
         event.seq = next(self._seq)
         event.time = self._clock() - self._t0
@@ -289,6 +296,7 @@ class Recorder:
     # --- processes -------------------------------------------------------------------------
 
     def after_fork_child(self) -> None:
+        self.fork_status = dict(self.status)
         self.parent_pid = self.pid
         self.pid = os.getpid()
         self.children = []

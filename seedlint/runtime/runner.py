@@ -52,6 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _parser().error("give a script or -m MODULE")
     if ns.module is None:
         script = os.path.abspath(args[0])
+        if not os.path.exists(script):  # as python itself says it
+            print(
+                f"{sys.executable}: can't open file {script!r}: [Errno 2] No such file or directory",
+                file=sys.stderr,
+            )
+            return 2
         program_argv = [args[0], *args[1:]]
         sys.path[0] = os.path.dirname(script)
     else:

@@ -57,16 +57,17 @@ def seed_wrapper(
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        result = original(*args, **kwargs)
         rec = _recorder.ACTIVE
-        if rec is not None and rec.enter():
-            try:
-                seed = None if value is None else value(args, kwargs)
-                rec.seeded(generators, api, seed, sys._getframe(1))
-            finally:
-                rec.leave()
-        elif rec is not None:
+        if rec is None:
+            return original(*args, **kwargs)
+        outer = rec.enter()  # torch.manual_seed calls torch.cuda.manual_seed_all: one event
+        try:
+            result = original(*args, **kwargs)
+        finally:
             rec.leave()
+        if outer:
+            seed = None if value is None else value(args, kwargs)
+            rec.seeded(generators, api, seed, sys._getframe(1))
         return result
 
     wrapper.__seedlint_original__ = original  # type: ignore[attr-defined]
@@ -95,16 +96,17 @@ def state_setter(
 ) -> Fn:
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        result = original(*args, **kwargs)
         rec = _recorder.ACTIVE
-        if rec is not None and rec.enter():
-            try:
-                state_key = _safe(key, state_arg(args, kwargs))
-                rec.seeded(generators, api, None, sys._getframe(1), "state", state_key)
-            finally:
-                rec.leave()
-        elif rec is not None:
+        if rec is None:
+            return original(*args, **kwargs)
+        outer = rec.enter()
+        try:
+            result = original(*args, **kwargs)
+        finally:
             rec.leave()
+        if outer:
+            state_key = _safe(key, state_arg(args, kwargs))
+            rec.seeded(generators, api, None, sys._getframe(1), "state", state_key)
         return result
 
     wrapper.__seedlint_original__ = original  # type: ignore[attr-defined]
