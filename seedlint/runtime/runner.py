@@ -82,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BaseException as exc:
         detail = f"{type(exc).__name__}: {exc}"
         session.exit_info = {"how": "exception", "status": 1, "exception": detail}
-        sys.excepthook(type(exc), exc, _program_frames(exc.__traceback__))
+        trimmed = _program_frames(exc.__traceback__)
+        sys.excepthook(type(exc), exc.with_traceback(trimmed), trimmed)
         return 1
     session.exit_info = {"how": "exit", "status": 0, "exception": None}
     return 0
