@@ -28,6 +28,10 @@ def add_parsers(commands: Any) -> None:
     run.add_argument("target", nargs=argparse.REMAINDER, help="the program and its arguments")
     run.set_defaults(handler=_run)
 
+    # `--run -- python train.py ARGS`: argparse cannot give an option everything after `--`,
+    # so the verify parser takes the command off before parsing the rest.
+    default_class = commands._parser_class
+    commands._parser_class = _VerifyParser
     verify = commands.add_parser(
         "verify",
         help="confirm or refute static findings with a runtime report",
@@ -43,14 +47,34 @@ def add_parsers(commands: Any) -> None:
     )
     verify.add_argument("--config", metavar="PATH", help="pyproject.toml to read")
     verify.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="static analysis also reports draws seeded on some paths but not all",
+    )
+    commands._parser_class = default_class
+    verify.add_argument(
         "--run",
-        dest="run",
-        nargs=argparse.REMAINDER,
-        metavar="COMMAND",
-        help="run this program first (everything after --run)",
+        dest="run_flag",
+        action="store_true",
+        help="run the program given after `--` first: --run -- python train.py ARGS",
     )
     verify.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
     verify.set_defaults(handler=_verify)
+
+
+class _VerifyParser(argparse.ArgumentParser):
+    def parse_known_args(  # type: ignore[override]
+        self, args: list[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        args = list(sys.argv[1:] if args is None else args)
+        command: list[str] | None = None
+        if "--run" in args and "--" in args and args.index("--run") < args.index("--"):
+            split = args.index("--")
+            args, command = args[:split], args[split + 1 :]
+        ns, extra = super().parse_known_args(args, namespace)
+        ns.run = command if command is not None else ([] if ns.run_flag else None)
+        return ns, extra
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -91,6 +115,8 @@ def _verify(ns: argparse.Namespace, stdout: TextIO) -> int:
 
     report_path = ns.report
     if ns.run is not None:
+        if not ns.run:
+            return _usage("--run needs the program after `--`: --run -- python train.py ARGS")
         try:
             run_command(ns.run, report=report_path, quiet=True)
         except ValueError as exc:
@@ -105,7 +131,7 @@ def _verify(ns: argparse.Namespace, stdout: TextIO) -> int:
     paths = ns.paths or ["."]
     try:
         workspace = Workspace.from_config(
-            paths, config=ns.config, overrides=Overrides(select=VERIFIED_CODES)
+            paths, config=ns.config, overrides=Overrides(select=VERIFIED_CODES, strict=ns.strict)
         )
         static = workspace.check(paths)
     except (ConfigError, DiscoveryError) as exc:

@@ -15,11 +15,14 @@ _NOT_DRAWS = frozenset({"seed", "getstate", "setstate"})
 
 
 def _state_key(state: Any) -> int:
-    return hash(state)  # a tuple of ints (and a float or None): the same in every process
+    # (version, 625 ints, cached Gaussian or None).  Hashes of ints and floats are the same in
+    # every process; hash(None) is not before Python 3.12, hence the 0.
+    version, internal, gauss = state
+    return hash((version, internal, 0.0 if gauss is None else gauss))
 
 
 def _fingerprint() -> int:
-    return hash(random._inst.getstate())  # type: ignore[attr-defined]
+    return _state_key(random._inst.getstate())  # type: ignore[attr-defined]
 
 
 def _functions() -> dict[str, Any]:
