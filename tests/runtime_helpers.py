@@ -45,9 +45,9 @@ def run(cwd: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[
     )
 
 
-def record(cwd: Path, script: str, *args: str, report: str = "report.json") -> tuple[
-    subprocess.CompletedProcess[str], dict[str, Any]
-]:
+def record(
+    cwd: Path, script: str, *args: str, report: str = "report.json"
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     done = run(cwd, "-m", "seedlint.runtime", "--report", report, script, *args)
     return done, json.loads((cwd / report).read_text())
 

@@ -88,9 +88,13 @@ def test_exit_status_and_output_pass_through_a_crash(tmp_path: Path) -> None:
     cwd = project(tmp_path, "crash.py")
     plain = run(cwd, "crash.py")
     done, report = record(cwd, "crash.py")
-    assert (done.returncode, done.stdout) == (plain.returncode, plain.stdout) == (
-        1,
-        "before the crash\n",
+    assert (
+        (done.returncode, done.stdout)
+        == (plain.returncode, plain.stdout)
+        == (
+            1,
+            "before the crash\n",
+        )
     )
     assert done.stderr == plain.stderr  # the same traceback, without the runner's frames
     assert report["exit"]["how"] == "exception"
@@ -244,7 +248,9 @@ def test_module_mode_and_numpy_unused(tmp_path: Path) -> None:
     package = cwd / "pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "job.py").write_text("import random, sys\nprint(random.random() < 2, sys.argv[1:])\n")
+    (package / "job.py").write_text(
+        "import random, sys\nprint(random.random() < 2, sys.argv[1:])\n"
+    )
     done = run(cwd, "-m", "seedlint.runtime", "--report", "m.json", "-m", "pkg.job", "x")
     assert done.returncode == 0 and done.stdout == "True ['x']\n", done.stderr
     report = json.loads((cwd / "m.json").read_text())
@@ -253,4 +259,3 @@ def test_module_mode_and_numpy_unused(tmp_path: Path) -> None:
     ]
     assert report["libraries"]["numpy"]["used"] is False
     assert report["libraries"]["torch"]["used"] is False
-

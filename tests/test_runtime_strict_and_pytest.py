@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from pathlib import Path
 
 import pytest
@@ -67,8 +66,7 @@ def test_strict_environment_variable_under_the_runner(tmp_path: Path) -> None:
         "import numpy as np\nnp.random.seed(0)\nnp.random.rand()\nnp.random.seed(None)\n"
         "np.random.rand()\n"
     )
-    done = run(cwd, "-m", "seedlint.runtime", "--report", "r.json", "late.py",
-               SEEDLINT_STRICT="1")
+    done = run(cwd, "-m", "seedlint.runtime", "--report", "r.json", "late.py", SEEDLINT_STRICT="1")
     assert done.returncode == 1
     assert done.stderr.splitlines()[-1] == (
         "seedlint.runtime.recorder.UnseededDrawError: numpy.random.rand draws from numpy's "
@@ -140,12 +138,11 @@ def test_plugin_with_pytest_randomly_and_strict(tmp_path: Path) -> None:
     status, out = _pytest(cwd, "-p", "randomly", "--randomly-seed=5", "--seedlint-strict")
     assert status == 1, out
     # pytest-randomly seeded random and numpy for every test; torch it does not seed
-    assert "pytest-randomly reseeds random and numpy before each test (--randomly-seed=5); " \
+    assert (
+        "pytest-randomly reseeds random and numpy before each test (--randomly-seed=5); "
         "it does not seed torch" in out
+    )
     assert "1 tests drew from global generators not seeded for them:" in out
     assert "test_draws.py::test_torch_unseeded: torch at test_draws.py:17 (torch.rand)" in out
     assert "1 failed, 4 passed" in out
     assert "FAILED test_draws.py::test_torch_unseeded" in out
-
-
-

@@ -48,7 +48,9 @@ def test_verify_statuses_match_what_the_program_does(tmp_path: Path, name: str) 
     args, options, status = CASES[name]
     cwd = project(tmp_path, name)
     if args:
-        (cwd / args[0]).write_text((Path(__file__).parent.parent / "fixtures" / "runtime" / args[0]).read_text())
+        (cwd / args[0]).write_text(
+            (Path(__file__).parent.parent / "fixtures" / "runtime" / args[0]).read_text()
+        )
     ran = run(cwd, "-m", "seedlint", "run", "--report", "r.json", "--", sys.executable, name, *args)
     assert (cwd / "r.json").exists(), ran.stderr
     done = run(
@@ -60,7 +62,9 @@ def test_verify_statuses_match_what_the_program_does(tmp_path: Path, name: str) 
 
 def test_verify_run_in_one_go_text_and_sarif(tmp_path: Path) -> None:
     cwd = project(tmp_path, "torch_seed_only.py", "getattr_draw.py")
-    done = run(cwd, "-m", "seedlint", "verify", ".", "--run", "--", sys.executable, "getattr_draw.py")
+    done = run(
+        cwd, "-m", "seedlint", "verify", ".", "--run", "--", sys.executable, "getattr_draw.py"
+    )
     assert done.returncode == 1, done.stderr
     program_output, *lines = done.stdout.splitlines()
     assert program_output == "(4,)"
@@ -74,8 +78,17 @@ def test_verify_run_in_one_go_text_and_sarif(tmp_path: Path) -> None:
     assert lines[-1] == (
         "seedlint verify: 0 confirmed, 0 refuted, 2 not-executed, 1 missed-by-static"
     )
-    sarif = run(cwd, "-m", "seedlint", "verify", ".", "--report", "seedlint-runtime.json",
-                "--format", "sarif")
+    sarif = run(
+        cwd,
+        "-m",
+        "seedlint",
+        "verify",
+        ".",
+        "--report",
+        "seedlint-runtime.json",
+        "--format",
+        "sarif",
+    )
     document = json.loads(sarif.stdout)
     assert document["version"] == "2.1.0"
     results = document["runs"][0]["results"]
@@ -96,8 +109,19 @@ def test_run_passes_output_and_status_through(tmp_path: Path) -> None:
     assert "random: 1 draws at 1 sites, NOT seeded before its first draw" in done.stderr
     report = json.loads((cwd / "out" / "r.json").read_text())
     assert report["libraries"]["random"]["unseeded_draw_sites"] == ["crash.py:8"]
-    quiet = run(cwd, "-m", "seedlint", "run", "-q", "--report", "q.json", "--", sys.executable,
-                "-u", "crash.py")
+    quiet = run(
+        cwd,
+        "-m",
+        "seedlint",
+        "run",
+        "-q",
+        "--report",
+        "q.json",
+        "--",
+        sys.executable,
+        "-u",
+        "crash.py",
+    )
     assert quiet.stderr == plain.stderr
 
 
@@ -117,8 +141,9 @@ def test_run_twice_names_the_library_and_first_site_that_differed(tmp_path: Path
     assert "  numpy: first at half.py:8 (numpy.random.rand): different numbers" in done.stderr
     assert "random:" not in done.stderr.split("differed")[1]
     assert "torch:" not in done.stderr.split("differed")[1]
-    (cwd / "half.py").write_text((cwd / "half.py").read_text().replace(
-        "random.seed(1)", "random.seed(1); np.random.seed(2)"))
+    (cwd / "half.py").write_text(
+        (cwd / "half.py").read_text().replace("random.seed(1)", "random.seed(1); np.random.seed(2)")
+    )
     same = run(cwd, "-m", "seedlint", "run", "--twice", "-q", "--report", "t.json", "half.py")
     assert same.returncode == 0, same.stderr
 
@@ -127,7 +152,9 @@ def test_run_module_mode(tmp_path: Path) -> None:
     cwd = project(tmp_path)
     (cwd / "tool").mkdir()
     (cwd / "tool" / "__init__.py").write_text("")
-    (cwd / "tool" / "main.py").write_text("import random, sys\nprint(sys.argv[1:])\nrandom.random()\n")
+    (cwd / "tool" / "main.py").write_text(
+        "import random, sys\nprint(sys.argv[1:])\nrandom.random()\n"
+    )
     done = run(cwd, "-m", "seedlint", "run", "--report", "m.json", "-m", "tool.main", "a", "-b")
     assert done.returncode == 0 and done.stdout == "['a', '-b']\n", done.stderr
     report = json.loads((cwd / "m.json").read_text())

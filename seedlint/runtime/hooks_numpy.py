@@ -29,7 +29,7 @@ def _state_key(state: Any) -> int:
     return zlib.crc32(state[1].tobytes()) ^ (int(state[2]) << 32) ^ hash(state[4])
 
 
-def _make_class(base: type) -> type:
+def _make_class(base: Any) -> type:
     def draw_method(name: str) -> Any:
         original = getattr(base, name)
         api = f"numpy.random.{name}"
@@ -98,7 +98,7 @@ def install() -> None:
     # From sys.modules: while numpy.random finishes importing (the post-import hook), the
     # attribute `numpy.random` is not set yet and `import numpy.random` would recurse.
     random_module = sys.modules["numpy.random"]
-    mtrand = sys.modules["numpy.random.mtrand"]
+    mtrand: Any = sys.modules["numpy.random.mtrand"]
 
     old = mtrand._rand
     cls = _make_class(mtrand.RandomState)
@@ -123,7 +123,7 @@ def uninstall() -> None:
     # From sys.modules: while numpy.random finishes importing (the post-import hook), the
     # attribute `numpy.random` is not set yet and `import numpy.random` would recurse.
     random_module = sys.modules["numpy.random"]
-    mtrand = sys.modules["numpy.random.mtrand"]
+    mtrand: Any = sys.modules["numpy.random.mtrand"]
 
     old, new = _SAVED["_rand"], _SAVED["_new"]
     mtrand.RandomState.set_state(old, mtrand.RandomState.get_state(new))

@@ -22,11 +22,11 @@ def _state_key(state: Any) -> int:
 
 
 def _fingerprint() -> int:
-    return _state_key(random._inst.getstate())  # type: ignore[attr-defined]
+    return _state_key(random._inst.getstate())
 
 
 def _functions() -> dict[str, Any]:
-    inst = random._inst  # type: ignore[attr-defined]
+    inst = random._inst
     return {
         name: value
         for name, value in vars(random).items()

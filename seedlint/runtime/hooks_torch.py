@@ -74,9 +74,7 @@ def _chooser(torch: Any, qualname: str, original: Any, method: bool) -> Callable
         found = _param(original, names)
         if found is not None:
             conditions.append(found)
-    if entry.only_if_arg is not None and not any(
-        c[1] == entry.only_if_arg[1] for c in conditions
-    ):
+    if entry.only_if_arg is not None and not any(c[1] == entry.only_if_arg[1] for c in conditions):
         conditions.append((*entry.only_if_arg, None))
     tensor_type = torch.Tensor
 
@@ -95,7 +93,9 @@ def _chooser(torch: Any, qualname: str, original: Any, method: bool) -> Callable
         device = kwargs.get("device")
         if device is None and args and isinstance(args[0], tensor_type):
             return "torch:cuda" if args[0].is_cuda else "torch:cpu"
-        return "torch:cuda" if device is not None and str(device).startswith("cuda") else "torch:cpu"
+        return (
+            "torch:cuda" if device is not None and str(device).startswith("cuda") else "torch:cpu"
+        )
 
     _ = method
     return choose
@@ -132,13 +132,23 @@ def install() -> None:
     both = ("torch:cpu", "torch:cuda")
     for module_name in ("torch", "torch.random"):
         module = importlib.import_module(module_name)
-        _set(module, "manual_seed", seed_wrapper(module.manual_seed, both, "torch.manual_seed", arg(0, "seed")))
+        _set(
+            module,
+            "manual_seed",
+            seed_wrapper(module.manual_seed, both, "torch.manual_seed", arg(0, "seed")),
+        )
         _set(module, "seed", seed_wrapper(module.seed, both, "torch.seed", None))
         _set(module, "get_rng_state", state_getter(module.get_rng_state, "torch:cpu", _state_key))
         _set(
             module,
             "set_rng_state",
-            state_setter(module.set_rng_state, ("torch:cpu",), "torch.set_rng_state", _state_key, arg(0, "new_state")),
+            state_setter(
+                module.set_rng_state,
+                ("torch:cpu",),
+                "torch.set_rng_state",
+                _state_key,
+                arg(0, "new_state"),
+            ),
         )
     cuda = ("torch:cuda",)
     for module_name in ("torch.cuda", "torch.cuda.random"):
@@ -148,16 +158,30 @@ def install() -> None:
             continue
         for name in ("manual_seed", "manual_seed_all"):
             if hasattr(module, name):
-                _set(module, name, seed_wrapper(getattr(module, name), cuda, f"torch.cuda.{name}", arg(0, "seed")))
+                _set(
+                    module,
+                    name,
+                    seed_wrapper(getattr(module, name), cuda, f"torch.cuda.{name}", arg(0, "seed")),
+                )
         for name in ("seed", "seed_all"):
             if hasattr(module, name):
-                _set(module, name, seed_wrapper(getattr(module, name), cuda, f"torch.cuda.{name}", None))
+                _set(
+                    module,
+                    name,
+                    seed_wrapper(getattr(module, name), cuda, f"torch.cuda.{name}", None),
+                )
         for name in ("set_rng_state", "set_rng_state_all"):
             if hasattr(module, name):
                 _set(
                     module,
                     name,
-                    state_setter(getattr(module, name), cuda, f"torch.cuda.{name}", _state_key, arg(0, "new_state")),
+                    state_setter(
+                        getattr(module, name),
+                        cuda,
+                        f"torch.cuda.{name}",
+                        _state_key,
+                        arg(0, "new_state"),
+                    ),
                 )
         for name in ("get_rng_state", "get_rng_state_all"):
             if hasattr(module, name):

@@ -91,8 +91,9 @@ class _Plugin:
         report = outcome.get_result()
         if self.strict and report.passed:
             report.outcome = "failed"
-            report.longrepr = "seedlint: drew from global generators not seeded for this test:\n" + "\n".join(
-                f"  {library} at {where} ({apis})" for library, where, apis in found
+            report.longrepr = (
+                "seedlint: drew from global generators not seeded for this test:\n"
+                + "\n".join(f"  {library} at {where} ({apis})" for library, where, apis in found)
             )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

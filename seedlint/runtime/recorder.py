@@ -73,7 +73,23 @@ class SeedingEvent:
         "pid",
     )
 
+    seq: int
+    time: float
+    generator: str
+    api: str
+    kind: str
+    deterministic: bool
+    source: str
+    value: str
+    path: str | None
+    line: int | None
+    function: str | None
+    user_code: bool
+    via: str | None
+    pid: int
+
     def to_json(self, site: Callable[[str, int], str]) -> dict[str, Any]:
+        shown = site(self.path, self.line) if self.path and self.line else None
         return {
             "seq": self.seq,
             "time": round(self.time, 6),
@@ -83,7 +99,7 @@ class SeedingEvent:
             "deterministic": self.deterministic,
             "source": self.source,
             "value": self.value,
-            "site": site(self.path, self.line) if self.path else None,
+            "site": shown,
             "path": self.path,
             "line": self.line,
             "function": self.function,
@@ -111,6 +127,22 @@ class DrawSite:
         "digest",
         "pid",
     )
+
+    generator: str
+    path: str
+    line: int
+    function: str
+    user_code: bool
+    via: str | None
+    apis: dict[str, int]
+    count: int
+    unseeded_count: int
+    first_seq: int
+    first_time: float
+    seeded_at_first_draw: bool
+    status_at_first_draw: str
+    digest: int | None
+    pid: int
 
     def to_json(self, site: Callable[[str, int], str]) -> dict[str, Any]:
         return {
@@ -202,7 +234,9 @@ class Recorder:
         if self.digest and fingerprint is not None:
             site.digest = hash((site.digest, fingerprint()))
         if self.strict_depth and not seeded:
-            raise UnseededDrawError(library, generator, api, f"{where.code.co_filename}:{where.line}")
+            raise UnseededDrawError(
+                library, generator, api, f"{where.code.co_filename}:{where.line}"
+            )
 
     def _new_site(
         self,
@@ -253,7 +287,11 @@ class Recorder:
                 deterministic, source = known == "deterministic", f"saved-state:{known}"
             shown = "<state>"
         where = attribute(frame)
-        if self.parent_pid is not None and where is not None and _WORKER_LOOP in (where.detail or ""):
+        if (
+            self.parent_pid is not None
+            and where is not None
+            and _WORKER_LOOP in (where.detail or "")
+        ):
             # A DataLoader worker seeds random/numpy/torch from a base seed the parent drew
             # from its torch generator: reproducible exactly when that one was seeded.
             deterministic = self.fork_status.get("torch:cpu") == "deterministic"

@@ -111,7 +111,9 @@ def build_report(
             "drawn": bool(sites),
             "draws": sum(s["count"] for s in sites),
             "explicitly_seeded_before_first_draw": bool(first and first[1]),
-            "final_status": statuses[0] if len(set(statuses)) == 1 else dict(zip(generators, statuses)),
+            "final_status": statuses[0]
+            if len(set(statuses)) == 1
+            else dict(zip(generators, statuses, strict=True)),
             "seeding_events": events,
             "draw_sites": sites,
             "unseeded_draw_sites": unseeded,
@@ -180,7 +182,9 @@ def load_report(path: str) -> dict[str, Any]:
 
 
 def text_summary(report: dict[str, Any]) -> str:
-    lines = [f"seedlint runtime report ({report['exit']['how']}, status {report['exit']['status']})"]
+    lines = [
+        f"seedlint runtime report ({report['exit']['how']}, status {report['exit']['status']})"
+    ]
     for library, info in report["libraries"].items():
         if not info["used"]:
             lines.append(f"  {library}: not used")
@@ -197,7 +201,11 @@ def text_summary(report: dict[str, Any]) -> str:
             f"  {library}: {info['draws']} draws at {len(info['draw_sites'])} sites, {seeded}"
         )
         for event in info["seeding_events"][:5]:
-            kind = "deterministic" if event["deterministic"] else f"not reproducible ({event['source']})"
+            kind = (
+                "deterministic"
+                if event["deterministic"]
+                else f"not reproducible ({event['source']})"
+            )
             lines.append(f"    seeded by {event['api']} at {event['site']}: {kind}")
         for site in info["unseeded_draw_sites"][:10]:
             lines.append(f"    unseeded draw at {site}")
@@ -205,10 +213,7 @@ def text_summary(report: dict[str, Any]) -> str:
             lines.append(f"    ... and {len(info['unseeded_draw_sites']) - 10} more")
     missing = [p for p in report["processes"] if not p["observed"]]
     for process in missing:
-        lines.append(
-            f"  process {process['pid']} ({process.get('start_method')}) was not observed"
-        )
+        lines.append(f"  process {process['pid']} ({process.get('start_method')}) was not observed")
     for problem in report["problems"]:
         lines.append(f"  problem: {problem}")
     return "\n".join(lines) + "\n"
-

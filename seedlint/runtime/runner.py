@@ -17,7 +17,6 @@ import runpy
 import signal
 import subprocess
 import sys
-import traceback
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
@@ -53,10 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.module is None:
         script = os.path.abspath(args[0])
         if not os.path.exists(script):  # as python itself says it
-            print(
-                f"{sys.executable}: can't open file {script!r}: [Errno 2] No such file or directory",
-                file=sys.stderr,
-            )
+            problem = "[Errno 2] No such file or directory"
+            print(f"{sys.executable}: can't open file {script!r}: {problem}", file=sys.stderr)
             return 2
         program_argv = [args[0], *args[1:]]
         sys.path[0] = os.path.dirname(script)
@@ -114,7 +111,9 @@ def split_target(target: list[str]) -> tuple[str, list[str], list[str]]:
     if target and target[0] == "--":
         target = target[1:]
     if not target:
-        raise ValueError("nothing to run: give `-- python script.py ARGS`, `script.py` or `-m MODULE`")
+        raise ValueError(
+            "nothing to run: give `-- python script.py ARGS`, `script.py` or `-m MODULE`"
+        )
     interpreter = sys.executable
     options: list[str] = []
     first = os.path.basename(target[0])

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from . import hooks_random
 from . import recorder as _recorder
@@ -178,7 +178,7 @@ class Session:
             except (ValueError, OSError):
                 pass
 
-    def _os_exit(self, status: int) -> None:
+    def _os_exit(self, status: int) -> NoReturn:
         self.finish("os._exit", status)
         _REAL_EXIT(status)
 

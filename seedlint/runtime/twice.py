@@ -37,7 +37,10 @@ def compare(first: dict[str, Any], second: dict[str, Any]) -> list[Difference]:
         ordered = sorted(a, key=lambda k: a[k]["site"]["first_seq"])
         for key in ordered:
             other = b.get(key)
-            if other is None or (other["count"], other["digest"]) != (a[key]["count"], a[key]["digest"]):
+            if other is None or (other["count"], other["digest"]) != (
+                a[key]["count"],
+                a[key]["digest"],
+            ):
                 differences.append(
                     {
                         "library": library,

@@ -56,8 +56,13 @@ def verify(
         path = _real(d.path, os.getcwd())
         lines = range(d.span.line, d.span.end_line + 1)
 
-        def matches(library: str, record: dict[str, Any]) -> bool:
-            return record["line"] in lines and (d.library is None or d.library == library)
+        def matches(
+            library: str,
+            record: dict[str, Any],
+            lines: range = lines,
+            wanted: str | None = d.library,
+        ) -> bool:
+            return record["line"] in lines and (wanted is None or wanted == library)
 
         status = "not-executed"
         evidence: list[dict[str, Any]] = []
@@ -156,7 +161,9 @@ def format_text(entries: Sequence[dict[str, Any]]) -> str:
     lines = []
     for e in entries:
         code = e["code"] or "runtime"
-        lines.append(f"{e['path']}:{e['line']}:{e['column']}: {code} [{e['status']}] {e['message']}")
+        lines.append(
+            f"{e['path']}:{e['line']}:{e['column']}: {code} [{e['status']}] {e['message']}"
+        )
     summary = ", ".join(f"{n} {status}" for status, n in counts(entries).items())
     lines.append(f"seedlint verify: {summary}")
     return "\n".join(lines) + "\n"
