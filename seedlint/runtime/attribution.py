@@ -14,7 +14,7 @@ import sys
 import sysconfig
 from types import CodeType, FrameType
 
-__all__ = ["Attribution", "attribute", "is_user_file"]
+__all__ = ["USER_CODE", "Attribution", "attribute", "is_user_file"]
 
 _SEEDLINT_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
@@ -40,7 +40,11 @@ def _library_roots() -> tuple[str, ...]:
 
 _ROOTS = _library_roots()
 _BY_FILE: dict[str, bool] = {}
-_BY_CODE: dict[CodeType, bool] = {}
+# Keyed by id(code): hashing a code object hashes its bytecode and constants (slow, on every
+# draw).  The code objects are kept alive in _SEEN so that an id is never reused.
+_BY_CODE: dict[int, bool] = {}
+_SEEN: list[CodeType] = []
+USER_CODE = _BY_CODE  # id(code object) -> is the user's (filled as frames are met)
 
 
 def is_user_file(filename: str) -> bool:
@@ -56,9 +60,11 @@ def is_user_file(filename: str) -> bool:
 
 
 def _is_user(code: CodeType) -> bool:
-    known = _BY_CODE.get(code)
+    known = _BY_CODE.get(id(code))
     if known is None:
-        known = _BY_CODE[code] = is_user_file(code.co_filename)
+        known = is_user_file(code.co_filename)
+        _SEEN.append(code)
+        _BY_CODE[id(code)] = known
     return known
 
 

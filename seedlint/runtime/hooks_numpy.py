@@ -19,6 +19,8 @@ from . import recorder as _recorder
 __all__ = ["install", "uninstall"]
 
 _SAVED: dict[str, Any] = {}
+_METHOD_CODE: list[Any] = [None]
+_getframe = sys._getframe
 _NOT_DRAWS = frozenset({"seed", "get_state", "set_state"})
 
 
@@ -36,15 +38,20 @@ def _make_class(base: Any) -> type:
 
         def method(self: Any, *args: Any, **kwargs: Any) -> Any:
             rec = _recorder.ACTIVE
-            if rec is None:
-                return original(self, *args, **kwargs)
-            outer = rec.enter()
-            try:
-                if outer:
-                    rec.draw("numpy", api, sys._getframe(1), _fingerprint)
-                return original(self, *args, **kwargs)
-            finally:
-                rec.leave()
+            if rec is not None:
+                frame = _getframe(1)
+                # numpy's own methods call each other through `self` (rand -> random_sample);
+                # from Cython there is no frame, so the caller is then this very function.
+                if frame.f_code is not _METHOD_CODE[0]:
+                    site = rec.fast.get(("numpy", id(frame.f_code), frame.f_lasti))
+                    if site is not None and rec.inline:  # Recorder.count, inline (hot path)
+                        if rec.status["numpy"] != "deterministic":
+                            site.unseeded_count += 1
+                        site.count += 1
+                        site.apis[api] = site.apis.get(api, 0) + 1
+                    else:
+                        rec.draw("numpy", api, frame, _fingerprint)
+            return original(self, *args, **kwargs)
 
         method.__name__ = name
         method.__doc__ = original.__doc__
@@ -80,6 +87,7 @@ def _make_class(base: Any) -> type:
             continue
         if callable(getattr(base, name)):
             namespace[name] = draw_method(name)
+            _METHOD_CODE[0] = namespace[name].__code__  # one code object for all of them
     return type("RecordingRandomState", (base,), namespace)
 
 

@@ -47,7 +47,7 @@ def install() -> None:
         elif name == "setstate":
             wrapped = state_setter(original, ("random",), api, _state_key, arg(0, "state"))
         else:
-            wrapped = draw_wrapper(original, "random", api, _fingerprint)
+            wrapped = draw_wrapper(original, "random", api, _fingerprint, nested=False)
         setattr(random, name, wrapped)
 
 

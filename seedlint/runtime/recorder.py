@@ -22,7 +22,7 @@ from collections.abc import Callable
 from types import CodeType, FrameType
 from typing import Any, Literal
 
-from .attribution import attribute
+from .attribution import Attribution, attribute
 from .seeds import classify_seed, short_repr
 
 __all__ = ["ACTIVE", "DrawSite", "Recorder", "SeedingEvent", "UnseededDrawError", "GENERATORS"]
@@ -111,6 +111,7 @@ class SeedingEvent:
 
 class DrawSite:
     __slots__ = (
+        "code",
         "generator",
         "path",
         "line",
@@ -128,6 +129,7 @@ class DrawSite:
         "pid",
     )
 
+    code: CodeType
     generator: str
     path: str
     line: int
@@ -168,7 +170,8 @@ class DrawSite:
 class Recorder:
     def __init__(self, digest: bool = False) -> None:
         self.digest = digest
-        self.strict_depth = 0
+        self._strict_depth = 0
+        self.inline = not digest  # wrappers may count a known site themselves
         self.started = time.time()
         self._clock = time.perf_counter
         self._t0 = self._clock()
@@ -186,10 +189,21 @@ class Recorder:
         self.fork_status: dict[str, Status] = {}  # the parent's statuses when it forked us
 
     def reset_records(self) -> None:
-        self.sites: dict[tuple[str, CodeType, int], DrawSite] = {}
+        self.sites: dict[tuple[str, int, int], DrawSite] = {}
+        # (generator, id(code), f_lasti) -> site, for draws made directly by the user's line
+        self.fast: dict[tuple[str, int, int], DrawSite] = {}
         self.events: list[SeedingEvent] = []
         self.event_count = 0
         self.first_draw: dict[str, tuple[int, bool]] = {}  # library -> (seq, seeded then)
+
+    @property
+    def strict_depth(self) -> int:
+        return self._strict_depth
+
+    @strict_depth.setter
+    def strict_depth(self, value: int) -> None:
+        self._strict_depth = value
+        self.inline = not (self.digest or value)
 
     # --- re-entrancy: a draw API calling another one counts once -------------------------
 
@@ -205,6 +219,14 @@ class Recorder:
 
     # --- events ----------------------------------------------------------------------------
 
+    def count(self, site: DrawSite, generator: str, api: str) -> None:
+        """Count a draw at a site already known (`fast`), when neither strict mode nor the
+        digest is on (`inline` is True): what the wrappers do inline, spelt out."""
+        if self.status[generator] != "deterministic":
+            site.unseeded_count += 1
+        site.count += 1
+        site.apis[api] = site.apis.get(api, 0) + 1
+
     def draw(
         self,
         generator: str,
@@ -212,43 +234,61 @@ class Recorder:
         frame: FrameType | None,
         fingerprint: Callable[[], Any] | None = None,
     ) -> None:
-        status = self.status[generator]
-        seeded = status == "deterministic"
-        where = attribute(frame)
-        if where is None:
-            return
-        key = (generator, where.code, where.line)
-        site = self.sites.get(key)
+        """Record one draw, called by the hooks before it happens (the hot path: a program
+        may draw millions of times)."""
+        # The common case: a line of the user's code seen before; one dictionary look-up,
+        # keyed by the instruction (f_lasti is free, f_lineno scans the line table).
+        site = self.fast.get((generator, id(frame.f_code), frame.f_lasti)) if frame else None
         if site is None:
-            with self._lock:
-                site = self.sites.get(key)
-                if site is None:
-                    site = self._new_site(key, api, where.user, where.detail, status)
-        site.count += 1
-        site.apis[api] = site.apis.get(api, 0) + 1
-        if not seeded:
+            site = self._site(generator, api, frame)
+        if site is None:
+            return
+        if self.status[generator] != "deterministic":
+            if self._strict_depth:
+                raise UnseededDrawError(
+                    GENERATORS[generator], generator, api, f"{site.path}:{site.line}"
+                )
             site.unseeded_count += 1
-        library = GENERATORS[generator]
-        if library not in self.first_draw:
-            self.first_draw[library] = (site.first_seq, seeded)
+        site.count += 1
+        apis = site.apis
+        apis[api] = apis.get(api, 0) + 1
         if self.digest and fingerprint is not None:
             site.digest = hash((site.digest, fingerprint()))
-        if self.strict_depth and not seeded:
-            raise UnseededDrawError(
-                library, generator, api, f"{where.code.co_filename}:{where.line}"
+
+    def _site(self, generator: str, api: str, frame: FrameType | None) -> DrawSite | None:
+        where = attribute(frame)
+        if where is None:
+            return None
+        if frame is not None and where.code is frame.f_code:  # the user's line drew itself
+            self.fast[(generator, id(frame.f_code), frame.f_lasti)] = self._find(
+                generator, api, where
             )
+            return self.fast[(generator, id(frame.f_code), frame.f_lasti)]
+        return self._find(generator, api, where)
+
+    def _find(self, generator: str, api: str, where: Attribution) -> DrawSite:
+        key = (generator, id(where.code), where.line)  # the site keeps the code alive
+        with self._lock:
+            site = self.sites.get(key)
+            if site is None:
+                site = self._new_site(
+                    key, api, where.user, where.detail, self.status[generator], where.code
+                )
+        return site
 
     def _new_site(
         self,
-        key: tuple[str, CodeType, int],
+        key: tuple[str, int, int],
         api: str,
         user: bool,
         via: str | None,
         status: Status,
+        code: CodeType,
     ) -> DrawSite:
-        generator, code, line = key
+        generator, _, line = key
         site = DrawSite()
         site.generator = generator
+        site.code = code
         site.path = code.co_filename
         site.line = line
         site.function = code.co_name
@@ -264,6 +304,9 @@ class Recorder:
         site.digest = 0 if self.digest else None
         site.pid = os.getpid()
         self.sites[key] = site
+        library = GENERATORS[generator]
+        if library not in self.first_draw:  # a library's first draw is always at a new site
+            self.first_draw[library] = (site.first_seq, site.seeded_at_first_draw)
         return site
 
     def seeded(

@@ -14,6 +14,7 @@ from . import recorder as _recorder
 __all__ = ["draw_wrapper", "seed_wrapper", "state_getter", "state_setter"]
 
 Fn = Callable[..., Any]
+_getframe = sys._getframe
 
 
 def draw_wrapper(
@@ -21,11 +22,36 @@ def draw_wrapper(
     generator: str | Callable[[tuple[Any, ...], dict[str, Any]], str | None],
     api: str,
     fingerprint: Callable[[], Any] | None = None,
+    *,
+    nested: bool = True,
 ) -> Fn:
     """`generator` is a key of `GENERATORS`, or a function of the call's arguments giving the
-    key, or None when the call uses an explicit generator (then nothing is recorded)."""
+    key, or None when the call uses an explicit generator (then nothing is recorded).
+    `nested`: the API may call other hooked APIs (nn.init.kaiming_uniform_ calls
+    Tensor.uniform_): only the outermost call counts.  stdlib `random`'s module functions
+    never call each other (they call the hidden instance's methods), so they skip that."""
     fixed = generator if isinstance(generator, str) else None
     choose = None if isinstance(generator, str) else generator
+
+    if not nested and fixed is not None:
+
+        @functools.wraps(original)
+        def flat(*args: Any, **kwargs: Any) -> Any:
+            rec = _recorder.ACTIVE
+            if rec is not None:
+                frame = _getframe(1)
+                site = rec.fast.get((fixed, id(frame.f_code), frame.f_lasti))
+                if site is not None and rec.inline:  # Recorder.count, inline (hot path)
+                    if rec.status[fixed] != "deterministic":
+                        site.unseeded_count += 1
+                    site.count += 1
+                    site.apis[api] = site.apis.get(api, 0) + 1
+                else:
+                    rec.draw(fixed, api, frame, fingerprint)
+            return original(*args, **kwargs)
+
+        flat.__seedlint_original__ = original  # type: ignore[attr-defined]
+        return flat
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -37,7 +63,7 @@ def draw_wrapper(
             if outer:
                 key = fixed if choose is None else choose(args, kwargs)
                 if key is not None:
-                    rec.draw(key, api, sys._getframe(1), fingerprint)
+                    rec.draw(key, api, _getframe(1), fingerprint)
             return original(*args, **kwargs)
         finally:
             rec.leave()
