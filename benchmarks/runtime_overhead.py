@@ -50,7 +50,7 @@ for epoch in range(EPOCHS):
         loss = nn.functional.cross_entropy(model(xb), yb)
         loss.backward()
         opt.step()
-print("WORK", time.perf_counter() - start, float(loss))
+print("WORK", time.perf_counter() - start, loss.item())
 """
 
 NUMPY = """\

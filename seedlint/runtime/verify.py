@@ -85,7 +85,7 @@ def verify(
                 "status": status,
                 "code": d.code,
                 "name": d.name,
-                "path": d.path,
+                "path": _shown(path),
                 "line": d.span.line,
                 "column": d.span.column,
                 "library": d.library,
@@ -108,7 +108,7 @@ def verify(
                     "status": "missed-by-static",
                     "code": None,
                     "name": "runtime-unseeded-draw",
-                    "path": os.path.relpath(path) if path.startswith(os.getcwd()) else path,
+                    "path": _shown(path),
                     "line": site["line"],
                     "column": 1,
                     "library": library,
@@ -119,6 +119,12 @@ def verify(
                 }
             )
     return entries
+
+
+def _shown(path: str) -> str:
+    """Relative to the current folder when inside it (as `seedlint check` shows paths)."""
+    cwd = os.path.realpath(os.getcwd())
+    return os.path.relpath(path, cwd) if path.startswith(cwd + os.sep) else path
 
 
 def _site_evidence(library: str, site: dict[str, Any]) -> dict[str, Any]:
