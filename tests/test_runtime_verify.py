@@ -25,6 +25,8 @@ CASES = {
     # The seed is read from a file: only --strict static analysis flags the draw (seeded on
     # some paths), and the run refutes it.
     "config_seed.py": (("config_seed.json",), ("--strict",), 0),
+    # An optional seed missing from the file: np.random.seed(None), entropy.
+    "config_seed_optional.py": (("config_empty.json",), (), 1),
 }
 
 
