@@ -136,7 +136,7 @@ def test_observing_does_not_change_a_single_number(tmp_path: Path, seed: str | N
     plain = run(cwd, "same_numbers.py", *args)
     done, report = record(cwd, "same_numbers.py", *args)
     assert plain.returncode == done.returncode == 0, done.stderr
-    assert done.stdout == plain.stdout and len(plain.stdout.splitlines()) == 12
+    assert done.stdout == plain.stdout and len(plain.stdout.splitlines()) == 13
     for library in ("random", "numpy", "torch"):
         assert report["libraries"][library]["draws"] >= 8, library
 

@@ -22,6 +22,7 @@ _SAVED: dict[str, Any] = {}
 _METHOD_CODE: list[Any] = [None]
 _getframe = sys._getframe
 _NOT_DRAWS = frozenset({"seed", "get_state", "set_state"})
+_SHAPE_ALIASES = {"rand": "random_sample", "randn": "standard_normal"}
 
 
 def _state_key(state: Any) -> int:
@@ -35,6 +36,14 @@ def _make_class(base: Any) -> type:
     def draw_method(name: str) -> Any:
         original = getattr(base, name)
         api = f"numpy.random.{name}"
+        if name in _SHAPE_ALIASES:
+            # rand/randn are `random_sample(size=args)` / `standard_normal(size=args)` in
+            # numpy; calling the base method directly saves the nested call through `self`
+            # (same numbers: tests/test_runtime_record.py compares every draw).
+            target = getattr(base, _SHAPE_ALIASES[name])
+
+            def original(self: Any, *args: Any) -> Any:
+                return target(self, size=args) if args else target(self)
 
         def method(self: Any, *args: Any, **kwargs: Any) -> Any:
             rec = _recorder.ACTIVE
