@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import require
+from .conftest import REPO, require
 from .runtime_helpers import expected_verify, project, run
 
 CASES = {
@@ -93,6 +93,9 @@ def test_verify_run_in_one_go_text_and_sarif(tmp_path: Path) -> None:
     )
     document = json.loads(sarif.stdout)
     assert document["version"] == "2.1.0"
+    jsonschema = require("jsonschema")
+    schema = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
+    jsonschema.Draft4Validator(schema).validate(document)
     results = document["runs"][0]["results"]
     assert sorted(r["properties"]["verifyStatus"] for r in results) == [
         "missed-by-static",
