@@ -24,6 +24,8 @@ def _matches(value: str | None, pattern: str) -> bool:
         return False
     if pattern == "*":
         return value not in ("None", "False", "0")
+    if pattern == "<array>":  # neither a string literal nor None: an array (or a name for one)
+        return value != "None" and not value.startswith(("'", '"'))
     return value in pattern.split("|")
 
 

@@ -21,11 +21,13 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 from .. import knowledge
 from ..diagnostics import Span
+from ..knowledge.torch_api import CONTAINERS
 from .facts import ApiCall, Flow, FunctionFacts, ModuleFacts, SeedArg
 from .modules import LIBRARY_PACKAGES, module_name_for, resolve_relative
 
@@ -70,6 +72,21 @@ _Call, _Attribute, _Name, _Constant, _Load = (
 _Lambda, _NamedExpr = ast.Lambda, ast.NamedExpr
 _RESEED_METHODS = frozenset({"seed", "manual_seed", "setstate", "set_state", "__setstate__"})
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+# Seeds derived from these are checked for entropy through local variables (a cheap gate).
+_ENTROPY_HINTS: tuple[str, ...] = ("time", "urandom", "getpid", "uuid", "secrets", "now", "rand")
+_ENTROPY_EXPRS = frozenset({ast.Call, ast.BinOp, ast.JoinedStr, ast.UnaryOp, ast.BoolOp})
+# Methods that call the function passed as their first argument (pools, executors).
+_TAKES_FUNCTION = frozenset(
+    {"map", "imap", "imap_unordered", "starmap", "submit", "apply", "apply_async"}
+)
+# Calls that only look at an object (a loader's length, an estimator printed): not a use.
+_NOT_USES = frozenset(
+    {
+        "print", "repr", "str", "len", "isinstance", "type", "id", "hasattr", "getattr",
+        "setattr", "vars", "dir", "format", "info", "debug", "warning", "log", "write",
+        "get_params", "set_params", "named_modules", "modules", "parameters", "add_module",
+    }
+)  # fmt: skip
 _GLOBAL_DECL = re.compile(r"^[ \t]+(?:global|nonlocal)[ \t]", re.MULTILINE)
 
 
@@ -159,6 +176,16 @@ class _Extractor:
             position = match.start()
             self.global_decl_lines.append(line)
         self.referenceable = knowledge.referenceable_names()
+        # Objects that draw where they are used (see `facts.CallRole` "deferred"):
+        # id of the constructing call node -> index of its "deferred" ApiCall.
+        self.call_objs: dict[int, int] = {}
+        self.deferred_bound: set[int] = set()  # bound to a name or `self.<attr>`
+        self.deferred_used: set[int] = set()
+        # `self.<attr> = value` in a method: (class qualname, attr) -> values, so that another
+        # method's `self.<attr>` resolves to them (`self.drop(x)` in `forward`).
+        self.class_attrs: dict[tuple[str, str], frozenset[Value]] = {}
+        self.in_raises = 0  # inside `with pytest.raises(...)`: a failing `fit` draws nothing
+        self.entropy_text = any(t in text for t in _ENTROPY_HINTS)
 
     # --- driver ---------------------------------------------------------------------------
     def run(self, tree: ast.Module) -> None:
@@ -179,6 +206,7 @@ class _Extractor:
         while self.deferred:
             node, parent, qualname, cls = self.deferred.pop(0)
             self.function_body(node, parent, qualname, cls)
+        self._unbound_deferred()
         self.facts.imported_modules = tuple(sorted(self.imported))
         # Names this module re-exports (`from .utils import set_seed` in a package __init__),
         # so that `pkg.set_seed` resolves to `pkg.utils.set_seed` across modules.
@@ -232,6 +260,10 @@ class _Extractor:
         return frozenset()  # a builtin or an undefined name
 
     def bind(self, name: str, values: frozenset[Value]) -> None:
+        if self.call_objs:
+            for tag, index in values:
+                if tag == "obj":
+                    self.deferred_bound.add(int(index))
         scope = self.scope
         if name in scope.globals:
             scope = self.module_scope
@@ -254,7 +286,16 @@ class _Extractor:
         if kind is _Name:
             return self.lookup(node.id)  # type: ignore[attr-defined]
         if kind is _Attribute and type(node.value) is _Name:  # type: ignore[attr-defined]
-            return _advance(self.lookup(node.value.id), "attr", node.attr)  # type: ignore[attr-defined]
+            base = self.lookup(node.value.id)  # type: ignore[attr-defined]
+            if self.class_attrs:
+                found = self.attr_values(base, node.attr)  # type: ignore[attr-defined]
+                if found is not None:
+                    return found
+            return _advance(base, "attr", node.attr)  # type: ignore[attr-defined]
+        if kind is _Call and self.call_objs:
+            index = self.call_objs.get(id(node))
+            if index is not None:
+                return frozenset({("obj", str(index))})
         if kind is _Call and self.last_call is not None and self.last_call[0] is node:
             # `x = f(...)`: `call` has just resolved `f`.
             return _advance(self.last_call[1], "call", "")
@@ -276,6 +317,29 @@ class _Extractor:
         for step, attr in reversed(chain):
             values = _advance(values, step, attr)
         return values
+
+    def attr_values(self, base: frozenset[Value], attr: str) -> frozenset[Value] | None:
+        """`self.<attr>` where a method of this module's class (or of a base class defined
+        here) assigned it."""
+        if len(base) != 1:
+            return None
+        ((tag, name),) = base
+        prefix = self.module + "."
+        if tag != "ref" or not name.endswith("()") or not name.startswith(prefix):
+            return None
+        cls: str | None = name[len(prefix) : -2]
+        seen: set[str] = set()
+        while cls is not None and cls not in seen:
+            seen.add(cls)
+            found = self.class_attrs.get((cls, attr))
+            if found is not None:
+                return found
+            # The first base defined in this module (single inheritance, the common case).
+            cls = next(
+                (b[len(prefix) :] for b in self.facts.classes.get(cls, ()) if b.startswith(prefix)),
+                None,
+            )
+        return None
 
     # --- statements -----------------------------------------------------------------------
     def stmts(self, body: Iterable[ast.stmt]) -> None:
@@ -326,10 +390,11 @@ class _Extractor:
         self.assigned_call = (node.value, node.targets[0])
         self.expr(node.value, alias_target=target_name)
         self.assigned_call = None
-        values = self.resolve(node.value)
+        values = self.assigned_values(node.value)
         for target in node.targets:
             self.expr_targets(target)
             self.bind_target(target, values)
+            self.bind_attribute(target, values)
 
     def stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
@@ -337,7 +402,45 @@ class _Extractor:
             self.assigned_call = (node.value, node.target)
             self.expr(node.value, alias_target=target_name)
             self.assigned_call = None
-            self.bind_target(node.target, self.resolve(node.value))
+            values = self.assigned_values(node.value)
+            self.bind_target(node.target, values)
+            self.bind_attribute(node.target, values)
+
+    def assigned_values(self, value: ast.expr) -> frozenset[Value]:
+        """What a name assigned `value` is bound to: what `value` resolves to, or for the seed
+        analysis a module constant (`SEED = 123`) or a value derived from entropy."""
+        kind = type(value)
+        if kind is _Constant:
+            if self.scope.kind == "module" and type(value.value) is int:  # type: ignore[attr-defined]
+                return frozenset({("const", repr(value.value))})  # type: ignore[attr-defined]
+            return _UNKNOWN_SET
+        values = self.resolve(value)
+        if (
+            self.entropy_text
+            and kind in _ENTROPY_EXPRS
+            and all(v == UNKNOWN for v in values)
+            and self.entropy_source(value) is not None
+        ):
+            return frozenset({("entropy", "")})
+        return values
+
+    def bind_attribute(self, target: ast.expr, values: frozenset[Value]) -> None:
+        """`self.x = value` in a method: remembered for `self.x` in the class's methods."""
+        scope = self.scope
+        if (
+            scope.cls is None
+            or type(target) is not _Attribute
+            or type(target.value) is not _Name  # type: ignore[attr-defined]
+            or not scope.params
+            or target.value.id != scope.params[0]  # type: ignore[attr-defined]
+        ):
+            return
+        key = (scope.cls, target.attr)  # type: ignore[attr-defined]
+        old = self.class_attrs.get(key)
+        self.class_attrs[key] = values if old is None else old | values
+        for tag, index in values:
+            if tag == "obj":
+                self.deferred_bound.add(int(index))
 
     def stmt_AugAssign(self, node: ast.AugAssign) -> None:
         self.expr(node.value)
@@ -357,6 +460,8 @@ class _Extractor:
     def stmt_Return(self, node: ast.Return) -> None:
         if node.value is not None:
             self.expr(node.value)
+            # A loader or estimator handed to the caller: drawn there (or later).
+            self.use_escaping(node.value, node.value)
         self.flow.append(("stop", "return"))
 
     def stmt_Raise(self, node: ast.Raise) -> None:
@@ -434,6 +539,8 @@ class _Extractor:
     def _loop(self, node: ast.For | ast.AsyncFor | ast.While, header: list[ast.expr]) -> None:
         for expr in header:
             self.expr(expr)
+        if self.call_objs and not isinstance(node, ast.While):
+            self.use_iterated(header[0])
         saved_loop = self.loop_node
         self.loop_node = node
         self.loop_depth += 1
@@ -459,11 +566,17 @@ class _Extractor:
         self._loop(node, [node.test])
 
     def stmt_With(self, node: ast.With | ast.AsyncWith) -> None:
+        raises = False
         for item in node.items:
             self.expr(item.context_expr)
+            context = item.context_expr
+            if type(context) is _Call and ("ref", "pytest.raises") in self.resolve(context.func):  # type: ignore[attr-defined]
+                raises = True
             if item.optional_vars is not None:
                 self.bind_target(item.optional_vars, _UNKNOWN_SET)
+        self.in_raises += raises
         self.stmts(node.body)
+        self.in_raises -= raises
 
     stmt_AsyncWith = stmt_With
 
@@ -494,6 +607,12 @@ class _Extractor:
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
             self.expr(expr)
         qualname = self._child_qualname(node.name)
+        bases: list[str] = []
+        for base in node.bases:
+            for kind, value in sorted(self.resolve(base)):
+                if kind == "ref" and "()" not in value:
+                    bases.append(value)
+        self.facts.classes[qualname] = tuple(bases)
         outer = self.scope
         self.scope = _Scope("class", qualname, outer, cls=qualname)
         self.stmts(node.body)
@@ -537,8 +656,11 @@ class _Extractor:
         for param in params:
             scope.bindings[param] = _UNKNOWN_SET
         if cls is not None and params and not _is_staticmethod(node):
-            # `self.method()` resolves to the class's method; `cls(...)` to the class.
-            scope.bindings[params[0]] = frozenset({("ref", f"{self.module}.{cls}()")})
+            # `self.method()` resolves to the class's method (an instance of the class);
+            # `cls(...)` in a classmethod constructs the class.
+            instance = "" if _is_classmethod(node) else "()"
+            scope.bindings[params[0]] = frozenset({("ref", f"{self.module}.{cls}{instance}")})
+            scope.cls = cls if instance else None
         saved = (self.scope, self.flow, self.loop_depth, self.loop_node, self.param_default_guard)
         self.scope, self.flow = scope, []
         self.loop_depth, self.loop_node, self.param_default_guard = 0, None, 0
@@ -649,6 +771,9 @@ class _Extractor:
         loop variables shadow outer names for the conditions, later iterables and elements."""
         generators = node.generators
         self.expr(generators[0].iter)
+        if self.call_objs:
+            for generator in generators:
+                self.use_iterated(generator.iter)
         outer = self.scope
         self.scope = _Scope("function", outer.qualname, outer, params=outer.params)
         for index, generator in enumerate(generators):
@@ -707,6 +832,10 @@ class _Extractor:
                 self.facts.reseeded.append((self.scope.qualname, receiver))
         values = self.resolve(node.func)
         self.last_call = (node, values)
+        if self.call_objs:
+            self.deferred_uses(node, values)
+        if self.facts.imports_torch and type(func) is _Attribute and func.attr in ("eval", "train"):
+            self.mode_switch(node)
         recorded: list[int] = []
         targets: list[str] = []
         candidates = [v for v in values if v != UNKNOWN]
@@ -745,8 +874,166 @@ class _Extractor:
         for index in recorded:
             self.flow.append(("api", index))
         if not recorded:
+            targets.extend(self.indirect_targets(node, values))
             for target in targets:
                 self.flow.append(("call", target))
+
+    def indirect_targets(self, node: ast.Call, values: frozenset[Value]) -> list[str]:
+        """Project functions a call runs without naming them as its callee: `super().m()`
+        (the bases' `m`), and functions passed to `map`, `Thread(target=f)`, `pool.map(f)`,
+        `executor.submit(f)`."""
+        func = node.func
+        if type(func) is _Attribute:
+            receiver = func.value  # type: ignore[attr-defined]
+            if (
+                type(receiver) is _Call
+                and type(receiver.func) is _Name  # type: ignore[attr-defined]
+                and receiver.func.id == "super"  # type: ignore[attr-defined]
+                and self.scope.cls is not None
+            ):
+                return [
+                    f"{base}.{func.attr}"  # type: ignore[attr-defined]
+                    for base in self.facts.classes.get(self.scope.cls, ())
+                    if base.split(".", 1)[0] not in LIBRARY_PACKAGES
+                ]
+            passed = node.args[:1] if func.attr in _TAKES_FUNCTION else []  # type: ignore[attr-defined]
+        elif type(func) is _Name and func.id in ("map", "filter") and not self.lookup(func.id):  # type: ignore[attr-defined]
+            passed = node.args[:1]
+        elif ("ref", "threading.Thread") in values:
+            passed = [k.value for k in node.keywords if k.arg == "target"]
+        else:
+            return []
+        out: list[str] = []
+        for arg in passed:
+            if type(arg) in (_Name, _Attribute):
+                for kind, value in sorted(self.resolve(arg)):
+                    if kind == "ref":
+                        target = _ref_callee(value)[1]
+                        if target is not None:
+                            out.append(target)
+        return out
+
+    # --- objects that draw where they are used -------------------------------------------
+    def deferred_kind(self, index: int) -> str:
+        """ "forward" (a dropout layer), "iteration" (a loader or sampler) or "estimator"."""
+        call = self.facts.calls[index]
+        api = knowledge.torch_call(call.qualname)
+        if api is not None:
+            return api.draws_on
+        return "estimator"
+
+    def draw_methods(self, index: int) -> tuple[str, ...]:
+        entry = knowledge.thirdparty_draw(self.facts.calls[index].qualname)
+        return entry.draw_methods if entry is not None else ()
+
+    def use(self, index: int, node: ast.expr, train_only: bool = False) -> None:
+        """Record a draw of the deferred object built at `index`, where it is used."""
+        self.deferred_used.add(index)
+        if self.in_raises:
+            return  # `with pytest.raises(...)`: the call fails before it draws
+        built = self.facts.calls[index]
+        call = replace(
+            built,
+            span=self.span(node),
+            role="draw",
+            scope=self.scope.qualname,
+            loop_depth=self.loop_depth,
+            loop_assigned=(),
+            target=None,
+            origin=index,
+            train_only=train_only,
+        )
+        self.facts.calls.append(call)
+        self.flow.append(("api", len(self.facts.calls) - 1))
+
+    def objects(self, node: ast.expr, depth: int = 0) -> Iterator[int]:
+        """Deferred objects `node` evaluates to (or holds, in a list/tuple/dict literal)."""
+        kind = type(node)
+        if kind is ast.Starred:
+            yield from self.objects(node.value, depth)  # type: ignore[attr-defined]
+        elif kind in (_Name, _Attribute, _Call):
+            for tag, index in self.resolve(node):
+                if tag == "obj":
+                    yield int(index)
+        elif depth < 3 and kind in (ast.List, ast.Tuple, ast.Set):
+            for element in node.elts:  # type: ignore[attr-defined]
+                yield from self.objects(element, depth + 1)
+        elif depth < 3 and kind is ast.Dict:
+            for value in node.values:  # type: ignore[attr-defined]
+                yield from self.objects(value, depth + 1)
+
+    def deferred_uses(self, node: ast.Call, values: frozenset[Value]) -> None:
+        func = node.func
+        # Calling a dropout layer (or a container holding one) runs its forward pass.
+        for tag, index in sorted(values):
+            if tag == "obj" and self.deferred_kind(int(index)) == "forward":
+                self.use(int(index), node, train_only=True)
+        if type(func) is _Attribute:
+            for tag, index in sorted(self.resolve(func.value)):  # type: ignore[attr-defined]
+                if tag != "obj":
+                    continue
+                kind, position = self.deferred_kind(int(index)), int(index)
+                if kind == "estimator" and func.attr in self.draw_methods(position):
+                    self.use(position, node)
+                elif func.attr == "__iter__" and (
+                    kind == "iteration" or "__iter__" in self.draw_methods(position)
+                ):
+                    self.use(position, node)
+            name = func.attr
+        else:
+            name = func.id if type(func) is _Name else ""  # type: ignore[attr-defined]
+        if name in _NOT_USES:
+            return
+        container = any(
+            tag == "ref" and knowledge.canonical(value.rstrip("()")) in CONTAINERS
+            for tag, value in values
+        )
+        arguments = [*node.args, *(k.value for k in node.keywords)]
+        for index in sorted({i for arg in arguments for i in self.objects(arg)}):
+            if self.deferred_kind(index) == "forward":
+                if container:
+                    self.call_objs[id(node)] = index  # the container draws when called
+            else:
+                # Handed to another function (`enumerate(loader)`, `cross_val_score(clf,
+                # ...)`, `trainer.fit(model, loader)`): it may iterate or fit it there.
+                self.use(index, node)
+
+    def use_iterated(self, node: ast.expr) -> None:
+        """`for batch in loader`, `[b for b in sampler]`."""
+        for index in sorted(set(self.objects(node))):
+            kind = self.deferred_kind(index)
+            if kind == "iteration" or (
+                kind == "estimator" and "__iter__" in self.draw_methods(index)
+            ):
+                self.use(index, node)
+
+    def use_escaping(self, node: ast.expr, at: ast.expr) -> None:
+        """A loader or estimator returned to the caller: it draws there or later."""
+        for index in sorted(set(self.objects(node))):
+            if self.deferred_kind(index) != "forward":
+                self.use(index, at)
+
+    def _unbound_deferred(self) -> None:
+        """A loader or estimator built where no name holds it (`[RF(), SVC()]`, a dict of
+        models) and never visibly used: counted where it is built, as before.  A dropout
+        layer that is neither held nor called draws nothing we can see."""
+        for index in sorted(set(self.call_objs.values())):
+            if index in self.deferred_used or index in self.deferred_bound:
+                continue
+            if self.deferred_kind(index) != "forward":
+                self.facts.calls[index] = replace(self.facts.calls[index], role="draw")
+
+    def mode_switch(self, node: ast.Call) -> None:
+        """`model.eval()` / `model.train(False)` turn dropout off; `model.train()` on."""
+        attr = node.func.attr  # type: ignore[attr-defined]
+        if attr == "eval" and not node.args and not node.keywords:
+            self.flow.append(("mode", 1))
+        elif attr == "train" and len(node.args) + len(node.keywords) <= 1:
+            arg = node.args[0] if node.args else node.keywords[0].value if node.keywords else None
+            if arg is None or (type(arg) is _Constant and arg.value is True):  # type: ignore[attr-defined]
+                self.flow.append(("mode", 0))
+            elif type(arg) is _Constant and arg.value is False:  # type: ignore[attr-defined]
+                self.flow.append(("mode", 1))
 
     def classify_ref_call(
         self, node: ast.Call, qualname: str, alias: str | None, n_candidates: int
@@ -772,7 +1059,20 @@ class _Extractor:
         if torch_api is not None:
             if torch_api.only_if_arg is not None and not _arg_given(node, torch_api.only_if_arg):
                 return None
-            return self.record(node, torch_api.qualname, "torch", "draw", n=n_candidates)
+            if torch_api.never_if_zero is not None and _arg_zero(node, torch_api.never_if_zero):
+                return None  # `nn.Dropout(p=0.0)`, `F.dropout(x, 0.0)`: never draws
+            train_only = False
+            if torch_api.training_arg is not None:
+                training = _arg_node(node, torch_api.training_arg)
+                if type(training) is _Constant and not training.value:  # type: ignore[attr-defined]
+                    return None  # `training=False`
+                train_only = training is not None and type(training) is not _Constant
+            if torch_api.draws_on in ("forward", "iteration"):
+                return self.record_deferred(node, torch_api.qualname, "torch", n_candidates)
+            index = self.record(node, torch_api.qualname, "torch", "draw", n=n_candidates)
+            if train_only:
+                self.facts.calls[index] = replace(self.facts.calls[index], train_only=True)
+            return index
         generator = knowledge.explicit_generator(qualname)
         if generator is not None:
             seed = self.seed_arg(node, generator.seed_param) if generator.seed_param else None
@@ -795,8 +1095,15 @@ class _Extractor:
             third = knowledge.thirdparty_draw("pandas.DataFrame.sample")
         if third is not None:
             library = third.qualname.split(".", 1)[0]
+            if third.kind == "estimator":
+                return self.record_deferred(node, third.qualname, library, n_candidates)
             return self.record(node, third.qualname, library, "draw", n=n_candidates)
         return None
+
+    def record_deferred(self, node: ast.Call, qualname: str, library: str, n: int) -> int:
+        index = self.record(node, qualname, library, "deferred", n=n)
+        self.call_objs[id(node)] = index
+        return index
 
     def classify_instance_call(self, node: ast.Call, value: str) -> int | None:
         instance, _, method = value.rpartition(".")
@@ -899,18 +1206,42 @@ class _Extractor:
                 return SeedArg("none", "None")
             return SeedArg("constant", repr(value.value))
         names = tuple(sorted({n.id for n in ast.walk(value) if isinstance(n, ast.Name)}))
+        source = self.entropy_source(value)
+        if source is not None:
+            return SeedArg("entropy", _short_source(value), names)
+        constant = None
+        if type(value) is _Name:
+            found = self.lookup(value.id)
+            if len(found) == 1:
+                ((tag, text),) = found
+                if tag == "const":
+                    constant = text  # `SEED = 123; default_rng(SEED)`
+        return SeedArg("dynamic", _short_source(value), names, constant)
+
+    def entropy_source(self, value: ast.expr) -> str | None:
+        """Why `value` changes from run to run: "clock", "entropy" (the OS, ids, a local
+        derived from them) or "draw" (a number drawn from a global generator); else None."""
         for sub in ast.walk(value):
-            if isinstance(sub, ast.Call):
+            if type(sub) is _Name:
+                if ("entropy", "") in self.lookup(sub.id):
+                    return "entropy"
+            elif isinstance(sub, ast.Call):
                 if (
                     isinstance(sub.func, ast.Name)
                     and sub.func.id in _ENTROPY_BUILTINS
                     and not self.lookup(sub.func.id)
                 ):
-                    return SeedArg("entropy", _short_source(value), names)
+                    return "entropy"
                 for kind, resolved in self.resolve(sub.func):
-                    if kind == "ref" and resolved.startswith(_ENTROPY_PREFIXES):
-                        return SeedArg("entropy", _short_source(value), names)
-        return SeedArg("dynamic", _short_source(value), names)
+                    if kind != "ref":
+                        continue
+                    if resolved.startswith(_ENTROPY_PREFIXES):
+                        return "clock" if resolved.startswith(("time.", "datetime.")) else "entropy"
+                    qualname = knowledge.canonical(resolved)
+                    entry = knowledge.numpy_legacy_call(qualname) or knowledge.stdlib_call(qualname)
+                    if entry is not None and entry.role == "draw":
+                        return "draw"  # `random.seed(random.randint(...))`
+        return None
 
 
 # Statement type -> its `_Extractor.stmt_*` method (a dict lookup instead of a getattr on a
@@ -929,6 +1260,8 @@ def _ref_callee(value: str) -> tuple[str | None, str | None]:
     libraries themselves and builtins).  Cached: the same few thousand names recur."""
     top = value.split(".", 1)[0]
     target = value.replace("()", "")
+    if value.endswith("()"):
+        target += ".__call__"  # calling an instance (an nn.Module runs its forward)
     if top not in knowledge.known_packages():
         return None, target
     qualname = knowledge.canonical(value)
@@ -1055,6 +1388,27 @@ def _all_unknown_receivers(values: frozenset[Value]) -> bool:
     return all(v == UNKNOWN or v[1].endswith("()") or "()." in v[1] for v in values)
 
 
+def _arg_node(node: ast.Call, param: tuple[int, str]) -> ast.expr | None:
+    """The argument passed for `param` (position, keyword), or None."""
+    position, keyword = param
+    for kw in node.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    args = node.args
+    if len(args) > position and not any(type(a) is ast.Starred for a in args[: position + 1]):
+        return args[position]
+    return None
+
+
+def _arg_zero(node: ast.Call, param: tuple[int, str]) -> bool:
+    value = _arg_node(node, param)
+    return (
+        type(value) is _Constant
+        and type(value.value) in (int, float)  # type: ignore[attr-defined]
+        and value.value == 0  # type: ignore[attr-defined]
+    )
+
+
 def _arg_given(node: ast.Call, param: tuple[int, str]) -> bool:
     position, keyword = param
     for kw in node.keywords:
@@ -1118,6 +1472,10 @@ def _fixture_autouse(node: ast.expr) -> bool:
             if kw.arg == "autouse" and isinstance(kw.value, ast.Constant):
                 return bool(kw.value.value)
     return False
+
+
+def _is_classmethod(node: FuncNode) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "classmethod" for d in node.decorator_list)
 
 
 def _is_staticmethod(node: FuncNode) -> bool:

@@ -24,12 +24,17 @@ from .prefilter import is_test_file
 LIBRARIES: tuple[str, ...] = ("random", "numpy", "torch")
 _INDEX = {lib: i for i, lib in enumerate(LIBRARIES)}
 NO, MAYBE, YES = 0, 1, 2
-State = tuple[int, int, int]
-UNSEEDED: State = (NO, NO, NO)
+# One entry per library (was its global generator seeded: NO/MAYBE/YES), then whether modules
+# are in eval mode (`model.eval()`: NO/MAYBE/YES), which turns dropout layers off.
+State = tuple[int, int, int, int]
+_MODE = len(LIBRARIES)
+UNSEEDED: State = (NO, NO, NO, NO)
 MAX_DEPTH = 24
 
 # (path, call index) of a draw or a seeding call.
 Site = tuple[str, int]
+# What one call runs, in order (a constructor: `__init__`, then `__post_init__`).
+Functions = tuple[tuple[ModuleFacts, FunctionFacts], ...]
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,10 @@ class SeedEvent:
     site: Site
     libraries: tuple[str, ...]  # tracked libraries it seeds (empty: e.g. CUDA only)
     qualname: str
+    # False: it seeds from entropy (`np.random.seed(int(time.time()))`, `random.seed()`):
+    # the generator is as unpredictable afterwards as before.
+    deterministic: bool = True
+    how: str = ""  # for entropy: "clock", "entropy" or "draw"
 
 
 @dataclass
@@ -97,7 +106,7 @@ class _Project:
             self.by_name.setdefault(facts.module, []).append(facts)
         self.memo: dict[tuple[str, State], Effect] = {}
         self.in_progress: set[tuple[str, State]] = set()
-        self._functions: dict[tuple[str, str], tuple[ModuleFacts, FunctionFacts] | None] = {}
+        self._functions: dict[tuple[str, str], Functions] = {}
         self.imports: dict[tuple[str, State], Effect] = {}
         self.folder = {path: os.path.dirname(path) for path in modules}
         self.conftests = {
@@ -117,33 +126,76 @@ class _Project:
                     return candidate
         return candidates[0]
 
-    def function(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts, FunctionFacts] | None:
+    def function(self, target: str, near: ModuleFacts) -> Functions:
         key = (self.folder.get(near.path, ""), target)
-        found = self._functions.get(key, self)  # self: a sentinel for "not looked up yet"
-        if found is self:
+        found = self._functions.get(key)
+        if found is None:
             found = self._functions[key] = self._find_function(target, near)
-        return found  # type: ignore[return-value]
+        return found
 
-    def _find_function(
-        self, target: str, near: ModuleFacts
-    ) -> tuple[ModuleFacts, FunctionFacts] | None:
-        """Find a project function (or a class's __init__) by a dotted candidate name."""
-        for _ in range(4):  # follow re-exports a few hops
+    def _locate(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts, str] | None:
+        """The module defining `target` (a function, class or method) and its name there,
+        following re-exports a few hops."""
+        for _ in range(4):
             module, qualname = self._split(target, near)
             if module is None:
                 return None
-            found = module.functions.get(qualname)
-            if found is not None:
-                return module, found
-            init = module.functions.get(qualname + ".__init__")
-            if init is not None:
-                return module, init
+            if qualname in module.functions or qualname in module.classes:
+                return module, qualname
             head, _, rest = qualname.partition(".")
+            if head in module.classes:
+                return module, qualname  # a method, maybe inherited
             exported = module.exports.get(head)
             if exported is None:
                 return None
             target = f"{exported}.{rest}" if rest else exported
         return None
+
+    def _find_function(self, target: str, near: ModuleFacts) -> Functions:
+        """What calling a dotted candidate name runs: a project function, a method (looked
+        up through project base classes; calling an instance runs `__call__`, or an
+        nn.Module's `forward`), or a class's `__init__` then `__post_init__`."""
+        located = self._locate(target, near)
+        if located is None:
+            return ()
+        module, qualname = located
+        function = module.functions.get(qualname)
+        if function is not None:
+            return ((module, function),)
+        if qualname in module.classes:
+            return tuple(
+                found
+                for method in ("__init__", "__post_init__")
+                for found in self._method(module, qualname, method, set())[:1]
+            )
+        cls, _, method = qualname.rpartition(".")
+        found = self._method(module, cls, method, set())
+        if not found and method == "__call__":
+            found = self._method(module, cls, "forward", set())
+        return found[:1]
+
+    def _method(
+        self, module: ModuleFacts, cls: str, method: str, seen: set[tuple[str, str]]
+    ) -> Functions:
+        """`cls.method` in `module`, or inherited from a project base class (depth first,
+        left to right: Python's MRO for the single and simple multiple inheritance of
+        ordinary code)."""
+        if (module.path, cls) in seen or len(seen) > 16:
+            return ()
+        seen.add((module.path, cls))
+        function = module.functions.get(f"{cls}.{method}")
+        if function is not None:
+            return ((module, function),)
+        for base in module.classes.get(cls, ()):
+            located = self._locate(base, module)
+            if located is None:
+                continue
+            owner, name = located
+            if name in owner.classes:
+                found = self._method(owner, name, method, seen)
+                if found:
+                    return found
+        return ()
 
     def _split(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts | None, str]:
         parts = target.split(".")
@@ -183,6 +235,9 @@ class _Interpreter:
                 self._loop(module, node[1], effect, depth)
             elif kind == "try":
                 self._try(module, node, effect, depth)
+            elif kind == "mode":
+                state = effect.state
+                effect.state = (*state[:_MODE], YES if node[1] else NO)  # type: ignore[assignment]
             elif kind == "stop":
                 if node[1] == "return":
                     effect.returns.append(effect.state)
@@ -193,6 +248,8 @@ class _Interpreter:
         assert effect.state is not None
         library = global_draw_library(call)
         if library is not None:
+            if call.train_only and effect.state[_MODE] == YES:
+                return  # a dropout layer after `.eval()`
             effect.draws.append(((module.path, index), library, effect.state))
             return
         if call.role in ("seed", "state-write", "entropy"):
@@ -204,17 +261,23 @@ class _Interpreter:
             state = list(effect.state)
             for lib in libraries:
                 state[_INDEX[lib]] = value
-            effect.state = (state[0], state[1], state[2])
-            if deterministic:
-                effect.seeds.append(SeedEvent((module.path, index), libraries, call.qualname))
+            effect.state = (state[0], state[1], state[2], state[3])
+            how = "" if deterministic else _entropy_kind(call)
+            effect.seeds.append(
+                SeedEvent((module.path, index), libraries, call.qualname, deterministic, how)
+            )
 
     def _call(self, caller: ModuleFacts, target: str, effect: Effect, depth: int) -> None:
         if depth >= MAX_DEPTH:
             return
-        found = self.project.function(target, caller)
-        if found is None:
-            return
-        module, function = found
+        for module, function in self.project.function(target, caller):
+            if effect.state is None:
+                return
+            self._run_function(module, function, effect, depth)
+
+    def _run_function(
+        self, module: ModuleFacts, function: FunctionFacts, effect: Effect, depth: int
+    ) -> None:
         assert effect.state is not None
         key = (f"{module.path}:{function.qualname}", effect.state)
         summary = self.project.memo.get(key)
@@ -314,6 +377,18 @@ class _Interpreter:
             out_final = self._sub(module, final, base, effect, depth)
             out = out_final if out is not None else None
         effect.state = out
+
+
+def _entropy_kind(call: ApiCall) -> str:
+    """How a non-deterministic seeding gets its value (for the messages)."""
+    seed = call.seed
+    if seed is not None and seed.kind == "entropy":
+        text = seed.text
+        if any(t in text for t in ("time", "now", "today")):
+            return "clock"
+        if any(t in text for t in ("rand", "choice", "shuffle", "sample")):
+            return "draw"
+    return "entropy"
 
 
 def _seeded_libraries(call: ApiCall) -> tuple[tuple[str, ...], bool] | None:
@@ -480,7 +555,7 @@ def _run_tests(
         effect = Effect(start, [], list(setup.draws), list(setup.seeds))
         if any(d.split("(")[0].endswith(("hypothesis.given", ".given")) for d in test.decorators):
             # hypothesis seeds `random` and numpy's global generator for every example.
-            effect.state = (YES, YES, effect.state[2]) if effect.state else effect.state
+            effect.state = (YES, YES, *effect.state[2:]) if effect.state else effect.state  # type: ignore[assignment]
         requested: list[tuple[ModuleFacts, FunctionFacts]] = []
         _requested_fixtures(test.params, fixtures, requested, set())
         setups = [(module, f) for f in _setup_functions(module, test)]

@@ -60,8 +60,13 @@ class ImplicitGlobalRng(Rule):
     )
 
     def check(self, module: ModuleFacts, project: ProjectContext) -> Iterator[Diagnostic]:
-        for call in module.calls:
-            if call.role != "draw" or call.library in ("random", "numpy", "torch"):
+        # An estimator is reported where it is built (where `random_state=` goes), and only
+        # when it is fitted (or handed on) somewhere: one only built and displayed draws nothing.
+        used = {call.origin for call in module.calls if call.origin is not None}
+        for index, call in enumerate(module.calls):
+            if call.library in ("random", "numpy", "torch") or call.origin is not None:
+                continue
+            if call.role != "draw" and not (call.role == "deferred" and index in used):
                 continue
             entry = thirdparty_draw(call.qualname)
             if entry is None or not thirdparty_draws_global(call, entry):
