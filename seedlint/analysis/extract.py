@@ -314,7 +314,12 @@ class _Extractor:
         if type(node) is not _Name:
             return _UNKNOWN_SET
         values = self.lookup(node.id)
-        for step, attr in reversed(chain):
+        steps = reversed(chain)
+        if self.class_attrs and chain[-1][0] == "attr":
+            step, attr = next(steps)
+            found = self.attr_values(values, attr)  # `self.buffer.sample()`
+            values = found if found is not None else _advance(values, step, attr)
+        for step, attr in steps:
             values = _advance(values, step, attr)
         return values
 
@@ -883,7 +888,9 @@ class _Extractor:
         (the bases' `m`), and functions passed to `map`, `Thread(target=f)`, `pool.map(f)`,
         `executor.submit(f)`."""
         func = node.func
-        if type(func) is _Attribute:
+        if ("ref", "threading.Thread") in values:
+            passed = [k.value for k in node.keywords if k.arg == "target"]
+        elif type(func) is _Attribute:
             receiver = func.value  # type: ignore[attr-defined]
             if (
                 type(receiver) is _Call
@@ -899,8 +906,6 @@ class _Extractor:
             passed = node.args[:1] if func.attr in _TAKES_FUNCTION else []  # type: ignore[attr-defined]
         elif type(func) is _Name and func.id in ("map", "filter") and not self.lookup(func.id):  # type: ignore[attr-defined]
             passed = node.args[:1]
-        elif ("ref", "threading.Thread") in values:
-            passed = [k.value for k in node.keywords if k.arg == "target"]
         else:
             return []
         out: list[str] = []
