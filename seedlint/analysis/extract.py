@@ -435,12 +435,12 @@ class _Extractor:
         if (
             scope.cls is None
             or type(target) is not _Attribute
-            or type(target.value) is not _Name  # type: ignore[attr-defined]
+            or type(target.value) is not _Name
             or not scope.params
-            or target.value.id != scope.params[0]  # type: ignore[attr-defined]
+            or target.value.id != scope.params[0]
         ):
             return
-        key = (scope.cls, target.attr)  # type: ignore[attr-defined]
+        key = (scope.cls, target.attr)
         old = self.class_attrs.get(key)
         self.class_attrs[key] = values if old is None else old | values
         for tag, index in values:
@@ -575,7 +575,7 @@ class _Extractor:
         for item in node.items:
             self.expr(item.context_expr)
             context = item.context_expr
-            if type(context) is _Call and ("ref", "pytest.raises") in self.resolve(context.func):  # type: ignore[attr-defined]
+            if type(context) is _Call and ("ref", "pytest.raises") in self.resolve(context.func):
                 raises = True
             if item.optional_vars is not None:
                 self.bind_target(item.optional_vars, _UNKNOWN_SET)
@@ -891,20 +891,20 @@ class _Extractor:
         if ("ref", "threading.Thread") in values:
             passed = [k.value for k in node.keywords if k.arg == "target"]
         elif type(func) is _Attribute:
-            receiver = func.value  # type: ignore[attr-defined]
+            receiver = func.value
             if (
                 type(receiver) is _Call
-                and type(receiver.func) is _Name  # type: ignore[attr-defined]
-                and receiver.func.id == "super"  # type: ignore[attr-defined]
+                and type(receiver.func) is _Name
+                and receiver.func.id == "super"
                 and self.scope.cls is not None
             ):
                 return [
-                    f"{base}.{func.attr}"  # type: ignore[attr-defined]
+                    f"{base}.{func.attr}"
                     for base in self.facts.classes.get(self.scope.cls, ())
                     if base.split(".", 1)[0] not in LIBRARY_PACKAGES
                 ]
-            passed = node.args[:1] if func.attr in _TAKES_FUNCTION else []  # type: ignore[attr-defined]
-        elif type(func) is _Name and func.id in ("map", "filter") and not self.lookup(func.id):  # type: ignore[attr-defined]
+            passed = node.args[:1] if func.attr in _TAKES_FUNCTION else []
+        elif type(func) is _Name and func.id in ("map", "filter") and not self.lookup(func.id):
             passed = node.args[:1]
         else:
             return []
@@ -974,7 +974,7 @@ class _Extractor:
             if tag == "obj" and self.deferred_kind(int(index)) == "forward":
                 self.use(int(index), node, train_only=True)
         if type(func) is _Attribute:
-            for tag, index in sorted(self.resolve(func.value)):  # type: ignore[attr-defined]
+            for tag, index in sorted(self.resolve(func.value)):
                 if tag != "obj":
                     continue
                 kind, position = self.deferred_kind(int(index)), int(index)
@@ -986,7 +986,7 @@ class _Extractor:
                     self.use(position, node)
             name = func.attr
         else:
-            name = func.id if type(func) is _Name else ""  # type: ignore[attr-defined]
+            name = func.id if type(func) is _Name else ""
         if name in _NOT_USES:
             return
         container = any(
@@ -994,14 +994,14 @@ class _Extractor:
             for tag, value in values
         )
         arguments = [*node.args, *(k.value for k in node.keywords)]
-        for index in sorted({i for arg in arguments for i in self.objects(arg)}):
-            if self.deferred_kind(index) == "forward":
+        for held in sorted({i for arg in arguments for i in self.objects(arg)}):
+            if self.deferred_kind(held) == "forward":
                 if container:
-                    self.call_objs[id(node)] = index  # the container draws when called
+                    self.call_objs[id(node)] = held  # the container draws when called
             else:
                 # Handed to another function (`enumerate(loader)`, `cross_val_score(clf,
                 # ...)`, `trainer.fit(model, loader)`): it may iterate or fit it there.
-                self.use(index, node)
+                self.use(held, node)
 
     def use_iterated(self, node: ast.expr) -> None:
         """`for batch in loader`, `[b for b in sampler]`."""
@@ -1035,9 +1035,9 @@ class _Extractor:
             self.flow.append(("mode", 1))
         elif attr == "train" and len(node.args) + len(node.keywords) <= 1:
             arg = node.args[0] if node.args else node.keywords[0].value if node.keywords else None
-            if arg is None or (type(arg) is _Constant and arg.value is True):  # type: ignore[attr-defined]
+            if arg is None or (type(arg) is _Constant and arg.value is True):
                 self.flow.append(("mode", 0))
-            elif type(arg) is _Constant and arg.value is False:  # type: ignore[attr-defined]
+            elif type(arg) is _Constant and arg.value is False:
                 self.flow.append(("mode", 1))
 
     def classify_ref_call(
@@ -1069,7 +1069,7 @@ class _Extractor:
             train_only = False
             if torch_api.training_arg is not None:
                 training = _arg_node(node, torch_api.training_arg)
-                if type(training) is _Constant and not training.value:  # type: ignore[attr-defined]
+                if type(training) is _Constant and not training.value:
                     return None  # `training=False`
                 train_only = training is not None and type(training) is not _Constant
             if torch_api.draws_on in ("forward", "iteration"):
@@ -1407,11 +1407,7 @@ def _arg_node(node: ast.Call, param: tuple[int, str]) -> ast.expr | None:
 
 def _arg_zero(node: ast.Call, param: tuple[int, str]) -> bool:
     value = _arg_node(node, param)
-    return (
-        type(value) is _Constant
-        and type(value.value) in (int, float)  # type: ignore[attr-defined]
-        and value.value == 0  # type: ignore[attr-defined]
-    )
+    return type(value) is _Constant and type(value.value) in (int, float) and value.value == 0
 
 
 def _arg_given(node: ast.Call, param: tuple[int, str]) -> bool:

@@ -555,7 +555,7 @@ def _run_tests(
         effect = Effect(start, [], list(setup.draws), list(setup.seeds))
         if any(d.split("(")[0].endswith(("hypothesis.given", ".given")) for d in test.decorators):
             # hypothesis seeds `random` and numpy's global generator for every example.
-            effect.state = (YES, YES, *effect.state[2:]) if effect.state else effect.state  # type: ignore[assignment]
+            effect.state = (YES, YES, *effect.state[2:]) if effect.state else effect.state
         requested: list[tuple[ModuleFacts, FunctionFacts]] = []
         _requested_fixtures(test.params, fixtures, requested, set())
         setups = [(module, f) for f in _setup_functions(module, test)]

@@ -66,7 +66,8 @@ class UnseededGlobalDraw(Rule):
             entropy = entropy_seeding(finding, project.modules)
             if entropy is not None:
                 how, related = entropy
-                message = f"{what_is_drawn(call, finding.library)}{how}: results change on every run"
+                drawn = what_is_drawn(call, finding.library)
+                message = f"{drawn}{how}: results change on every run"
             else:
                 related = ()
                 message = (

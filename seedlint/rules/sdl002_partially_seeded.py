@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from ..analysis.facts import ModuleFacts
 from ..diagnostics import Diagnostic
-from ._seeding_messages import built_at, deterministic_seeds, describe_seeding, what_is_drawn
+from ._seeding_messages import built_at, describe_seeding, deterministic_seeds, what_is_drawn
 from .base import Rule
 from .context import ProjectContext, diagnostic
 

@@ -17,7 +17,9 @@ class ImplicitGlobalRng(Rule):
     `shuffle`, `resample`, `make_*` datasets, splitters with `shuffle=True` and estimators
     whose algorithm is random with the given arguments (`RandomForestClassifier`, `KMeans`,
     `SVC(probability=True)`, `LogisticRegression(solver="saga")`, ...), `scipy.stats`
-    distributions' `.rvs()` and pandas' `.sample()`.
+    distributions' `.rvs()` and pandas' `.sample()`.  An estimator is reported where it is
+    built, and only when it is fitted (or split with, or handed to another function)
+    somewhere: one that is only built or displayed draws nothing.
 
     ## Why is this bad?
     `random_state=None` means "use numpy's global RandomState": the split, the model and the
@@ -49,7 +51,8 @@ class ImplicitGlobalRng(Rule):
     invalid = (
         "from sklearn.model_selection import train_test_split\n"
         "a, b = train_test_split([1, 2, 3])\n",
-        "from sklearn.ensemble import RandomForestClassifier\nm = RandomForestClassifier()\n",
+        "from sklearn.ensemble import RandomForestClassifier\nm = RandomForestClassifier()\n"
+        "m.fit([[0], [1]], [0, 1])\n",
         "from scipy import stats\nx = stats.norm.rvs(size=3)\n",
     )
     valid = (
@@ -57,6 +60,7 @@ class ImplicitGlobalRng(Rule):
         "a, b = train_test_split([1, 2, 3], random_state=0)\n",
         "from sklearn.svm import SVC\nm = SVC()\n",
         "from sklearn.model_selection import KFold\ncv = KFold(5)\n",
+        "from sklearn.ensemble import RandomForestClassifier\nprint(RandomForestClassifier())\n",
     )
 
     def check(self, module: ModuleFacts, project: ProjectContext) -> Iterator[Diagnostic]:
