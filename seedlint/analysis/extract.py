@@ -56,8 +56,10 @@ _ENTROPY_PREFIXES: tuple[str, ...] = (
     "secrets.",
     "random.SystemRandom",
     "torch.seed",
-    "torch.initial_seed",
 )
+# Not `torch.initial_seed()`: it is the seed of torch's default generator, deterministic once
+# torch is seeded (inside a DataLoader worker, the worker's base seed that the main process
+# drew from its own generator), which is why `worker_init_fn`s seed numpy and `random` with it.
 _ENTROPY_BUILTINS = frozenset({"id", "hash"})
 _SCIPY_RVS = re.compile(r"^scipy\.stats\.[A-Za-z_]\w*(?:\(\))?\.rvs$")
 _TORCH_DIST_SAMPLE = re.compile(r"^torch\.distributions\.[\w.]+\(\)\.(sample|rsample|sample_n)$")
@@ -79,6 +81,14 @@ _ENTROPY_EXPRS = frozenset({ast.Call, ast.BinOp, ast.JoinedStr, ast.UnaryOp, ast
 _TAKES_FUNCTION = frozenset(
     {"map", "imap", "imap_unordered", "starmap", "submit", "apply", "apply_async"}
 )
+# Calls that call the lambda they are given before they return.
+_CALLS_LAMBDA = frozenset(
+    {
+        "sorted", "sort", "min", "max", "map", "filter", "reduce", "apply", "applymap",
+        "agg", "aggregate", "transform", "pipe", "starmap", "imap", "submit", "Thread",
+        "Process", "run", "call", "timeit", "repeat", "where", "vectorize", "defaultdict",
+    }
+)  # fmt: skip
 # Calls that only look at an object (a loader's length, an estimator printed): not a use.
 _NOT_USES = frozenset(
     {
@@ -184,7 +194,8 @@ class _Extractor:
         # `self.<attr> = value` in a method: (class qualname, attr) -> values, so that another
         # method's `self.<attr>` resolves to them (`self.drop(x)` in `forward`).
         self.class_attrs: dict[tuple[str, str], frozenset[Value]] = {}
-        self.in_raises = 0  # inside `with pytest.raises(...)`: a failing `fit` draws nothing
+        self.in_raises = 0  # inside `with pytest.raises(...)`: a failing call draws nothing
+        self.called_lambdas: set[int] = set()  # lambdas handed to a call that calls them
         self.entropy_text = any(t in text for t in _ENTROPY_HINTS)
 
     # --- driver ---------------------------------------------------------------------------
@@ -579,9 +590,14 @@ class _Extractor:
                 raises = True
             if item.optional_vars is not None:
                 self.bind_target(item.optional_vars, _UNKNOWN_SET)
-        self.in_raises += raises
-        self.stmts(node.body)
-        self.in_raises -= raises
+        if raises:
+            # `with pytest.raises(...)`: the call under test fails, typically before it
+            # draws (argument validation); what the block draws is not counted.
+            self.in_raises += 1
+            self.sub_flow(node.body)
+            self.in_raises -= 1
+        else:
+            self.stmts(node.body)
 
     stmt_AsyncWith = stmt_With
 
@@ -725,6 +741,8 @@ class _Extractor:
                     child_kind = type(value)
                     if child_kind is _Call:
                         argument_calls.add(id(value))
+                    elif child_kind is _Lambda:
+                        self.note_lambda_argument(node, value)  # type: ignore[arg-type]
                     elif child_kind is _Constant or (
                         child_kind is _Name and value.id not in referenceable
                     ):
@@ -734,6 +752,8 @@ class _Extractor:
                     child_kind = type(arg)
                     if child_kind is _Call:
                         argument_calls.add(id(arg))
+                    elif child_kind is _Lambda:
+                        self.note_lambda_argument(node, arg)  # type: ignore[arg-type]
                     elif child_kind is _Constant or (
                         child_kind is _Name and arg.id not in referenceable
                     ):
@@ -802,8 +822,22 @@ class _Extractor:
         self.scope = _Scope("function", outer.qualname, outer, frozenset(params))
         for param in params:
             self.scope.bindings[param] = _UNKNOWN_SET
-        self.expr(node.body)
+        # The body runs when the lambda is called, not here: its calls are recorded (for the
+        # per-call rules) but kept out of the flow (`create_fn=lambda s: torch.randn(s)` at
+        # module level does not make the module draw when imported).
+        if id(node) in self.called_lambdas:
+            self.expr(node.body)  # `sorted(xs, key=lambda _: random.random())`: called here
+        else:
+            saved, self.flow = self.flow, []
+            self.expr(node.body)
+            self.flow = saved
         self.scope = outer
+
+    def note_lambda_argument(self, call: ast.Call, value: ast.Lambda) -> None:
+        func = call.func
+        name = func.attr if type(func) is _Attribute else func.id if type(func) is _Name else ""
+        if name in _CALLS_LAMBDA:
+            self.called_lambdas.add(id(value))
 
     def reference(self, node: ast.Attribute | ast.Name, alias: str | None) -> None:
         """A random function named without being called (`map(np.random.rand, ...)`)."""
@@ -1099,6 +1133,8 @@ class _Extractor:
         if third is None and qualname.startswith("pandas.") and qualname.endswith(").sample"):
             third = knowledge.thirdparty_draw("pandas.DataFrame.sample")
         if third is not None:
+            if self.in_raises:
+                return None  # under `pytest.raises`: the call fails before it draws
             library = third.qualname.split(".", 1)[0]
             if third.kind == "estimator":
                 return self.record_deferred(node, third.qualname, library, n_candidates)

@@ -75,9 +75,9 @@ class SharedSeed(Rule):
             if not _seeded_generator(call):
                 continue
             assert call.seed is not None
-            # Through a named constant, only generators of one library count: `SEED` also
-            # seeds the other libraries' generators in most scripts, on purpose.
-            named = call.library if call.seed.kind != "constant" else ""
+            # Through a named constant, only generators of one kind count: `SEED` also seeds
+            # other libraries' and other bit generators in most code, on purpose.
+            named = call.qualname if call.seed.kind != "constant" else ""
             key = (call.scope, call.seed.text, named)
             first = first_by_seed.setdefault(key, call)
             if first is call or (call.target is not None and call.target == first.target):
