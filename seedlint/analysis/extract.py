@@ -194,7 +194,8 @@ class _Extractor:
         # `self.<attr> = value` in a method: (class qualname, attr) -> values, so that another
         # method's `self.<attr>` resolves to them (`self.drop(x)` in `forward`).
         self.class_attrs: dict[tuple[str, str], frozenset[Value]] = {}
-        self.in_raises = 0  # inside `with pytest.raises(...)`: a failing call draws nothing
+        # The calls under test in `with pytest.raises(...)`: a failing call draws nothing.
+        self.raising_calls: set[int] = set()
         self.called_lambdas: set[int] = set()  # lambdas handed to a call that calls them
         self.entropy_text = any(t in text for t in _ENTROPY_HINTS)
 
@@ -591,13 +592,14 @@ class _Extractor:
             if item.optional_vars is not None:
                 self.bind_target(item.optional_vars, _UNKNOWN_SET)
         if raises:
-            # `with pytest.raises(...)`: the call under test fails, typically before it
-            # draws (argument validation); what the block draws is not counted.
-            self.in_raises += 1
-            self.sub_flow(node.body)
-            self.in_raises -= 1
-        else:
-            self.stmts(node.body)
+            # `with pytest.raises(...)`: the call under test (each statement's outermost
+            # call) fails, typically before it draws (argument validation); its arguments
+            # are evaluated, and draw, first.
+            for stmt in node.body:
+                value = getattr(stmt, "value", None)
+                if type(value) is _Call:
+                    self.raising_calls.add(id(value))
+        self.stmts(node.body)
 
     stmt_AsyncWith = stmt_With
 
@@ -910,6 +912,8 @@ class _Extractor:
                 entry = knowledge.thirdparty_draw("pandas.DataFrame.sample")
                 if entry is not None:
                     recorded.append(self.record(node, entry.qualname, "pandas", "draw"))
+        if self.raising_calls and id(node) in self.raising_calls:
+            recorded = []  # recorded for the per-call rules, but it fails before it draws
         for index in recorded:
             self.flow.append(("api", index))
         if not recorded:
@@ -968,7 +972,7 @@ class _Extractor:
     def use(self, index: int, node: ast.expr, train_only: bool = False) -> None:
         """Record a draw of the deferred object built at `index`, where it is used."""
         self.deferred_used.add(index)
-        if self.in_raises:
+        if id(node) in self.raising_calls:
             return  # `with pytest.raises(...)`: the call fails before it draws
         built = self.facts.calls[index]
         call = replace(
@@ -1133,7 +1137,7 @@ class _Extractor:
         if third is None and qualname.startswith("pandas.") and qualname.endswith(").sample"):
             third = knowledge.thirdparty_draw("pandas.DataFrame.sample")
         if third is not None:
-            if self.in_raises:
+            if id(node) in self.raising_calls:
                 return None  # under `pytest.raises`: the call fails before it draws
             library = third.qualname.split(".", 1)[0]
             if third.kind == "estimator":
