@@ -420,12 +420,43 @@ def _seeded_libraries(call: ApiCall) -> tuple[tuple[str, ...], bool] | None:
 
 def is_program(module: ModuleFacts) -> bool:
     """Whether the module is (or, for conftest.py, belongs to) an entry point: a `__main__`
-    block, a pytest file, or a top level that itself draws."""
+    block, a pytest file, or a top level that draws, itself or through the module's own
+    functions and classes (a script that builds `agent = Agent()` and loops over
+    `agent.act(s)` without a `__main__` guard)."""
     return (
         module.main_block is not None
         or is_test_file(module.path)
         or _has_toplevel_draw(module.toplevel, module)
+        or _draws_through_own_code(module)
     )
+
+
+def _draws_through_own_code(module: ModuleFacts) -> bool:
+    """The top level calls this module's own functions or classes, and running it draws."""
+    if os.path.basename(module.path) == "__init__.py":
+        return False  # a package's __init__ is imported, not run
+    prefix = module.module + "."
+    if not any(t.startswith(prefix) for t in _call_targets(module.toplevel)):
+        return False
+    effect = _Interpreter(_Project({module.path: module}), {module.module}).run(
+        module, module.toplevel, UNSEEDED
+    )
+    return bool(effect.draws)
+
+
+def _call_targets(flow: Flow) -> Iterator[str]:
+    for node in flow:
+        kind = node[0]
+        if kind == "call":
+            yield node[1]
+        elif kind == "branch":
+            for sub in node[1]:
+                yield from _call_targets(sub)
+        elif kind == "loop":
+            yield from _call_targets(node[1])
+        elif kind == "try":
+            for sub in [node[1], *node[2], node[3], node[4]]:
+                yield from _call_targets(sub)
 
 
 def _has_toplevel_draw(flow: Flow, module: ModuleFacts) -> bool:
@@ -482,8 +513,21 @@ def _fixtures(
     return table
 
 
+def _draws_through_project(project: _Project, module: ModuleFacts) -> bool:
+    """A module that no other module imports (a script run without a `__main__` guard) whose
+    top level calls into the project, and running it draws."""
+    if os.path.basename(module.path) == "__init__.py" or not any(
+        True for _ in _call_targets(module.toplevel)
+    ):
+        return False
+    effect = _Interpreter(project, {module.module}).run(module, module.toplevel, UNSEEDED)
+    return bool(effect.draws)
+
+
 def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) -> SeedingReport:
     project = _Project(modules)
+    # Modules some other module imports are libraries, not scripts.
+    imported = {name for m in modules.values() for name in m.imported_modules}
     report = SeedingReport()
     records: dict[tuple[Site, str], list[tuple[Program, int, tuple[SeedEvent, ...]]]] = {}
 
@@ -509,7 +553,11 @@ def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) ->
             interp = _Interpreter(project, {module.module})
             effect = interp.run(module, module.toplevel + module.main_block, UNSEEDED)
             collect(program, effect)
-        elif _has_toplevel_draw(module.toplevel, module):
+        elif (
+            _has_toplevel_draw(module.toplevel, module)
+            or _draws_through_own_code(module)
+            or (module.module not in imported and _draws_through_project(project, module))
+        ):
             program = Program(f"`{module.module}` (module level)", path)
             interp = _Interpreter(project, {module.module})
             collect(program, interp.run(module, module.toplevel, UNSEEDED))
