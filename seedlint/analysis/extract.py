@@ -198,6 +198,9 @@ class _Extractor:
         self.raising_calls: set[int] = set()
         self.called_lambdas: set[int] = set()  # lambdas handed to a call that calls them
         self.entropy_text = any(t in text for t in _ENTROPY_HINTS)
+        # Command-line options whose default is None (`add_argument("--seed", type=int)`):
+        # `if args.seed is not None:` takes its else branch when the option is not given.
+        self.none_options = _none_default_options(text) if "add_argument" in text else frozenset()
 
     # --- driver ---------------------------------------------------------------------------
     def run(self, tree: ast.Module) -> None:
@@ -369,7 +372,9 @@ class _Extractor:
         flow, self.flow = self.flow, saved
         return flow
 
-    def branches(self, bodies: list[list[ast.stmt]], extra_empty: bool = False) -> None:
+    def branches(
+        self, bodies: list[list[ast.stmt]], extra_empty: bool = False, default: int | None = None
+    ) -> None:
         """Run each body from the same bindings; afterwards a name has any branch's value."""
         scope = self.scope
         before = dict(scope.bindings)
@@ -387,7 +392,10 @@ class _Extractor:
             for name, values in outcome.items():
                 merged[name] = merged.get(name, frozenset()) | values
         scope.bindings = merged
-        self.flow.append(("branch", flows))
+        if default is None:
+            self.flow.append(("branch", flows))
+        else:
+            self.flow.append(("branch", flows, default))
 
     def stmt(self, node: ast.stmt) -> None:
         handler = _STMT_HANDLERS.get(type(node))
@@ -545,7 +553,10 @@ class _Extractor:
         guard = _param_none_guard(node.test, self.scope.params)
         if guard:
             self.param_default_guard += 1
-        self.branches([node.body, node.orelse])
+        default = (
+            _option_default_branch(node.test, self.none_options) if self.none_options else None
+        )
+        self.branches([node.body, node.orelse], default=default)
         if guard:
             self.param_default_guard -= 1
 
@@ -1471,6 +1482,53 @@ def _short_source(node: ast.expr) -> str:
     except Exception:  # unparse of odd trees: the text is only informative
         return "<expr>"
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+_ADD_ARGUMENT = re.compile(
+    r"""add_argument\(\s*(?:["']-[\w-]*["']\s*,\s*)?["']--?([\w-]+)["']((?:[^()]|\([^()]*\))*)\)"""
+)
+
+
+def _none_default_options(text: str) -> frozenset[str]:
+    """Destinations of `add_argument` calls that default to None: no `default=` (or
+    `default=None`), not required, not a flag (`action="store_true"` defaults to False)."""
+    names: set[str] = set()
+    for match in _ADD_ARGUMENT.finditer(text):
+        rest = match.group(2)
+        if re.search(r"\brequired\s*=\s*True|\baction\s*=", rest):
+            continue
+        default = re.search(r"\bdefault\s*=\s*([^,)\s]+)", rest)
+        if default is not None and default.group(1) != "None":
+            continue
+        dest = re.search(r"""\bdest\s*=\s*["'](\w+)["']""", rest)
+        names.add(dest.group(1) if dest else match.group(1).replace("-", "_"))
+    return frozenset(names)
+
+
+def _option_default_branch(test: ast.expr, options: frozenset[str]) -> int | None:
+    """For `if args.seed is not None:` (or `if args.seed:`) on an option that defaults to
+    None: the branch a run without the option takes (0: the body, 1: the else)."""
+    negated = False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negated = test.operand, True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        right = test.comparators[0]
+        if not (isinstance(right, ast.Constant) and right.value is None):
+            return None
+        if isinstance(test.ops[0], (ast.IsNot, ast.NotEq)):
+            taken_when_given = True
+        elif isinstance(test.ops[0], (ast.Is, ast.Eq)):
+            taken_when_given = False
+        else:
+            return None
+        test = test.left
+    else:
+        taken_when_given = True  # `if args.seed:`
+    if not (isinstance(test, ast.Attribute) and test.attr in options):
+        return None
+    if negated:
+        taken_when_given = not taken_when_given
+    return 1 if taken_when_given else 0
 
 
 def _is_main_guard(test: ast.expr) -> bool:

@@ -230,7 +230,10 @@ class _Interpreter:
             elif kind == "import":
                 self._import(module, node[1], effect, depth)
             elif kind == "branch":
-                self._branch(module, node[1], effect, depth)
+                if len(node) > 2:
+                    self._default_branch(module, node[1], node[2], effect, depth)
+                else:
+                    self._branch(module, node[1], effect, depth)
             elif kind == "loop":
                 self._loop(module, node[1], effect, depth)
             elif kind == "try":
@@ -332,6 +335,29 @@ class _Interpreter:
         out: State | None = None
         for flow in flows:
             out = _merge(out, self._sub(module, flow, start, effect, depth))
+        effect.state = out
+
+    def _default_branch(
+        self, module: ModuleFacts, flows: list[Flow], default: int, effect: Effect, depth: int
+    ) -> None:
+        """`if args.seed is not None: seed(args.seed)` with an option that defaults to None:
+        every branch may run (their draws count), but a run without the option takes the
+        default one, so a seeding elsewhere does not make the program seeded; it is kept as
+        a non-deterministic seeding ("only when the option is given") for the messages."""
+        assert effect.state is not None
+        start = effect.state
+        out: State | None = start
+        for index, flow in enumerate(flows):
+            inner = self.run(module, flow, start, depth)
+            effect.draws.extend(inner.draws)
+            effect.returns.extend(inner.returns)
+            if index == default:
+                effect.seeds.extend(inner.seeds)
+                out = inner.state
+            else:
+                effect.seeds.extend(
+                    SeedEvent(e.site, e.libraries, e.qualname, False, "option") for e in inner.seeds
+                )
         effect.state = out
 
     def _loop(self, module: ModuleFacts, body: Flow, effect: Effect, depth: int) -> None:

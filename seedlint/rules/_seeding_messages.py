@@ -21,6 +21,7 @@ _ENTROPY_WORDS = {
     "clock": "from the clock",
     "draw": "from a number drawn from an unseeded generator",
     "entropy": "from operating-system entropy",
+    "option": "when a seed option is given (its default is None)",
 }
 
 
