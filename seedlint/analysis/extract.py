@@ -33,6 +33,8 @@ from .modules import LIBRARY_PACKAGES, module_name_for, resolve_relative
 
 Value = tuple[str, str]
 UNKNOWN: Value = ("unknown", "")
+# A dict visibly built with a "generator" key, for `DataLoader(ds, **kwargs)`.
+_GENERATOR_KWARGS: frozenset[Value] = frozenset({("kwargs", "generator")})
 _UNKNOWN_SET: frozenset[Value] = frozenset({UNKNOWN})
 Bindings = dict[str, frozenset[Value]]
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -420,6 +422,13 @@ class _Extractor:
             self.expr_targets(target)
             self.bind_target(target, values)
             self.bind_attribute(target, values)
+            if (
+                type(target) is ast.Subscript
+                and type(target.value) is _Name
+                and type(target.slice) is _Constant
+                and target.slice.value == "generator"
+            ):
+                self.bind(target.value.id, _GENERATOR_KWARGS)  # `kw["generator"] = g`
 
     def stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
@@ -435,6 +444,12 @@ class _Extractor:
         """What a name assigned `value` is bound to: what `value` resolves to, or for the seed
         analysis a module constant (`SEED = 123`) or a value derived from entropy."""
         kind = type(value)
+        if kind is ast.Dict or (
+            kind is _Call and type(value.func) is _Name and value.func.id == "dict"  # type: ignore[attr-defined]
+        ):
+            if _builds_generator_key(value):
+                return _GENERATOR_KWARGS  # `kw = {"generator": g}`: `DataLoader(ds, **kw)`
+            return _UNKNOWN_SET
         if kind is _Constant:
             if self.scope.kind == "module" and type(value.value) is int:  # type: ignore[attr-defined]
                 return frozenset({("const", repr(value.value))})  # type: ignore[attr-defined]
@@ -1194,6 +1209,10 @@ class _Extractor:
         star = star_kwargs = False
         if isinstance(node, ast.Call):
             keywords = tuple(k.arg for k in node.keywords if k.arg is not None)
+            if any(
+                k.arg is None and _GENERATOR_KWARGS <= self.resolve(k.value) for k in node.keywords
+            ):
+                keywords += ("generator",)  # `**kw` built with a "generator" key
             star_kwargs = any(k.arg is None for k in node.keywords)
             star = star_kwargs or any(isinstance(a, ast.Starred) for a in node.args)
             n_positional = len(node.args)
@@ -1529,6 +1548,12 @@ def _option_default_branch(test: ast.expr, options: frozenset[str]) -> int | Non
     if negated:
         taken_when_given = not taken_when_given
     return 1 if taken_when_given else 0
+
+
+def _builds_generator_key(value: ast.expr) -> bool:
+    if isinstance(value, ast.Dict):
+        return any(isinstance(k, ast.Constant) and k.value == "generator" for k in value.keys)
+    return isinstance(value, ast.Call) and any(k.arg == "generator" for k in value.keywords)
 
 
 def _is_main_guard(test: ast.expr) -> bool:
