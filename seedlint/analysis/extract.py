@@ -501,7 +501,9 @@ class _Extractor:
         if node.value is not None:
             self.expr(node.value)
             # A loader or estimator handed to the caller: drawn there (or later).
-            self.use_escaping(node.value, node.value)
+            value = node.value
+            for element in value.elts if isinstance(value, ast.Tuple) else [value]:
+                self.use_escaping(element, element)
         self.flow.append(("stop", "return"))
 
     def stmt_Raise(self, node: ast.Raise) -> None:

@@ -32,7 +32,7 @@ from .extract import extract_facts
 from .facts import ModuleFacts
 from .modules import is_library_module, module_name_for, resolve_relative
 from .prefilter import classify
-from .seeding import is_program
+from .seeding import is_program, may_be_script
 
 T = TypeVar("T")
 Item = tuple[str, bool, bool]  # path, reported, forced to be parsed
@@ -341,7 +341,15 @@ def _load(
     # Follow imports from the programs to the modules they reach (through parsed modules'
     # facts and deferred modules' scanned imports), then parse the deferred ones.
     by_module = {f.module: f for f in result.facts.values()}
-    programs = [f for f in result.facts.values() if is_program(f)]
+    # Also the scripts that run without a `__main__` guard: a parsed module that no other
+    # module imports and whose top level calls something (it may draw through its imports).
+    imported = {n for f in result.facts.values() for n in f.imported_modules}
+    imported.update(n for s in deferred.values() for n in s.imports)
+    programs = [
+        f
+        for f in result.facts.values()
+        if is_program(f) or (f.module not in imported and may_be_script(f))
+    ]
     visited = {f.module for f in programs}
     queue = [name for f in programs for name in f.imported_modules]
     wanted: list[str] = []

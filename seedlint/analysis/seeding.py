@@ -539,12 +539,22 @@ def _fixtures(
     return table
 
 
+def may_be_script(module: ModuleFacts) -> bool:
+    """A module without a `__main__` guard whose top level calls something: run as a script
+    (when no other module imports it), it may draw through the modules it imports."""
+    return (
+        module.main_block is None
+        and module.syntax_error is None
+        and os.path.basename(module.path) != "__init__.py"
+        and not is_test_file(module.path)
+        and any(True for _ in _call_targets(module.toplevel))
+    )
+
+
 def _draws_through_project(project: _Project, module: ModuleFacts) -> bool:
     """A module that no other module imports (a script run without a `__main__` guard) whose
     top level calls into the project, and running it draws."""
-    if os.path.basename(module.path) == "__init__.py" or not any(
-        True for _ in _call_targets(module.toplevel)
-    ):
+    if not may_be_script(module):
         return False
     effect = _Interpreter(project, {module.module}).run(module, module.toplevel, UNSEEDED)
     return bool(effect.draws)
