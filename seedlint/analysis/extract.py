@@ -193,6 +193,7 @@ class _Extractor:
         self.call_objs: dict[int, int] = {}
         self.deferred_bound: set[int] = set()  # bound to a name or `self.<attr>`
         self.deferred_used: set[int] = set()
+        self.seeded_objects: set[int] = set()  # estimators given a seed by `set_params`
         # `self.<attr> = value` in a method: (class qualname, attr) -> values, so that another
         # method's `self.<attr>` resolves to them (`self.drop(x)` in `forward`).
         self.class_attrs: dict[tuple[str, str], frozenset[Value]] = {}
@@ -1000,6 +1001,8 @@ class _Extractor:
     def use(self, index: int, node: ast.expr, train_only: bool = False) -> None:
         """Record a draw of the deferred object built at `index`, where it is used."""
         self.deferred_used.add(index)
+        if index in self.seeded_objects:
+            return  # `est.set_params(random_state=0)` seeded it
         if id(node) in self.raising_calls:
             return  # `with pytest.raises(...)`: the call fails before it draws
         built = self.facts.calls[index]
@@ -1044,12 +1047,20 @@ class _Extractor:
                 if tag != "obj":
                     continue
                 kind, position = self.deferred_kind(int(index)), int(index)
-                if kind == "estimator" and func.attr in self.draw_methods(position):
+                if kind == "estimator" and func.attr == "set_params":
+                    self.deferred_used.add(position)  # a method call: it does not escape
+                    seed = next((k.value for k in node.keywords if k.arg == "random_state"), None)
+                    if seed is not None and not (type(seed) is _Constant and seed.value is None):
+                        self.seeded_objects.add(position)  # its later fits are seeded
+                elif kind == "estimator" and func.attr in self.draw_methods(position):
                     self.use(position, node)
                 elif func.attr == "__iter__" and (
                     kind == "iteration" or "__iter__" in self.draw_methods(position)
                 ):
                     self.use(position, node)
+                else:
+                    # `LogisticRegression(...).set_callbacks(cb)`: used, and no draw here.
+                    self.deferred_used.add(position)
             name = func.attr
         else:
             name = func.id if type(func) is _Name else ""
@@ -1212,7 +1223,9 @@ class _Extractor:
         if isinstance(node, ast.Call):
             keywords = tuple(k.arg for k in node.keywords if k.arg is not None)
             if any(
-                k.arg is None and _GENERATOR_KWARGS <= self.resolve(k.value) for k in node.keywords
+                k.arg is None
+                and (_builds_generator_key(k.value) or _GENERATOR_KWARGS <= self.resolve(k.value))
+                for k in node.keywords
             ):
                 keywords += ("generator",)  # `**kw` built with a "generator" key
             star_kwargs = any(k.arg is None for k in node.keywords)
