@@ -201,6 +201,10 @@ class _Extractor:
         self.raising_calls: set[int] = set()
         self.called_lambdas: set[int] = set()  # lambdas handed to a call that calls them
         self.entropy_text = any(t in text for t in _ENTROPY_HINTS)
+        # (scope, name) -> the expression last assigned to it (a seed's entropy is looked up
+        # through locals only when a seeding call needs it).
+        self.assigned_exprs: dict[tuple[str, str], ast.expr] = {}
+        self.assign_target = ""
         # Command-line options whose default is None (`add_argument("--seed", type=int)`):
         # `if args.seed is not None:` takes its else branch when the option is not given.
         self.none_options = _none_default_options(text) if "add_argument" in text else frozenset()
@@ -418,6 +422,8 @@ class _Extractor:
         self.assigned_call = (node.value, node.targets[0])
         self.expr(node.value, alias_target=target_name)
         self.assigned_call = None
+        first = node.targets[0]
+        self.assign_target = first.id if type(first) is _Name else ""
         values = self.assigned_values(node.value)
         for target in node.targets:
             self.expr_targets(target)
@@ -434,6 +440,7 @@ class _Extractor:
     def stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             target_name = node.target.id if isinstance(node.target, ast.Name) else None
+            self.assign_target = target_name or ""
             self.assigned_call = (node.value, node.target)
             self.expr(node.value, alias_target=target_name)
             self.assigned_call = None
@@ -445,6 +452,8 @@ class _Extractor:
         """What a name assigned `value` is bound to: what `value` resolves to, or for the seed
         analysis a module constant (`SEED = 123`) or a value derived from entropy."""
         kind = type(value)
+        if self.entropy_text and self.assign_target and kind not in _ENTROPY_EXPRS:
+            self.assigned_exprs.pop((self.scope.qualname, self.assign_target), None)
         if kind is ast.Dict or (
             kind is _Call and type(value.func) is _Name and value.func.id == "dict"  # type: ignore[attr-defined]
         ):
@@ -455,15 +464,28 @@ class _Extractor:
             if self.scope.kind == "module" and type(value.value) is int:  # type: ignore[attr-defined]
                 return frozenset({("const", repr(value.value))})  # type: ignore[attr-defined]
             return _UNKNOWN_SET
-        values = self.resolve(value)
-        if (
-            self.entropy_text
-            and kind in _ENTROPY_EXPRS
-            and all(v == UNKNOWN for v in values)
-            and self.entropy_source(value) is not None
-        ):
-            return frozenset({("entropy", "")})
-        return values
+        if self.entropy_text and self.assign_target:
+            # Looked at only if a seeding call reads the name (`entropy_source`).
+            key = (self.scope.qualname, self.assign_target)
+            if kind in _ENTROPY_EXPRS:
+                self.assigned_exprs[key] = value
+            else:
+                self.assigned_exprs.pop(key, None)
+        return self.resolve(value)
+
+    def _assigned_expr(self, name: str) -> ast.expr | None:
+        """The expression a local (or module-level) name was last assigned, if tracked."""
+        if not self.assigned_exprs:
+            return None
+        scope: _Scope | None = self.scope
+        while scope is not None:
+            found = self.assigned_exprs.get((scope.qualname, name))
+            if found is not None:
+                return found
+            if name in scope.bindings:
+                return None  # bound here to something else
+            scope = scope.parent
+        return None
 
     def bind_attribute(self, target: ast.expr, values: frozenset[Value]) -> None:
         """`self.x = value` in a method: remembered for `self.x` in the class's methods."""
@@ -1311,10 +1333,18 @@ class _Extractor:
     def entropy_source(self, value: ast.expr) -> str | None:
         """Why `value` changes from run to run: "clock", "entropy" (the OS, ids, a local
         derived from them) or "draw" (a number drawn from a global generator); else None."""
+        return self._entropy_source(value, set())
+
+    def _entropy_source(self, value: ast.expr, seen: set[str]) -> str | None:
         for sub in ast.walk(value):
             if type(sub) is _Name:
-                if ("entropy", "") in self.lookup(sub.id):
-                    return "entropy"
+                name = sub.id
+                assigned = self._assigned_expr(name)
+                if assigned is not None and name not in seen:
+                    seen.add(name)
+                    found = self._entropy_source(assigned, seen)
+                    if found is not None:
+                        return found
             elif isinstance(sub, ast.Call):
                 if (
                     isinstance(sub.func, ast.Name)

@@ -345,10 +345,11 @@ def _load(
     # module imports and whose top level calls something (it may draw through its imports).
     imported = {n for f in result.facts.values() for n in f.imported_modules}
     imported.update(n for s in deferred.values() for n in s.imports)
+    project_modules = by_module.keys() | deferred.keys()
     programs = [
         f
         for f in result.facts.values()
-        if is_program(f) or (f.module not in imported and may_be_script(f))
+        if is_program(f) or (f.module not in imported and may_be_script(f, project_modules))
     ]
     visited = {f.module for f in programs}
     queue = [name for f in programs for name in f.imported_modules]

@@ -12,7 +12,7 @@ depth bound; recursion stops at the first repeat.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -539,22 +539,28 @@ def _fixtures(
     return table
 
 
-def may_be_script(module: ModuleFacts) -> bool:
-    """A module without a `__main__` guard whose top level calls something: run as a script
-    (when no other module imports it), it may draw through the modules it imports."""
-    return (
-        module.main_block is None
-        and module.syntax_error is None
-        and os.path.basename(module.path) != "__init__.py"
-        and not is_test_file(module.path)
-        and any(True for _ in _call_targets(module.toplevel))
-    )
+def may_be_script(module: ModuleFacts, project_modules: Container[str]) -> bool:
+    """A module without a `__main__` guard whose top level calls into a project module it
+    imports (`RL = DeepQNetwork(...)` after `from RL_brain import DeepQNetwork`): run as a
+    script (when no other module imports it), it may draw through them."""
+    if (
+        module.main_block is not None
+        or module.syntax_error is not None
+        or os.path.basename(module.path) == "__init__.py"
+        or is_test_file(module.path)
+    ):
+        return False
+    imported = [m for m in module.imported_modules if m in project_modules]
+    if not imported:
+        return False
+    prefixes = tuple(f"{m}." for m in imported)
+    return any(t.startswith(prefixes) for t in _call_targets(module.toplevel))
 
 
 def _draws_through_project(project: _Project, module: ModuleFacts) -> bool:
     """A module that no other module imports (a script run without a `__main__` guard) whose
     top level calls into the project, and running it draws."""
-    if not may_be_script(module):
+    if not may_be_script(module, project.by_name):
         return False
     effect = _Interpreter(project, {module.module}).run(module, module.toplevel, UNSEEDED)
     return bool(effect.draws)
