@@ -197,6 +197,7 @@ class _Extractor:
         # `self.<attr> = value` in a method: (class qualname, attr) -> values, so that another
         # method's `self.<attr>` resolves to them (`self.drop(x)` in `forward`).
         self.class_attrs: dict[tuple[str, str], frozenset[Value]] = {}
+        self.class_attr_names: set[str] = set()
         # The calls under test in `with pytest.raises(...)`: a failing call draws nothing.
         self.raising_calls: set[int] = set()
         self.called_lambdas: set[int] = set()  # lambdas handed to a call that calls them
@@ -309,7 +310,7 @@ class _Extractor:
             return self.lookup(node.id)  # type: ignore[attr-defined]
         if kind is _Attribute and type(node.value) is _Name:  # type: ignore[attr-defined]
             base = self.lookup(node.value.id)  # type: ignore[attr-defined]
-            if self.class_attrs:
+            if node.attr in self.class_attr_names:  # type: ignore[attr-defined]
                 found = self.attr_values(base, node.attr)  # type: ignore[attr-defined]
                 if found is not None:
                     return found
@@ -337,7 +338,7 @@ class _Extractor:
             return _UNKNOWN_SET
         values = self.lookup(node.id)
         steps = reversed(chain)
-        if self.class_attrs and chain[-1][0] == "attr":
+        if chain[-1][0] == "attr" and chain[-1][1] in self.class_attr_names:
             step, attr = next(steps)
             found = self.attr_values(values, attr)  # `self.buffer.sample()`
             values = found if found is not None else _advance(values, step, attr)
@@ -498,9 +499,14 @@ class _Extractor:
             or target.value.id != scope.params[0]
         ):
             return
+        if values is _UNKNOWN_SET or all(
+            v == UNKNOWN or v[0] in ("const", "kwargs") for v in values
+        ):
+            return  # nothing `self.x` could be resolved to (keeps most files' table empty)
         key = (scope.cls, target.attr)
         old = self.class_attrs.get(key)
         self.class_attrs[key] = values if old is None else old | values
+        self.class_attr_names.add(target.attr)
         for tag, index in values:
             if tag == "obj":
                 self.deferred_bound.add(int(index))
@@ -967,8 +973,15 @@ class _Extractor:
             recorded = []  # recorded for the per-call rules, but it fails before it draws
         for index in recorded:
             self.flow.append(("api", index))
-        if not recorded:
+        if not recorded and (
+            type(func) is _Name
+            and func.id in ("map", "filter")
+            or type(func) is _Attribute
+            and (func.attr in _TAKES_FUNCTION or func.attr == "Thread" or type(func.value) is _Call)
+            or ("ref", "threading.Thread") in values
+        ):
             targets.extend(self.indirect_targets(node, values))
+        if not recorded:
             for target in targets:
                 self.flow.append(("call", target))
 
@@ -1047,10 +1060,14 @@ class _Extractor:
         kind = type(node)
         if kind is ast.Starred:
             yield from self.objects(node.value, depth)  # type: ignore[attr-defined]
-        elif kind in (_Name, _Attribute, _Call):
-            for tag, index in self.resolve(node):
+        elif kind is _Call:
+            index = self.call_objs.get(id(node))
+            if index is not None:
+                yield index
+        elif kind is _Name or (kind is _Attribute and node.attr in self.class_attr_names):  # type: ignore[attr-defined]
+            for tag, found in self.resolve(node):
                 if tag == "obj":
-                    yield int(index)
+                    yield int(found)
         elif depth < 3 and kind in (ast.List, ast.Tuple, ast.Set):
             for element in node.elts:  # type: ignore[attr-defined]
                 yield from self.objects(element, depth + 1)
@@ -1065,10 +1082,8 @@ class _Extractor:
             if tag == "obj" and self.deferred_kind(int(index)) == "forward":
                 self.use(int(index), node, train_only=True)
         if type(func) is _Attribute:
-            for tag, index in sorted(self.resolve(func.value)):
-                if tag != "obj":
-                    continue
-                kind, position = self.deferred_kind(int(index)), int(index)
+            for position in sorted(set(self.objects(func.value))):
+                kind = self.deferred_kind(position)
                 if kind == "estimator" and func.attr == "set_params":
                     self.deferred_used.add(position)  # a method call: it does not escape
                     seed = next((k.value for k in node.keywords if k.arg == "random_state"), None)
@@ -1244,13 +1259,13 @@ class _Extractor:
         star = star_kwargs = False
         if isinstance(node, ast.Call):
             keywords = tuple(k.arg for k in node.keywords if k.arg is not None)
-            if any(
+            star_kwargs = any(k.arg is None for k in node.keywords)
+            if star_kwargs and any(
                 k.arg is None
                 and (_builds_generator_key(k.value) or _GENERATOR_KWARGS <= self.resolve(k.value))
                 for k in node.keywords
             ):
                 keywords += ("generator",)  # `**kw` built with a "generator" key
-            star_kwargs = any(k.arg is None for k in node.keywords)
             star = star_kwargs or any(isinstance(a, ast.Starred) for a in node.args)
             n_positional = len(node.args)
             keyword_values = tuple(
