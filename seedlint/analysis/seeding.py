@@ -446,11 +446,12 @@ def _seeded_libraries(call: ApiCall) -> tuple[tuple[str, ...], bool] | None:
 
 def is_program(module: ModuleFacts) -> bool:
     """Whether the module is (or, for conftest.py, belongs to) an entry point: a `__main__`
-    block, a pytest file, or a top level that draws, itself or through the module's own
-    functions and classes (a script that builds `agent = Agent()` and loops over
-    `agent.act(s)` without a `__main__` guard)."""
+    block, a pytest file, a Jupyter notebook, or a top level that draws, itself or through
+    the module's own functions and classes (a script that builds `agent = Agent()` and loops
+    over `agent.act(s)` without a `__main__` guard)."""
     return (
         module.main_block is not None
+        or module.path.endswith(".ipynb")
         or is_test_file(module.path)
         or _has_toplevel_draw(module.toplevel, module)
         or _draws_through_own_code(module)
@@ -596,11 +597,14 @@ def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) ->
             effect = interp.run(module, module.toplevel + module.main_block, UNSEEDED)
             collect(program, effect)
         elif (
-            _has_toplevel_draw(module.toplevel, module)
+            path.endswith(".ipynb")
+            or _has_toplevel_draw(module.toplevel, module)
             or _draws_through_own_code(module)
             or (module.module not in imported and _draws_through_project(project, module))
         ):
-            program = Program(f"`{module.module}` (module level)", path)
+            # A notebook's cells run top to bottom: a program even when only its helpers draw.
+            kind = "notebook" if path.endswith(".ipynb") else "module level"
+            program = Program(f"`{module.module}` ({kind})", path)
             interp = _Interpreter(project, {module.module})
             collect(program, interp.run(module, module.toplevel, UNSEEDED))
 
