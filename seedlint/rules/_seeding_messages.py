@@ -34,7 +34,7 @@ def what_is_drawn(call: ApiCall, library: str) -> str:
             return f"this forward pass of a `{name}` (training mode) draws from {generator}"
         if api is not None:
             return f"iterating a `{name}` draws from {generator}"
-        return f"fitting a `{name}` without `random_state` draws from {generator}"
+        return f"using a `{name}` without `random_state` here (fit, split) draws from {generator}"
     if call.library != library:  # a third-party API that falls back to numpy's global state
         return f"`{name}` draws from {generator} (no `random_state`)"
     return f"`{name}` draws from {generator}"
