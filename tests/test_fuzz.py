@@ -129,7 +129,7 @@ def _mutate(data: bytes, kind: str, at: int, blob: bytes, size: int) -> bytes:
         lines = [b" " * i + b"if x:" for i in range(size * 4)]
         return data + b"\n" + b"\n".join(lines) + b"\n" + b" " * size * 4 + b"pass\n"
     if kind == "long-chain":
-        return data + b"\nchain = " + b" + ".join([b"a"] * size * 400) + b"\n"
+        return data + b"\nchain = " + b" + ".join([b"a"] * size * 120) + b"\n"
     raise AssertionError(kind)
 
 
