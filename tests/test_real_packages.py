@@ -1,0 +1,95 @@
+"""No crash on real code: `seedlint check` and `seedlint check --diff` over every Python file
+of the installed torch, numpy and scikit-learn (about 3,400 files): zero tracebacks, zero
+internal errors, no SDL900 (they all parse), and every file the diff rewrites compiles.
+
+Marked `slow` (it runs in CI: `-m "not slow"` leaves it out locally).  Both commands run with
+`-j2` in the process pool, as users run them; measured here (2 cores shared, loaded): check
+15 s of CPU, --diff most of the time (libcst for every file with a fixable finding)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from seedlint.source import read_source
+
+from .conftest import require
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+def _packages() -> list[str]:
+    return [str(Path(require(name).__file__).parent) for name in ("torch", "numpy", "sklearn")]
+
+
+def _seedlint(*args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "seedlint", "check", "--no-cache", "-j2", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=1800,
+    )
+    assert done.returncode in (0, 1), done.stderr[-3000:]
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+    return done
+
+
+def _apply(diff: str) -> dict[str, str]:
+    """The new text of every file in a unified diff (`a/PATH` / `b/PATH` headers)."""
+    result: dict[str, str] = {}
+    lines = diff.splitlines(keepends=True)
+    index = 0
+    while index < len(lines):
+        if not lines[index].startswith("--- a/"):
+            index += 1
+            continue
+        path = lines[index][len("--- a/") :].rstrip("\n")
+        old = read_source(path).text.splitlines(keepends=True)
+        new: list[str] = []
+        cursor = 0
+        index += 2  # the +++ line
+        while index < len(lines) and lines[index].startswith("@@"):
+            match = _HUNK.match(lines[index])
+            assert match, lines[index]
+            start = int(match.group(1)) - 1 if match.group(2) != "0" else int(match.group(1))
+            new.extend(old[cursor:start])
+            cursor = start
+            index += 1
+            while index < len(lines) and lines[index][:1] in (" ", "-", "+", "\\"):
+                line = lines[index]
+                if line.startswith(" "):
+                    new.append(old[cursor])
+                    cursor += 1
+                elif line.startswith("-"):
+                    cursor += 1
+                elif line.startswith("+"):
+                    new.append(line[1:])
+                index += 1
+        new.extend(old[cursor:])
+        result[path] = "".join(new)
+    return result
+
+
+@pytest.mark.slow
+def test_check_and_diff_over_torch_numpy_and_scikit_learn() -> None:
+    packages = _packages()
+    check = _seedlint("-q", *packages)
+    assert " SDL900 " not in check.stdout, [
+        line for line in check.stdout.splitlines() if " SDL900 " in line
+    ]
+    diff = _seedlint("--diff", "--seed", "0", *packages)
+    rewritten = _apply(diff.stdout)
+    assert len(rewritten) > 20, diff.stdout[-2000:]
+    broken = []
+    for path, text in rewritten.items():
+        try:
+            compile(text, path, "exec", dont_inherit=True)
+        except SyntaxError as error:
+            broken.append(f"{path}:{error.lineno}: {error.msg}")
+    assert not broken, broken
