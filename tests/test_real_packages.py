@@ -10,18 +10,17 @@ another in the main process."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from seedlint.source import read_source
+from seedlint.fixes import FixOptions
+from seedlint.settings import Settings
+from seedlint.workspace import Workspace
 
 from .conftest import require
-
-_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
 def _packages() -> list[str]:
@@ -44,42 +43,6 @@ def _seedlint(*args: str) -> tuple[str, str]:
     return stdout, stderr
 
 
-def _apply(diff: str) -> dict[str, str]:
-    """The new text of every file in a unified diff (`a/PATH` / `b/PATH` headers)."""
-    result: dict[str, str] = {}
-    lines = diff.splitlines(keepends=True)
-    index = 0
-    while index < len(lines):
-        if not lines[index].startswith("--- a/"):
-            index += 1
-            continue
-        path = lines[index][len("--- a/") :].rstrip("\n")
-        old = read_source(path).text.splitlines(keepends=True)
-        new: list[str] = []
-        cursor = 0
-        index += 2  # the +++ line
-        while index < len(lines) and lines[index].startswith("@@"):
-            match = _HUNK.match(lines[index])
-            assert match, lines[index]
-            start = int(match.group(1)) - 1 if match.group(2) != "0" else int(match.group(1))
-            new.extend(old[cursor:start])
-            cursor = start
-            index += 1
-            while index < len(lines) and lines[index][:1] in (" ", "-", "+", "\\"):
-                line = lines[index]
-                if line.startswith(" "):
-                    new.append(old[cursor])
-                    cursor += 1
-                elif line.startswith("-"):
-                    cursor += 1
-                elif line.startswith("+"):
-                    new.append(line[1:])
-                index += 1
-        new.extend(old[cursor:])
-        result[path] = "".join(new)
-    return result
-
-
 @pytest.mark.slow
 def test_check_every_file_of_torch_numpy_and_scikit_learn() -> None:
     stdout, _ = _seedlint("-q", *_packages())
@@ -89,16 +52,18 @@ def test_check_every_file_of_torch_numpy_and_scikit_learn() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("package", ["numpy", "sklearn", "torch"])
 def test_diff_of_every_file_compiles(package: str) -> None:
-    """`--diff` over the whole package; most of its time is the fixer planning each file
-    with findings (one after another, in the main process)."""
-    folder = str(Path(require(package).__file__).parent)
-    stdout, _ = _seedlint("--diff", "--seed", "0", folder)
-    rewritten = _apply(stdout)
-    assert len(rewritten) > 5, stdout[-2000:]
+    """What `--diff` shows (the Workspace's fix plan, written nowhere) for the whole package:
+    every rewritten file compiles.  Most of the time is the fixer planning each file with
+    findings, one after another."""
+    folder = Path(require(package).__file__).parent
+    workspace = Workspace(folder, Settings(), use_cache=False, jobs=2, project_context=False)
+    result = workspace.fix([folder], FixOptions(seed=0), write=False)
+    assert len(result.files) > 5
+    assert not [r for _, r in result.unfixed if "internal error" in r], result.unfixed[:5]
     broken = []
-    for path, text in rewritten.items():
+    for planned in result.files:
         try:
-            compile(text, path, "exec", dont_inherit=True)
+            compile(planned.new_text, planned.path, "exec", dont_inherit=True)
         except SyntaxError as error:
-            broken.append(f"{path}:{error.lineno}: {error.msg}")
+            broken.append(f"{planned.path}:{error.lineno}: {error.msg}")
     assert not broken, broken
