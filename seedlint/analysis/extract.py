@@ -28,6 +28,7 @@ from typing import Any
 from .. import knowledge
 from ..diagnostics import Span
 from ..knowledge.torch_api import CONTAINERS
+from . import compat_parse
 from .facts import ApiCall, Flow, FunctionFacts, ModuleFacts, SeedArg
 from .modules import LIBRARY_PACKAGES, module_name_for, resolve_relative
 
@@ -115,7 +116,7 @@ def extract_facts(
         module = module_name_for(path) if path.endswith(".py") else "__main__"
     facts = ModuleFacts(module=module, path=path)
     try:
-        tree = ast.parse(text, filename=path)
+        tree = compat_parse.parse(text, path)  # any Python 3.10-3.14 syntax
     except SyntaxError as exc:
         facts.syntax_error = (exc.msg, exc.lineno or 1, exc.offset or 1)
         return facts
