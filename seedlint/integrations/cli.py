@@ -4,6 +4,7 @@
     seedlint PATHS...            the same (any arguments not starting with a subcommand)
     seedlint rule CODE           a rule's documentation
     seedlint rules               every rule: code, name, summary
+    seedlint lsp                 a language server on stdio (needs the `lsp` extra)
 
 Exit status: 0 no findings, 1 findings (including files that cannot be read or parsed),
 2 usage, configuration or internal error.  An unexpected exception prints one line
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 PROG = "seedlint"
-SUBCOMMANDS = ("check", "rule", "rules")
+SUBCOMMANDS = ("check", "rule", "rules", "lsp")
 _TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
 _DEBUG_ENV = "SEEDLINT_DEBUG"
 
@@ -189,6 +190,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.set_defaults(handler=_run_rules)
+
+    lsp = commands.add_parser(
+        "lsp",
+        help="run the language server on stdio (needs `pip install 'seedlint[lsp]'`)",
+        description="Language Server Protocol server over stdio, for editors.",
+    )
+    lsp.set_defaults(handler=_run_lsp)
     return parser
 
 
@@ -352,6 +360,12 @@ def _run_rules(ns: argparse.Namespace, stdout: TextIO) -> int:
     for code, name, summary in rows:
         stdout.write(f"{code:<{code_width}}  {name:<{name_width}}  {summary}".rstrip() + "\n")
     return 0
+
+
+def _run_lsp(ns: argparse.Namespace, stdout: TextIO) -> int:
+    from .lsp import main as lsp_main
+
+    return lsp_main()
 
 
 # --- entry point -----------------------------------------------------------------------------
