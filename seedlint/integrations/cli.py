@@ -406,7 +406,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
     try:
         status: int = ns.handler(ns, stdout)
-        stdout.flush()
+        if not stdout.closed:  # the language server closes it when the client says exit
+            stdout.flush()
         return status
     except _UsageError as exc:
         _error(str(exc))
