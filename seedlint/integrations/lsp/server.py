@@ -44,6 +44,8 @@ from .session import Folder, Session
 __all__ = ["FIX_ALL_COMMAND", "SeedlintServer", "create_server", "serve"]
 
 FIX_ALL_COMMAND = "seedlint.applyAutofix"
+# Other open files are checked again once the typing pauses this long.
+QUIET_S = 0.2
 _T = TypeVar("_T")
 log = logging.getLogger("seedlint.lsp")
 
@@ -73,6 +75,7 @@ class SeedlintServer(LanguageServer):
         self.pull = False  # the client pulls diagnostics
         self._others: dict[str, asyncio.Task[None]] = {}  # folder -> recheck of its other files
         self._others_dirty: set[str] = set()
+        self._last_edit = 0.0  # loop time of the latest edit
 
     # --- plumbing ----------------------------------------------------------------------------
     async def on_engine(self, call: Callable[[], _T]) -> _T:
@@ -139,6 +142,7 @@ class SeedlintServer(LanguageServer):
         if document is None:
             return
         document.dirty = True
+        self._last_edit = asyncio.get_running_loop().time()
         if document.task is None or document.task.done():
             document.task = self.background(self._check_loop(document), f"checking {uri}")
 
@@ -157,7 +161,7 @@ class SeedlintServer(LanguageServer):
             if document.dirty or self.documents.get(document.uri) is not document:
                 continue  # stale: the newer text is checked next
             self._store(document, version, findings, converted)
-            self.recheck_others(folder.path, exclude=document.uri)
+            self.recheck_others(folder.path)
 
     def _check_one(
         self, path: str, text: str
@@ -184,25 +188,40 @@ class SeedlintServer(LanguageServer):
                 types.PublishDiagnosticsParams(document.uri, converted, version)
             )
 
-    def recheck_others(self, folder_path: str, exclude: str | None = None) -> None:
+    def recheck_others(self, folder_path: str) -> None:
         """Check the other open documents of a folder again (coalesced), republishing the
         ones whose findings changed."""
         self._others_dirty.add(folder_path)
         task = self._others.get(folder_path)
         if task is None or task.done():
             self._others[folder_path] = self.background(
-                self._others_loop(folder_path, exclude), f"rechecking {folder_path}"
+                self._others_loop(folder_path), f"rechecking {folder_path}"
             )
 
-    async def _others_loop(self, folder_path: str, exclude: str | None) -> None:
+    def _busy(self) -> bool:
+        """An edit is waiting or being checked."""
+        return any(
+            d.dirty or (d.task is not None and not d.task.done()) for d in self.documents.values()
+        )
+
+    async def _quiet(self) -> None:
+        """Wait until no edit came for `QUIET_S` and none is waiting: the document being
+        typed in goes first, the other files catch up when the typing pauses."""
+        loop = asyncio.get_running_loop()
+        while True:
+            wait = self._last_edit + QUIET_S - loop.time()
+            if wait <= 0 and not self._busy():
+                return
+            await asyncio.sleep(max(wait, 0.01))
+
+    async def _others_loop(self, folder_path: str) -> None:
         while folder_path in self._others_dirty:
+            await self._quiet()
             self._others_dirty.discard(folder_path)
             targets = [
                 d
                 for d in self.documents.values()
-                if d.uri != exclude
-                and not d.dirty
-                and self.session.folder_for(d.path).path == folder_path
+                if not d.dirty and self.session.folder_for(d.path).path == folder_path
             ]
             if not targets:
                 return
