@@ -282,6 +282,22 @@ async def test_a_file_that_does_not_parse_gets_sdl900(
     ]
 
 
+@pytest.mark.asyncio
+async def test_a_project_indexed_by_worker_processes(client: LanguageClient, project: Path) -> None:
+    """Enough files for the loader's process pool, started from the server's threads."""
+    for i in range(40):
+        (project / f"module_{i}.py").write_text(
+            f"import random\n\n\ndef helper_{i}():\n    return random.random()\n",
+            encoding="utf-8",
+        )
+    editor, _ = await start(client, project)
+    train = editor.open("train.py")
+    assert codes(await wait_until(client, train, lambda d: len(d) == 2, "train")) == [
+        "SDL002",
+        "SDL104",
+    ]
+
+
 # --- cross-file --------------------------------------------------------------------------------
 
 
@@ -488,3 +504,24 @@ def test_lsp_without_pygls_says_how_to_install_it(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "pip install 'seedlint[lsp]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- the quick check while the index is built ----------------------------------------------
+
+
+def test_quick_check_is_the_full_check_without_the_project_wide_rules(project: Path) -> None:
+    """What the server shows before the index is built: every finding of the full check
+    except SDL001/SDL002 (which need the other files), none invented."""
+    from seedlint.integrations.lsp.session import PROJECT_WIDE, Session
+
+    assert PROJECT_WIDE == {"SDL001", "SDL002"}
+    session = Session()
+    folder = session.add_folder(str(project))
+    for name in ("train.py", "seeding.py", "legacy.py"):
+        path = str(project / name)
+        text = (project / name).read_text(encoding="utf-8")
+        quick = session.quick_check(folder, path, text)
+        session.update(path, text)
+        full = session.check(folder, [path])[path]
+        assert quick == [d for d in full if d.code not in PROJECT_WIDE], name
+    assert folder.warm

@@ -70,12 +70,14 @@ class SeedlintServer(LanguageServer):
             "seedlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
         )
         self.engine = ThreadPoolExecutor(max_workers=1, thread_name_prefix="seedlint-engine")
+        self.quick = ThreadPoolExecutor(max_workers=1, thread_name_prefix="seedlint-quick")
         self.session = Session()
         self.documents: dict[str, Document] = {}
         self.pull = False  # the client pulls diagnostics
         self._others: dict[str, asyncio.Task[None]] = {}  # folder -> recheck of its other files
         self._others_dirty: set[str] = set()
         self._last_edit = 0.0  # loop time of the latest edit
+        self._warming: dict[int, asyncio.Future[None]] = {}  # id(Folder) -> indexing
 
     # --- plumbing ----------------------------------------------------------------------------
     async def on_engine(self, call: Callable[[], _T]) -> _T:
@@ -154,6 +156,20 @@ class SeedlintServer(LanguageServer):
             document.dirty = False
             text, version = self.snapshot(document.uri)
             path = document.path
+            indexing = self.session.peek(path)
+            if indexing is not None and not indexing.warm:
+                # The index is still being built (on the engine thread): show what needs no
+                # other file at once, the rest when the index is there.
+                quick = await asyncio.get_running_loop().run_in_executor(
+                    self.quick, functools.partial(self.session.quick_check, indexing, path, text)
+                )
+                if not document.dirty and self.documents.get(document.uri) is document:
+                    self._store(document, version, quick, self.to_lsp(quick, text))
+                warming = self.ensure_warm(indexing)
+                while not warming.done() and not document.dirty:
+                    await asyncio.sleep(0.05)
+                if document.dirty:
+                    continue  # a newer text: its quick check first
 
             findings, converted, folder = await self.on_engine(
                 functools.partial(self._check_one, path, text)
@@ -162,6 +178,16 @@ class SeedlintServer(LanguageServer):
                 continue  # stale: the newer text is checked next
             self._store(document, version, findings, converted)
             self.recheck_others(folder.path)
+
+    def ensure_warm(self, folder: Folder) -> asyncio.Future[None]:
+        """The (background) task that indexes `folder`, started if there is none."""
+        task = self._warming.get(id(folder))
+        if task is None or (task.done() and not folder.warm):
+            task = self.background(
+                self.on_engine(functools.partial(self.session.warm, folder)), "indexing"
+            )
+            self._warming[id(folder)] = task
+        return task
 
     def _check_one(
         self, path: str, text: str
@@ -421,7 +447,7 @@ def create_server() -> SeedlintServer:
         # The initial index, in the background (the engine thread; a check asked for first is
         # queued behind it, and needs the same index anyway).
         for folder in list(ls.session.folders.values()):
-            ls.background(ls.on_engine(functools.partial(ls.session.warm, folder)), "indexing")
+            ls.ensure_warm(folder)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SeedlintServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -552,6 +578,7 @@ def create_server() -> SeedlintServer:
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: SeedlintServer, params: None) -> None:
         ls.engine.shutdown(wait=False, cancel_futures=True)
+        ls.quick.shutdown(wait=False, cancel_futures=True)
 
     return server
 

@@ -17,12 +17,14 @@ from ...config import ConfigError, FileConfig, build_settings, load_config
 from ...diagnostics import Diagnostic, Span
 from ...discovery import DiscoveryError
 from ...fixes import FixOptions
+from ...rules import ALL_RULES
 from ...workspace import FileFix, Workspace
 from .options import ClientOptions
 
 __all__ = ["Folder", "Session"]
 
 CONFIG_FILE = "pyproject.toml"
+PROJECT_WIDE = frozenset(rule.code for rule in ALL_RULES if rule.project_wide)
 
 
 @dataclass
@@ -34,6 +36,10 @@ class Folder:
     workspace: Workspace
     config_problem: str | None = None
     open_paths: set[str] = field(default_factory=set)
+    # Whether the project has been read (by `warm` or a check): until then a buffer gets a
+    # quick check of its own rules first (`quick_check`).
+    warm: bool = False
+    quick: Workspace | None = None  # used only by the quick-check thread
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -58,7 +64,8 @@ class Session:
         # The folder is the project root even when the configuration comes from above it: the
         # server reads only files inside its workspace folders.
         workspace = Workspace(path, settings, use_cache=project, project_context=project)
-        return Folder(path, workspace, problem)
+        # Without a project there is nothing to index.
+        return Folder(path, workspace, problem, warm=not project)
 
     def add_folder(self, path: str) -> Folder:
         path = os.path.abspath(path)
@@ -88,6 +95,15 @@ class Session:
         if parent not in self._loose:
             self._loose[parent] = self._make(parent, project=False)
         return self._loose[parent]
+
+    def peek(self, path: str) -> Folder | None:
+        """The workspace folder holding `path`, if any (creates nothing: safe off the engine
+        thread)."""
+        return max(
+            (f for f in list(self.folders.values()) if _inside(path, f.path)),
+            key=lambda f: len(f.path),
+            default=None,
+        )
 
     def all_folders(self) -> list[Folder]:
         return [*self.folders.values(), *self._loose.values()]
@@ -155,6 +171,7 @@ class Session:
             report = folder.workspace.check(paths, use_results_cache=False)
         except DiscoveryError:
             return found
+        folder.warm = True
         for diagnostic in report.diagnostics:
             found.setdefault(diagnostic.path, []).append(diagnostic)
         return found
@@ -163,6 +180,25 @@ class Session:
         """Read the project (facts of every file that can matter, from the shared cache where
         it has them), so that the first check of a file does not have to."""
         folder.workspace.check([], use_results_cache=False)
+        folder.warm = True
+
+    @staticmethod
+    def quick_check(folder: Folder, path: str, text: str) -> list[Diagnostic]:
+        """(the quick-check thread) The buffer's findings from the rules that need no other
+        file, the project unread: what can be shown while the index is still being built.
+        The project-wide rules (SDL001, SDL002) are left out rather than guessed."""
+        if folder.quick is None:
+            folder.quick = Workspace(
+                folder.path, folder.workspace.settings, use_cache=False, project_context=False
+            )
+        folder.quick.set_overlay(path, text)
+        try:
+            report = folder.quick.check([path], use_results_cache=False)
+        except DiscoveryError:
+            return []
+        finally:
+            folder.quick.clear_overlay(path)
+        return [d for d in report.diagnostics if d.code not in PROJECT_WIDE]
 
     def fix(
         self,
