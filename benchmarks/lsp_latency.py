@@ -54,6 +54,7 @@ class FileResult:
     first_ms: float
     latencies_ms: list[float] = field(default_factory=list)
     findings: int = 0
+    cpu_ms_per_edit: float | None = None  # the server's CPU time (user + system), mean
 
 
 def package_root(name: str) -> Path:
@@ -90,6 +91,17 @@ def rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of the process so far (Linux; None elsewhere).  Unlike the
+    wall-clock latency it hardly depends on what else the machine is running."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -196,9 +208,12 @@ async def measure(
     versions: dict[str, int] = {}
     for size, path, lines in files:
         text = path.read_text(encoding="utf-8")
-        t0 = time.perf_counter()
-        ast.parse(text)
-        parse_ms = (time.perf_counter() - t0) * 1000
+        parses = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            ast.parse(text)
+            parses.append((time.perf_counter() - t0) * 1000)
+        parse_ms = statistics.median(parses)
         uri = path.as_uri()
         t0 = time.perf_counter()
         client.open(uri, text)
@@ -210,6 +225,7 @@ async def measure(
         line = edit_line(text_lines)
         versions[uri] = 1
         opened[uri] = (text_lines, line)
+        cpu_before = cpu_seconds(pid)
         for i in range(edits):
             old = text_lines[line]
             new = old + f"  # edit {i}" if i % 2 == 0 else old.split("  # edit")[0]
@@ -219,6 +235,9 @@ async def measure(
             _, arrived = await client.wait_for(uri, versions[uri])
             result.latencies_ms.append((arrived - t0) * 1000)
             text_lines[line] = new
+        cpu_after = cpu_seconds(pid)
+        if cpu_before is not None and cpu_after is not None and edits:
+            result.cpu_ms_per_edit = (cpu_after - cpu_before) * 1000 / edits
         results.append(result)
         print(
             f"  {result.name}: {lines} lines, median {statistics.median(result.latencies_ms):.1f}"
@@ -275,21 +294,27 @@ def copy_corpus(
 
 def report(kind: str, measured: dict[str, Any]) -> None:
     print(f"\n## workspace: {kind}\n")
-    print("| file | lines | parse | open -> diagnostics | didChange -> publish median | p95 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| file | lines | ast.parse | open -> diagnostics | didChange -> publish median | p95"
+        " | server CPU per edit |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in measured["files"]:
         lat = r["latencies_ms"]
+        cpu = "-" if r["cpu_ms_per_edit"] is None else f"{r['cpu_ms_per_edit']:.1f} ms"
         print(
             f"| {r['name']} | {r['lines']} | {r['parse_ms']:.1f} ms | {r['first_ms']:.0f} ms |"
             f" {statistics.median(lat):.1f} ms | {percentile(lat, 0.95):.1f} ms |"
+            f" {cpu} |"
         )
     for size in SIZE_CLASSES:
         lat = [x for r in measured["files"] if r["size_class"] == size for x in r["latencies_ms"]]
         if lat:
             print(
                 f"| **~{size} lines, all edits** | | | | {statistics.median(lat):.1f} ms |"
-                f" {percentile(lat, 0.95):.1f} ms |"
+                f" {percentile(lat, 0.95):.1f} ms | |"
             )
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     memory = measured["memory"]
     print(f"\nserver RSS after indexing and opening: {memory['after_open_mb']} MB")
     if memory["samples_mb"]:

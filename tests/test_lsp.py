@@ -473,6 +473,45 @@ async def test_pull_diagnostics(client: LanguageClient, project: Path) -> None:
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("editor_spec", "character"),
+    [("neovim@v0.11.0", 23), ("visual-studio-code@v1.65.2", 21), ("emacs@v29.1", 20)],
+)
+async def test_with_the_capabilities_real_editors_send(
+    client: LanguageClient, project: Path, editor_spec: str, character: int
+) -> None:
+    """Capabilities captured from real editors (shipped with pytest-lsp): each gets pushed
+    diagnostics (neovim 0.11 pulls, but cannot be asked to pull again when another file
+    changes, so it is not offered pull) in the encoding it prefers (utf-8, utf-16, utf-32)."""
+    from pytest_lsp import client_capabilities
+
+    registered: list[str] = []
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        registered.extend(r.method for r in params.registrations)
+
+    capabilities = client_capabilities(editor_spec)
+    result = await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            workspace_folders=[types.WorkspaceFolder(uri(project), project.name)],
+        )
+    )
+    assert result.capabilities.diagnostic_provider is None
+    editor = Editor(client, project)
+    legacy = editor.open("legacy.py")
+    found = await wait_until(client, legacy, lambda d: len(d) == 3, "three SDL101")
+    assert [d.range.start.character for d in found if d.range.start.line == 4] == [character]
+    # Editors that can watch files for the server are asked to.
+    watched = capabilities.workspace and capabilities.workspace.did_change_watched_files
+    if watched and watched.dynamic_registration:
+        assert registered == [types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+    else:
+        assert registered == []
+
+
+@pytest.mark.asyncio
 async def test_an_exception_in_a_request_does_not_kill_the_server(
     client: LanguageClient, project: Path
 ) -> None:

@@ -269,13 +269,8 @@ class SeedlintServer(LanguageServer):
                 converted = await self.on_engine(functools.partial(self.to_lsp, findings, text))
                 self._store(document, version, findings, converted)
                 refreshed = True
-            if refreshed and self.pull and self._client_refreshes():
+            if refreshed and self.pull:
                 self.workspace_diagnostic_refresh(None)
-
-    def _client_refreshes(self) -> bool:
-        workspace = self.client_capabilities.workspace
-        diagnostics = workspace.diagnostics if workspace else None
-        return bool(diagnostics and diagnostics.refresh_support)
 
     async def current(self, uri: str) -> Document | None:
         """The document with findings for its current text (checking it if needed)."""
@@ -425,8 +420,18 @@ def create_server() -> SeedlintServer:
             path = _path(uri)
             if path is not None:
                 ls.session.add_folder(path)
+        # Pull diagnostics only where the client can also be told to pull again when another
+        # file's findings change (workspace/diagnostic/refresh); otherwise push, and do not
+        # offer pull at all (a client doing both would show every finding twice).
         text_caps = params.capabilities.text_document
-        ls.pull = bool(text_caps and text_caps.diagnostic is not None)
+        workspace_caps = params.capabilities.workspace
+        refresh = workspace_caps.diagnostics if workspace_caps else None
+        ls.pull = bool(
+            text_caps and text_caps.diagnostic is not None and refresh and refresh.refresh_support
+        )
+        if not ls.pull:
+            ls.protocol.fm.features.pop(types.TEXT_DOCUMENT_DIAGNOSTIC, None)
+            ls.protocol.fm.feature_options.pop(types.TEXT_DOCUMENT_DIAGNOSTIC, None)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: SeedlintServer, params: types.InitializedParams) -> None:
