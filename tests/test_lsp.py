@@ -358,7 +358,7 @@ async def test_quick_fix_removes_the_finding_and_the_code_compiles(
     fixes = [a for a in actions if a.title.startswith("Fix SDL101")]
     assert len(fixes) == 1, [a.title for a in actions]
     fix = fixes[0]
-    assert fix.title.endswith("(changes the random stream)"), fix.title
+    assert fix.title.endswith("(stream-changing: other random numbers)"), fix.title
     assert fix.diagnostics and fix.diagnostics[0].code == "SDL101"
     assert fix.edit is not None
     new = editor.edit(legacy, edits_of(fix.edit, legacy))

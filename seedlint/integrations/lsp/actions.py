@@ -46,9 +46,9 @@ def fix_title(diagnostic: Diagnostic, fixed: FileFix) -> str:
     applied = [f for f in fixed.applied if f.code == diagnostic.code and f.line == diagnostic.line]
     chosen = applied[0] if applied else fixed.applied[0]
     stream = (
-        "keeps the random stream"
+        "stream-preserving: the same random numbers"
         if all(f.applicability == "stream-preserving" for f in fixed.applied)
-        else "changes the random stream"
+        else "stream-changing: other random numbers"
     )
     return f"Fix {diagnostic.code}: {chosen.description} ({stream})"
 
