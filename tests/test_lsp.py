@@ -298,6 +298,28 @@ async def test_a_project_indexed_by_worker_processes(client: LanguageClient, pro
     ]
 
 
+@pytest.mark.asyncio
+async def test_a_notebook_opened_as_a_file(client: LanguageClient, project: Path) -> None:
+    """The Workspace places findings in notebooks by cell; the editor shows the .ipynb file,
+    so ranges are in the file's JSON text, at the code they are about."""
+    source = FIXTURES / "notebooks" / "seeds_numpy_draws_torch.ipynb"
+    shutil.copyfile(source, project / "analysis.ipynb")
+    editor, _ = await start(client, project)
+    target = editor.open("analysis.ipynb")
+    found = await wait_until(client, target, lambda d: len(d) == 4, "the notebook's findings")
+    lines = editor.texts[target].splitlines()
+    starts = sorted(
+        (str(d.code), lines[d.range.start.line][d.range.start.character :].split("(")[0])
+        for d in found
+    )
+    assert starts == [
+        ("SDL002", "torch.randn"),
+        ("SDL101", "np.random.rand"),
+        ("SDL101", "np.random.seed"),
+        ("SDL104", "torch.randn"),
+    ]
+
+
 # --- cross-file --------------------------------------------------------------------------------
 
 

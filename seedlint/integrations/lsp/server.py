@@ -35,7 +35,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from ... import __version__
-from ...diagnostics import Diagnostic, Related
+from ...diagnostics import Diagnostic, Related, Span
 from .actions import FIX_ALL_KIND, fix_title, kind_wanted, noqa_edit, text_edits
 from .convert import LineIndex, to_lsp_diagnostic
 from .options import ClientOptions, parse_client_options
@@ -125,18 +125,36 @@ class SeedlintServer(LanguageServer):
             cache[path] = None if text is None else LineIndex(text, self.encoding)
         return cache[path]
 
-    def to_lsp(self, findings: list[Diagnostic], text: str) -> list[types.Diagnostic]:
+    def to_lsp(
+        self, findings: list[Diagnostic], text: str, folder: Folder | None = None
+    ) -> list[types.Diagnostic]:
+        """(engine thread with `folder`) LSP diagnostics of one document's findings."""
         index = LineIndex(text, self.encoding)
         others: dict[str, LineIndex | None] = {}
+
+        def in_file(path: str, cell: int | None, line: int, column: int) -> tuple[int, int]:
+            # The Workspace gives notebook positions as (cell, line in cell): an editor shows
+            # the .ipynb file itself.
+            if cell is None or folder is None:
+                return line, column
+            return folder.workspace.notebook_position(path, cell, line, column) or (1, 1)
 
         def related(item: Related) -> types.Location | None:
             target = index if item.path == findings[0].path else self._line_text(item.path, others)
             if target is None:
                 return None
-            position = target.position(item.line, item.column)
+            position = target.position(*in_file(item.path, item.cell, item.line, item.column))
             return types.Location(from_fs_path(item.path) or "", types.Range(position, position))
 
-        return [to_lsp_diagnostic(d, index, related) for d in findings]
+        placed = []
+        for d in findings:
+            if d.cell is not None:
+                span = d.span
+                start = in_file(d.path, d.cell, span.line, span.column)
+                end = in_file(d.path, d.cell, span.end_line, span.end_column)
+                d = replace(d, span=Span(*start, *end), cell=None)
+            placed.append(d)
+        return [to_lsp_diagnostic(d, index, related) for d in placed]
 
     # --- diagnostics -------------------------------------------------------------------------
     def schedule(self, uri: str) -> None:
@@ -195,7 +213,7 @@ class SeedlintServer(LanguageServer):
         """(engine thread) One buffer's findings, and as LSP diagnostics."""
         folder = self.session.update(path, text)
         findings = self.session.check(folder, [path])[path]
-        return findings, self.to_lsp(findings, text), folder
+        return findings, self.to_lsp(findings, text, folder), folder
 
     def _store(
         self,
@@ -224,21 +242,23 @@ class SeedlintServer(LanguageServer):
                 self._others_loop(folder_path), f"rechecking {folder_path}"
             )
 
-    def _busy(self) -> bool:
-        """An edit is waiting or being checked."""
-        return any(
-            d.dirty or (d.task is not None and not d.task.done()) for d in self.documents.values()
-        )
-
     async def _quiet(self) -> None:
         """Wait until no edit came for `QUIET_S` and none is waiting: the document being
-        typed in goes first, the other files catch up when the typing pauses."""
+        typed in goes first, the other files catch up when the typing pauses.  No polling:
+        a loop thread that wakes up during a check takes the GIL from the engine thread, and
+        on a busy machine every such hand-over waits for a time slice."""
         loop = asyncio.get_running_loop()
         while True:
             wait = self._last_edit + QUIET_S - loop.time()
-            if wait <= 0 and not self._busy():
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            running = [
+                d.task for d in self.documents.values() if d.task is not None and not d.task.done()
+            ]
+            if not running:
                 return
-            await asyncio.sleep(max(wait, 0.01))
+            await asyncio.wait(running)
 
     async def _others_loop(self, folder_path: str) -> None:
         while folder_path in self._others_dirty:
@@ -266,7 +286,8 @@ class SeedlintServer(LanguageServer):
                 findings = results.get(document.path, [])
                 if findings == document.findings:
                     continue
-                converted = await self.on_engine(functools.partial(self.to_lsp, findings, text))
+                convert = functools.partial(self.to_lsp, findings, text, folder)
+                converted = await self.on_engine(convert)
                 self._store(document, version, findings, converted)
                 refreshed = True
             if refreshed and self.pull:
