@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ...analysis.loader import default_jobs
 from ...config import ConfigError, FileConfig, build_settings, load_config
 from ...diagnostics import Diagnostic, Span
 from ...discovery import DiscoveryError
@@ -24,6 +25,7 @@ from .options import ClientOptions
 __all__ = ["Folder", "Session"]
 
 CONFIG_FILE = "pyproject.toml"
+_MANY_FILES = 16
 PROJECT_WIDE = frozenset(rule.code for rule in ALL_RULES if rule.project_wide)
 
 
@@ -158,6 +160,8 @@ class Session:
             if inside:
                 folder.workspace.invalidate(inside)
                 affected.add(folder.path)
+                if len(inside) >= _MANY_FILES:  # a branch switched: read them in parallel
+                    folder.workspace.jobs = default_jobs()
         return affected
 
     # --- checking and fixing ---------------------------------------------------------------
@@ -171,7 +175,7 @@ class Session:
             report = folder.workspace.check(paths, use_results_cache=False)
         except DiscoveryError:
             return found
-        folder.warm = True
+        self._indexed(folder)
         for diagnostic in report.diagnostics:
             found.setdefault(diagnostic.path, []).append(diagnostic)
         return found
@@ -180,7 +184,15 @@ class Session:
         """Read the project (facts of every file that can matter, from the shared cache where
         it has them), so that the first check of a file does not have to."""
         folder.workspace.check([], use_results_cache=False)
+        self._indexed(folder)
+
+    @staticmethod
+    def _indexed(folder: Folder) -> None:
+        """The project has been read: from now on a check reads little (the buffer, and the
+        modules programs reach, from the cache), too little to be worth starting a process
+        pool for on a keystroke."""
         folder.warm = True
+        folder.workspace.jobs = 1
 
     @staticmethod
     def quick_check(folder: Folder, path: str, text: str) -> list[Diagnostic]:
