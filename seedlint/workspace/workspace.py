@@ -44,7 +44,7 @@ from ..cache import CACHE_DIR_NAME, FactsCache, cache_key, run_key
 from ..config import Overrides, build_settings, load_config
 from ..diagnostics import Diagnostic, Span
 from ..discovery import Discovery, discover, find_project_root
-from ..fixes import FIXABLE_CODES, FixOptions, describe_fixes, fix_source
+from ..fixes import FIXABLE_CODES, FixOptions
 from ..fixes.model import AppliedFix
 from ..notebooks import Notebook, is_notebook
 from ..rules import run_rules
@@ -137,6 +137,7 @@ class Workspace:
         self._project: Discovery | None = None  # the project's files, discovered once
         self._scans: dict[str, Scanned] = {}  # what earlier loads read, still current
         self._last: LoadResult | None = None
+        self._analysed: dict[str, str] = {}  # see `analysed_keys`
 
     @classmethod
     def from_config(
@@ -169,6 +170,13 @@ class Workspace:
 
     def overlay(self, path: str) -> str | None:
         return self._overlays.get(path)
+
+    def analysed_keys(self) -> dict[str, str]:
+        """Path -> content key (`cache.cache_key` of the bytes on disk, `loader.overlay_key`
+        of a buffer) of each file as the last `check` or `fix` saw it (analysed, or proven
+        unchanged by the results cache): a front end that answers later questions from that
+        check (the flake8 plugin) compares texts against these."""
+        return dict(self._analysed)
 
     def invalidate(self, paths: Iterable[str | os.PathLike[str]] | None = None) -> None:
         """Files changed on disk (None: anything may have): read them again next time.  A
@@ -234,6 +242,7 @@ class Workspace:
             results_key = run_key(described, keys, report_on)
             previous = self.cache.get_results(results_key)
             if previous is not None:
+                self._analysed = dict(keys)
                 return Report(tuple(previous), tuple(report_on), self.root)
         diagnostics = self._check_loaded(
             report_on, context, explicit, found, describe_fixes, fix_options
@@ -263,6 +272,7 @@ class Workspace:
             if path not in reported and path not in self._overlays
         )
         self._last = loaded
+        self._analysed = dict(loaded.keys)
         return loaded
 
     def _check_loaded(
@@ -333,6 +343,8 @@ class Workspace:
         self, facts: ModuleFacts, diagnostics: list[Diagnostic], options: FixOptions | None
     ) -> list[Diagnostic]:
         """Attach the fix planner's answer (message, applicability) to the fixable ones."""
+        from ..fixes import describe_fixes  # libcst: only when fixes are described
+
         fixes = describe_fixes(facts, diagnostics, options)
         return [
             replace(d, fix=fixes[(d.code, d.span)]) if (d.code, d.span) in fixes else d
@@ -425,6 +437,8 @@ class Workspace:
             text = source.text
         protected = protected_findings(facts, to_fix, self.settings)
         try:
+            from ..fixes import fix_source  # libcst: only when fixes are planned
+
             outcome = fix_source(text, facts, to_fix, options, protected)
         except Exception as exc:  # one file's bug must not stop the others being fixed
             result.unfixed.extend((d, crash_message(exc)) for d in to_fix)
