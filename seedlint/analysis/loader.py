@@ -203,8 +203,15 @@ class _Workers:
     def _start(self) -> Any:
         if self._pool is None:
             import multiprocessing
+            import threading
 
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+            methods = multiprocessing.get_all_start_methods()
+            # A forked child has only the thread that forked: a lock another thread held then
+            # (the language server reads its client on one) stays locked in the child for
+            # ever.  With other threads running, start workers from a clean server process.
+            method = "fork" if "fork" in methods and threading.active_count() == 1 else None
+            if method is None and "forkserver" in methods:
+                method = "forkserver"
             self._pool = multiprocessing.get_context(method).Pool(self.jobs)
         return self._pool
 

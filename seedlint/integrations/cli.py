@@ -4,6 +4,7 @@
     seedlint PATHS...            the same (any arguments not starting with a subcommand)
     seedlint rule CODE           a rule's documentation
     seedlint rules               every rule: code, name, summary
+    seedlint lsp                 a language server on stdio (needs the `lsp` extra)
     seedlint run [-- python] script.py ARGS   run a program under the runtime companion
     seedlint verify [PATHS] --report FILE     confirm or refute findings with a real run
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 PROG = "seedlint"
-SUBCOMMANDS = ("check", "rule", "rules", "run", "verify")
+SUBCOMMANDS = ("check", "rule", "rules", "run", "verify", "lsp")
 _TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
 _DEBUG_ENV = "SEEDLINT_DEBUG"
 
@@ -197,6 +198,13 @@ def _build_parser() -> argparse.ArgumentParser:
     from .runtime_command import add_parsers  # run, verify: the runtime companion
 
     add_parsers(commands)
+
+    lsp = commands.add_parser(
+        "lsp",
+        help="run the language server on stdio (needs `pip install 'seedlint[lsp]'`)",
+        description="Language Server Protocol server over stdio, for editors.",
+    )
+    lsp.set_defaults(handler=_run_lsp)
     return parser
 
 
@@ -382,6 +390,12 @@ def _run_rules(ns: argparse.Namespace, stdout: TextIO) -> int:
     return 0
 
 
+def _run_lsp(ns: argparse.Namespace, stdout: TextIO) -> int:
+    from .lsp import main as lsp_main
+
+    return lsp_main()
+
+
 # --- entry point -----------------------------------------------------------------------------
 
 
@@ -420,7 +434,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
     try:
         status: int = ns.handler(ns, stdout)
-        stdout.flush()
+        if not stdout.closed:  # the language server closes it when the client says exit
+            stdout.flush()
         return status
     except _UsageError as exc:
         _error(str(exc))

@@ -25,7 +25,7 @@ nesting, a bug) becomes an SDL900 diagnostic for that file; the other files are 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -358,11 +358,14 @@ class Workspace:
         options: FixOptions,
         *,
         write: bool = True,
+        only: Collection[tuple[str, Span]] | None = None,
     ) -> FixResult:
         """Plan the fixes for every file under `paths`, then (with `write`) write them, each
         atomically.  Nothing is written before every file is planned, and a file that
         changed on disk since it was analysed, or cannot be written, is skipped with a
-        message, never overwritten.  Buffers are planned but never written."""
+        message, never overwritten.  Buffers are planned but never written.  With `only`
+        ((code, span) pairs), only those findings are fixed (an editor's quick fix for one
+        finding); the other fixable findings are left alone, as suppressed ones are."""
         report_on, context, found = self._discover(paths)
         explicit = self._explicit(paths)
         diagnostics = self._check_loaded(report_on, context, explicit, found, False, None)
@@ -371,7 +374,9 @@ class Workspace:
         result = FixResult()
         by_path: dict[str, list[Diagnostic]] = {}
         for diagnostic in diagnostics:
-            if diagnostic.code in FIXABLE_CODES:
+            if diagnostic.code in FIXABLE_CODES and (
+                only is None or (diagnostic.code, diagnostic.span) in only
+            ):
                 by_path.setdefault(diagnostic.path, []).append(diagnostic)
         for path in sorted(by_path):
             self._plan_file(path, by_path[path], loaded, options, result)
