@@ -87,6 +87,11 @@ class Session:
         self._parts_dir: str | None = None
         self._owns_parts = False
         self._lock = threading.Lock()
+        # SIGTERM while this process writes its report (pool.terminate() signals workers that
+        # are already exiting through os._exit): the handler must not wait for the lock the
+        # interrupted `finish` holds; the signal is delivered again once the report is out.
+        self._finishing = False
+        self._pending_signal: int | None = None
 
     # --- lifetime --------------------------------------------------------------------------
 
@@ -183,22 +188,35 @@ class Session:
         _REAL_EXIT(status)
 
     def _on_sigterm(self, signum: int, frame: object) -> None:
+        if self._finishing:
+            self._pending_signal = signum
+            return
         self.finish("signal", 128 + signum, "SIGTERM")
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTERM)
+        self._die_of(signum)
+
+    @staticmethod
+    def _die_of(signum: int) -> None:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
     def finish(self, how: str, status: int | None = None, exception: str | None = None) -> None:
         """Write the report (or, in a forked child, this process's part) once."""
-        with self._lock:
-            if self._finished:
-                return
-            self._finished = True
-            if self.exit_info["how"] == "running":
-                self.exit_info = {"how": how, "status": status, "exception": exception}
-            try:
-                self.write()
-            except Exception as exc:  # the program's exit must not fail because of us
-                print(f"seedlint.runtime: could not write the report: {exc}", file=sys.stderr)
+        self._finishing = True
+        try:
+            with self._lock:
+                if self._finished:
+                    return
+                self._finished = True
+                if self.exit_info["how"] == "running":
+                    self.exit_info = {"how": how, "status": status, "exception": exception}
+                try:
+                    self.write()
+                except Exception as exc:  # the program's exit must not fail because of us
+                    print(f"seedlint.runtime: could not write the report: {exc}", file=sys.stderr)
+        finally:
+            self._finishing = False
+        if self._pending_signal is not None:
+            self._die_of(self._pending_signal)
 
     def write(self) -> None:
         if self.role == "child":
