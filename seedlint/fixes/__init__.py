@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from .atomic import SourceInfo, write_atomically
 from .fixer import describe_fixes, fix_source
-from .model import FIXABLE_CODES, AppliedFix, FixOptions, FixOutcome, Reason
+from .model import FIXABLE_CODES, AppliedFix, FixContext, FixOptions, FixOutcome, Reason
 
 __all__ = [
     "FIXABLE_CODES",
     "AppliedFix",
+    "FixContext",
     "FixOptions",
     "FixOutcome",
     "Reason",

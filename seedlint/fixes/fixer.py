@@ -15,7 +15,7 @@ from .cst_index import CstIndex
 from .cst_structure import CstStructure
 from .edits import EditSet, apply_edits
 from .generator import place_generators
-from .model import FIXABLE_CODES, AppliedFix, FixOptions, FixOutcome, Reason, Site
+from .model import FIXABLE_CODES, AppliedFix, FixContext, FixOptions, FixOutcome, Reason, Site
 from .names import Imports, plan_import_removals
 from .numpy_rewrite import rewrite_numpy_site, rewrite_randomstate
 from .plan import GroupPlan, ModulePlan, plan_module
@@ -44,9 +44,11 @@ def fix_source(
     diagnostics: Sequence[Diagnostic],
     options: FixOptions,
     protected: Sequence[Diagnostic] = (),
+    context: FixContext | None = None,
 ) -> FixOutcome:
     """Rewrite `text` (whose facts are `facts`) so that the fixable findings among
-    `diagnostics` go away.
+    `diagnostics` go away.  `context`: what the rest of the program does with the global
+    generators (from the Workspace's cross-file facts; None: the module is the program).
 
     Only the diagnostics passed in are fixed; lines carrying one of the `protected` findings
     (suppressed or deselected by the caller) or a `# noqa` comment are never modified.  The
@@ -62,7 +64,8 @@ def fix_source(
     except (cst.ParserSyntaxError, RecursionError):
         return _unchanged(text, fixable, Reason.LIBCST_PARSE)
     try:
-        outcome = _rewrite(text, facts, fixable, protected, options, module)
+        context = context or FixContext(module=facts.module)
+        outcome = _rewrite(text, facts, fixable, protected, options, module, context)
     except RecursionError:
         return _unchanged(text, fixable, Reason.LIBCST_PARSE)
     path = facts.path
@@ -78,10 +81,11 @@ def _rewrite(
     protected: Sequence[Diagnostic],
     options: FixOptions,
     module: cst.Module,
+    context: FixContext,
 ) -> FixOutcome:
     index = CstIndex(text, facts, protected, module)
     structure = CstStructure(index)
-    plan = plan_module(facts, fixable, options, structure)
+    plan = plan_module(facts, fixable, options, structure, context)
     if not plan.groups and not plan.randomstates:
         return FixOutcome(text, [], sorted(plan.unfixed, key=lambda r: r[0].sort_key()))
     edits = EditSet()
@@ -90,7 +94,7 @@ def _rewrite(
     applied: list[AppliedFix] = []
     for group in plan.groups:
         writer = _site_writer(group, index, edits)
-        used = place_generators(group, structure, edits, imports, taken, writer)
+        used = place_generators(group, structure, edits, imports, taken, writer, context)
         for site in group.sites:
             description = site.description.format(gen=used[id(site.call)])
             applied.append(_applied(site, group.applicability, description))
@@ -103,7 +107,9 @@ def _rewrite(
         methods = structure.randomstate_calls[id(rs.site.call)]
         rewrite_randomstate(index, edits, construction, methods, ctor)
         applied.append(_applied(rs.site, "stream-changing", rs.site.description))
-    plan_import_removals(index, edits, facts.path)
+    plan_import_removals(
+        index, edits, facts.path, context.imported_names, context.star_imported
+    )
     new_text = apply_edits(module, edits).code
     applied.sort(key=lambda a: (a.line, a.code))
     remaining = sorted(plan.unfixed, key=lambda r: r[0].sort_key())
@@ -138,6 +144,7 @@ def describe_fixes(
     *,
     text: str | None = None,
     protected: Sequence[Diagnostic] = (),
+    context: FixContext | None = None,
 ) -> dict[tuple[str, Span], Fix]:
     """What `fix_source` would do for each of the module's `diagnostics` that it can fix,
     keyed by (code, span): message and applicability, no edits.  Decided by the same planner
@@ -154,12 +161,12 @@ def describe_fixes(
     options = options or FixOptions()
     plan: ModulePlan | None
     if text is None:
-        plan = plan_module(facts, fixable, options, FactsStructure(facts))
+        plan = plan_module(facts, fixable, options, FactsStructure(facts), context)
     else:
         try:
             module = cst.parse_module(text)
             structure = CstStructure(CstIndex(text, facts, protected, module))
-            plan = plan_module(facts, fixable, options, structure)
+            plan = plan_module(facts, fixable, options, structure, context)
         except (cst.ParserSyntaxError, RecursionError):
             return {}
     described: dict[tuple[str, Span], Fix] = {}

@@ -5,6 +5,7 @@ Nothing here imports libcst: `describe_fix` (JSON output) and the planner stay c
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -15,8 +16,10 @@ __all__ = [
     "FIXABLE_CODES",
     "AppliedFix",
     "Family",
+    "FixContext",
     "FixOptions",
     "FixOutcome",
+    "derive_seed",
     "Reason",
 ]
 
@@ -34,6 +37,39 @@ class FixOptions:
     numpy_target: NumpyTarget = "generator"
     fix_style: FixStyle = "module"
     seed: int | None = None  # --seed N: allowed to invent this seed where none exists
+
+
+@dataclass(frozen=True)
+class FixContext:
+    """What the rest of the program does that a fix of one module must account for.
+
+    The Workspace computes it from the cross-file facts it already has (the fixer never
+    reads other files): a fix keeps the numbers only when every later draw from that global
+    generator, in every program that reaches the module, moves to the new generator."""
+
+    module: str = ""  # dotted module name: derived seeds differ per module
+    # library -> why its global generator is shared with code outside this module (other
+    # project modules that draw from or seed it, third-party consumers, DataLoader workers).
+    shared: tuple[tuple[str, str], ...] = ()
+    # Names other project modules import from this one (they must stay importable).
+    imported_names: frozenset[str] = frozenset()
+    # Another project module does `from <this module> import *`: new module-level names
+    # must not be exported (they would overwrite the importer's own), and no import may go.
+    star_imported: bool = False
+
+    def shared_reason(self, library: str) -> str | None:
+        for name, reason in self.shared:
+            if name == library:
+                return reason
+        return None
+
+
+def derive_seed(seed: int | str, module: str, library: str) -> int:
+    """A seed derived from `seed` for one module and library: distinct modules (and the global
+    generator the original seed still seeds) get distinct streams.  The first 8 hex digits of
+    sha256("<seed>:<module>:<library>"), a 32-bit value every generator accepts."""
+    text = f"{seed}:{module}:{library}"
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
 
 @dataclass(frozen=True)
@@ -97,6 +133,25 @@ class Reason:
         "generator it seeds"
     )
     UNSUPPORTED_ARGS = "these arguments have no call-for-call translation"
+    TORCHSCRIPT = (
+        "inside a TorchScript-compiled function (torch.jit.script): it cannot use a "
+        "module-level generator"
+    )
+    LOCAL_IMPORT = (
+        "the library is imported only locally under a name the generator cannot be spelled with"
+    )
+    SEED_INT_SHADOWED = (
+        "`int` is rebound in this module: the torch seed cannot be wrapped in int() "
+        "(Generator.manual_seed takes only an int)"
+    )
+    KEPT_DUPLICATE = (
+        "the seeding call stays for other draws, and a generator of the same algorithm "
+        "needs a seed derived from it: only a literal or a plain name can be derived"
+    )
+    PARAMETER_NO_SEED = (
+        "parameter style needs a seeded fallback generator: no seed to carry over "
+        "(pass --seed N)"
+    )
 
 
 @dataclass(frozen=True)
