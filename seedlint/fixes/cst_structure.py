@@ -142,7 +142,8 @@ class CstStructure:
             block = ("main", "")
         else:
             return "it is not a statement of the module, a function or the main block"
-        if not index.library_imports(call.library) and not isinstance(node_func(expr), cst.Attribute):
+        local = not index.library_imports(call.library)
+        if local and not isinstance(node_func(expr), cst.Attribute):
             return Reason.LOCAL_IMPORT
         seed_top = index.top_index(line)
         deferred_tops: list[int] = []
@@ -350,9 +351,7 @@ class CstStructure:
                     return True
         return False
 
-    def _argument_values(
-        self, name: str, call: cst.Call
-    ) -> dict[str, cst.BaseExpression] | None:
+    def _argument_values(self, name: str, call: cst.Call) -> dict[str, cst.BaseExpression] | None:
         from ..knowledge.numpy_legacy import SIGNATURES
         from ..knowledge.numpy_translate import parse_signature
 
@@ -412,6 +411,11 @@ class CstStructure:
         return value if isinstance(value, int) else None
 
     # -- module-wide ------------------------------------------------------------------------------
+    def doctests(self) -> str | None:
+        if re.search(r"^\s*>>>", self.index.text, re.M):
+            return "because the module's doctests may seed the global generator and draw"
+        return None
+
     def int_shadowed(self) -> bool:
         return "int" in self.index.bound_names or self.index.star_import
 
@@ -422,7 +426,9 @@ class CstStructure:
         return bool(_DEFAULT_DEVICE.search(self.index.text))
 
 
-_SCRIPT_CALL = re.compile(r"\bjit\s*\.\s*script\s*\(|^\s*from\s+torch\.jit\s+import\b.*\bscript\b", re.M)
+_SCRIPT_CALL = re.compile(
+    r"\bjit\s*\.\s*script\s*\(|^\s*from\s+torch\.jit\s+import\b.*\bscript\b", re.M
+)
 
 
 class _Reentrancy(cst.CSTVisitor):

@@ -107,9 +107,7 @@ def _rewrite(
         methods = structure.randomstate_calls[id(rs.site.call)]
         rewrite_randomstate(index, edits, construction, methods, ctor)
         applied.append(_applied(rs.site, "stream-changing", rs.site.description))
-    plan_import_removals(
-        index, edits, facts.path, context.imported_names, context.star_imported
-    )
+    plan_import_removals(index, edits, facts.path, context.imported_names, context.star_imported)
     new_text = apply_edits(module, edits).code
     applied.sort(key=lambda a: (a.line, a.code))
     remaining = sorted(plan.unfixed, key=lambda r: r[0].sort_key())

@@ -16,9 +16,8 @@ from collections.abc import Callable
 import libcst as cst
 
 from .cst_index import CstIndex
-from .cst_structure import CstStructure
+from .cst_structure import CstStructure, _number
 from .edits import EditSet, name_mentions
-from .cst_structure import _number
 from .model import Family, FixContext, Site, derive_seed
 from .names import Imports, fresh_name
 from .plan import GroupPlan
@@ -225,9 +224,7 @@ def _parameter_generator(
     name = fresh_name(group.family.default_name, taken | _function_names(func) | {fallback})
     ctor = imports.spell(group.family.constructor, None)
     value = cst.IfExp(
-        test=cst.Comparison(
-            cst.Name(name), [cst.ComparisonTarget(cst.Is(), cst.Name("None"))]
-        ),
+        test=cst.Comparison(cst.Name(name), [cst.ComparisonTarget(cst.Is(), cst.Name("None"))]),
         body=cst.Name(fallback),
         orelse=_constructor_call(group.family, ctor, cst.Name(name)),
     )

@@ -149,8 +149,7 @@ class Reason:
         "needs a seed derived from it: only a literal or a plain name can be derived"
     )
     PARAMETER_NO_SEED = (
-        "parameter style needs a seeded fallback generator: no seed to carry over "
-        "(pass --seed N)"
+        "parameter style needs a seeded fallback generator: no seed to carry over (pass --seed N)"
     )
 
 

@@ -75,6 +75,9 @@ _CPU_DEVICES: frozenset[str] = frozenset(
 )
 
 
+_IN_MODULE = "for the draws in this module that stay on the global generator"
+
+
 @dataclass
 class GroupPlan:
     family: Family
@@ -284,9 +287,11 @@ class _Planner:
                 "for this module: sha256 of 'seed:module:library')"
             )
         if family.library == "torch":
-            return "Pass `generator={gen}`, a `torch.Generator().manual_seed(seed)` " + (
-                option or "seeded like the module's `torch.manual_seed(...)`"
-            ) + kept
+            return (
+                "Pass `generator={gen}`, a `torch.Generator().manual_seed(seed)` "
+                + (option or "seeded like the module's `torch.manual_seed(...)`")
+                + kept
+            )
         ctor = {
             "numpy-generator": "np.random.default_rng",
             "numpy-randomstate": "np.random.RandomState",
@@ -347,9 +352,10 @@ class _Planner:
             return
         group = decided
         chosen = {id(s.call) for s in group.sites}
-        unfixed.extend(
-            (s.diagnostic, Reason.SEED_KEPT) for s in candidates if id(s.call) not in chosen
-        )
+        kept = Reason.SEED_KEPT
+        if group.kept_because.startswith("because"):
+            kept = f"kept {group.kept_because}"
+        unfixed.extend((s.diagnostic, kept) for s in candidates if id(s.call) not in chosen)
         group.sites = [
             Site(s.diagnostic, s.call, s.action, s.method, self.describe(group, s))
             for s in group.sites
@@ -369,8 +375,8 @@ class _Planner:
         draw_calls = [s.call for s in draws]
         # Every non-seeding call of the global API moves: nothing left relies on the seed.
         complete = all(id(c) in by_call for c in everything if not _is_seeding(c))
-        kept_because = "" if complete else "for the draws in this module that stay on the global generator"
-        shared = self.context.shared_reason(family.library)
+        kept_because = "" if complete else _IN_MODULE
+        shared = self.context.shared_reason(family.library) or structure.doctests()
         if complete and shared:
             # Whole-program accounting: draws elsewhere share the global generator after
             # this seed; they would lose it, so it stays (and the numbers change).
@@ -563,7 +569,9 @@ class _Planner:
                 return
             if target != method and f"{method} -> {target}" not in renames:
                 renames.append(f"{method} -> {target}")
-        reason = self.structure.site_refusal(NUMPY_GENERATOR, call) or self.structure.randomstate_domain_risk(call)
+        reason = self.structure.site_refusal(
+            NUMPY_GENERATOR, call
+        ) or self.structure.randomstate_domain_risk(call)
         if reason:
             unfixed.append((diag, reason))
             return

@@ -81,6 +81,9 @@ class Structure(Protocol):
         """The seeding call's seed when it is an int literal; "none" when it is absent or
         None (entropy); None otherwise."""
 
+    def doctests(self) -> str | None:
+        """Why the module's doctests may share the global generators, or None."""
+
     def int_shadowed(self) -> bool: ...
 
     def mentions_devices(self) -> bool: ...
@@ -267,6 +270,9 @@ class FactsStructure:
         text = seed.text.replace("_", "")
         if seed.kind in ("constant", "dynamic") and re.fullmatch(r"-?\d+", text):
             return int(text)
+        return None
+
+    def doctests(self) -> str | None:
         return None
 
     def int_shadowed(self) -> bool:

@@ -13,9 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from ..diagnostics import Diagnostic
-from ..fixes import FixOptions
+from ..fixes import AppliedFix, FixOptions
 from ..reporters import display_path
 from ..workspace import FixResult
+
+_LIBRARY = {"SDL101": "numpy", "SDL102": "numpy", "SDL103": "random", "SDL104": "torch"}
 
 
 def _plural(n: int, word: str) -> str:
@@ -37,7 +39,7 @@ def run_fix(
     `recheck` runs the check again (what is left after writing), `write_report` prints
     findings in the chosen output format."""
     applied = [fix for file in result.files for fix in file.applied]
-    stream_changing = sum(f.applicability == "stream-changing" for f in applied)
+    stream_changing = [f for f in applied if f.applicability == "stream-changing"]
     unfixed = list(result.unfixed)
     if diff:
         for planned in result.files:
@@ -57,7 +59,7 @@ def run_fix(
     write_report(after)
     written = set(result.written)
     done = [fix for file in result.files if file.path in written for fix in file.applied]
-    changing = sum(f.applicability == "stream-changing" for f in done)
+    changing = [f for f in done if f.applicability == "stream-changing"]
     _summary(stdout, len(done), changing, len(written), unfixed, would=False)
     for path, reason in result.skipped:
         stdout.write(f"warning: {display_path(path)} was not written: {reason}\n")
@@ -67,7 +69,7 @@ def run_fix(
 def _summary(
     stream: TextIO,
     applied: int,
-    stream_changing: int,
+    stream_changing: Sequence[AppliedFix],
     files: int,
     unfixed: list[tuple[Diagnostic, str]],
     *,
@@ -76,10 +78,21 @@ def _summary(
     verb = "Would apply" if would else "Applied"
     stream.write(f"{verb} {_plural(applied, 'fix')} in {_plural(files, 'file')}.\n")
     if stream_changing:
+        counts: dict[str, int] = {}
+        for fix in stream_changing:
+            library = _LIBRARY[fix.code]
+            counts[library] = counts.get(library, 0) + 1
+        libraries = ", ".join(f"{name}: {n}" for name, n in sorted(counts.items()))
+        why = "each fix's description says why"
+        if "numpy" in counts:
+            why = "numpy's Generator uses another algorithm; " + why
+        hint = "--safe-only"
+        if "numpy" in counts:
+            hint += " or --numpy-target=randomstate"
         stream.write(
-            f"warning: {_plural(stream_changing, 'fix')} change the random stream (numpy's "
-            "Generator uses another algorithm): golden values in tests will change; "
-            "use --safe-only or --numpy-target=randomstate to keep the exact numbers.\n"
+            f"warning: {_plural(len(stream_changing), 'fix')} change the random stream "
+            f"({libraries}; {why}): golden values in tests will change; use {hint} to keep "
+            "the exact numbers.\n"
         )
     if unfixed:
         stream.write(f"No automatic fix for {_plural(len(unfixed), 'finding')}:\n")

@@ -42,11 +42,12 @@ from ..cache import CACHE_DIR_NAME, FactsCache, cache_key, run_key
 from ..config import Overrides, build_settings, load_config
 from ..diagnostics import Diagnostic, Span
 from ..discovery import Discovery, discover, find_project_root
-from ..fixes import FIXABLE_CODES, FixOptions, describe_fixes, fix_source
+from ..fixes import FIXABLE_CODES, FixContext, FixOptions, describe_fixes, fix_source
 from ..fixes.model import AppliedFix
 from ..rules import run_rules
 from ..settings import Settings
 from ..source import Source, SourceError, decode_source, read_source
+from .program_context import ProjectImports, fix_context
 from .suppression import Suppression
 
 __all__ = ["FileFix", "FixResult", "Report", "Workspace", "file_error", "protected_findings"]
@@ -130,6 +131,7 @@ class Workspace:
         self._project: Discovery | None = None  # the project's files, discovered once
         self._scans: dict[str, Scanned] = {}  # what earlier loads read, still current
         self._last: LoadResult | None = None
+        self._imports: ProjectImports | None = None  # for fix contexts, per load
 
     @classmethod
     def from_config(
@@ -267,6 +269,7 @@ class Workspace:
         fix_options: FixOptions | None,
     ) -> list[Diagnostic]:
         loaded = self._load(report_on, context, explicit)
+        self._imports = None
         checkable = [path for path in report_on if path in loaded.facts]
         results = without_gc(lambda: _run_rules(loaded.facts, checkable, self.settings))
         suppression = Suppression(self.settings, self.root)
@@ -275,9 +278,12 @@ class Workspace:
             found_here = results.get(path, ())
             if found_here:
                 # Only files with findings need their text again (for noqa comments).
-                found_here = suppression.filter(path, found_here, self._text(path))
+                text = self._text(path)
+                found_here = suppression.filter(path, found_here, text)
                 if describe and found_here:
-                    found_here = self._with_fixes(loaded.facts[path], found_here, fix_options)
+                    found_here = self._with_fixes(
+                        loaded.facts[path], found_here, fix_options, text, loaded
+                    )
                 diagnostics.extend(found_here)
         for path, message in [*loaded.errors.items(), *found.errors]:
             diagnostics.extend(suppression.filter(path, [file_error(path, message)], None))
@@ -293,10 +299,33 @@ class Workspace:
             return None
 
     def _with_fixes(
-        self, facts: ModuleFacts, diagnostics: list[Diagnostic], options: FixOptions | None
+        self,
+        facts: ModuleFacts,
+        diagnostics: list[Diagnostic],
+        options: FixOptions | None,
+        text: str | None,
+        loaded: LoadResult,
     ) -> list[Diagnostic]:
-        """Attach the fix planner's answer (message, applicability) to the fixable ones."""
-        fixes = describe_fixes(facts, diagnostics, options)
+        """Attach the fix planner's answer (message, applicability) to the fixable ones:
+        the very plan `fix` would make with the same options (same findings to fix and to
+        protect, same program context, the syntax tree of the same text)."""
+        if text is None:
+            return diagnostics
+        to_fix = [d for d in diagnostics if d.code in FIXABLE_CODES]
+        if not to_fix:
+            return diagnostics
+        protected = protected_findings(facts, to_fix, self.settings)
+        try:
+            fixes = describe_fixes(
+                facts,
+                to_fix,
+                options or FixOptions(),
+                text=text,
+                protected=protected,
+                context=self.fix_context(facts.path, loaded),
+            )
+        except Exception:  # a planner bug: no fix is announced (fix reports it per file)
+            return diagnostics
         return [
             replace(d, fix=fixes[(d.code, d.span)]) if (d.code, d.span) in fixes else d
             for d in diagnostics
@@ -324,6 +353,8 @@ class Workspace:
         for diagnostic in diagnostics:
             if diagnostic.code in FIXABLE_CODES:
                 by_path.setdefault(diagnostic.path, []).append(diagnostic)
+        # Plan every file before writing any: a failure in one is reported with its file, and
+        # the others are still written whole (each atomically), never half.
         for path in sorted(by_path):
             self._plan_file(path, by_path[path], loaded, options, result)
         if write:
@@ -374,15 +405,31 @@ class Workspace:
             text = source.text
         protected = protected_findings(facts, to_fix, self.settings)
         try:
-            outcome = fix_source(text, facts, to_fix, options, protected)
+            context = self.fix_context(path, loaded)
+            outcome = fix_source(text, facts, to_fix, options, protected, context)
         except Exception as exc:  # one file's bug must not stop the others being fixed
-            result.unfixed.extend((d, crash_message(exc)) for d in to_fix)
+            message = crash_message(exc).replace("cannot analyse file", "cannot plan fixes")
+            result.unfixed.extend((d, message) for d in to_fix)
+            result.skipped.append((path, message))
             return
         result.unfixed.extend(outcome.remaining)
         if outcome.new_text != text:
             result.files.append(
                 FileFix(path, text, outcome.new_text, source, tuple(outcome.applied))
             )
+
+    def fix_context(self, path: str, loaded: LoadResult) -> FixContext:
+        """What the rest of the program does with the global generators the file's fixes
+        would take draws off (see `program_context`)."""
+        if self._imports is None:
+            files = (
+                list(self._project.files)
+                if self.project_context and self._project is not None
+                else list(loaded.facts)
+            )
+            files += [p for p in self._overlays if p not in files]
+            self._imports = ProjectImports.scan(files, self._text)
+        return fix_context(loaded.facts[path], loaded.facts, self._imports)
 
     def _content_key(self, data: bytes, path: str) -> str:
         return cache_key(data, module_name_for(path), self.settings.target_version)
