@@ -56,9 +56,11 @@ class SharedSeed(Rule):
     summary = "Several generators created with the same constant seed"
     invalid = (
         "import numpy as np\na = np.random.default_rng(0)\nb = np.random.default_rng(0)\n",
-        "import random\nimport numpy as np\na = random.Random(1)\nb = np.random.default_rng(1)\n",
+        "import random\na = random.Random(1)\nb = random.Random(1)\n",
     )
     valid = (
+        # Different algorithms: the same seed gives unrelated streams.
+        "import random\nimport numpy as np\na = random.Random(1)\nb = np.random.default_rng(1)\n",
         "import numpy as np\na = np.random.default_rng(0)\nb = np.random.default_rng(1)\n",
         "import numpy as np\ndef f():\n    return np.random.default_rng(0)\n"
         "def g():\n    return np.random.default_rng(0)\n",
@@ -73,7 +75,7 @@ class SharedSeed(Rule):
             if not _seeded_generator(call):
                 continue
             assert call.seed is not None
-            key = (call.scope, call.seed.text)
+            key = (call.scope, _algorithm(call.qualname), call.seed.text)
             first = first_by_seed.setdefault(key, call)
             if first is call or (call.target is not None and call.target == first.target):
                 continue  # `rng = Random(0)` again: a deliberate restart, not a second stream
@@ -87,3 +89,11 @@ class SharedSeed(Rule):
             )
             library = call.library if call.library in ("random", "numpy", "torch") else None
             yield diagnostic(type(self), module, call, message, library, related=related)
+
+
+def _algorithm(qualname: str) -> str:
+    """What a constructor's seed feeds: only generators of one algorithm (and library) with
+    one seed produce the same stream (`random.Random(3)` and `default_rng(3)` do not)."""
+    library, _, rest = qualname.partition(".")
+    last = rest.rsplit(".", 1)[-1]
+    return f"{library}:{ {'default_rng': 'PCG64'}.get(last, last) }"
