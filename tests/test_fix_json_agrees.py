@@ -42,9 +42,7 @@ def _compare(root: Path, options: FixOptions) -> None:
         if d.fix is not None
     )
     fixable = {(d.path, d.code, d.line) for d in report.diagnostics if d.code in FIXABLE_CODES}
-    result = Workspace(root, Settings(), use_cache=False, jobs=1).fix(
-        [root], options, write=False
-    )
+    result = Workspace(root, Settings(), use_cache=False, jobs=1).fix([root], options, write=False)
     applied = sorted(
         (file.path, fix.code, fix.line, fix.applicability)
         for file in result.files

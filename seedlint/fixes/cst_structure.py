@@ -416,6 +416,13 @@ class CstStructure:
             return "because the module's doctests may seed the global generator and draw"
         return None
 
+    def bound_by_import(self, name: str) -> bool:
+        return any(
+            isinstance(node, (cst.Import, cst.ImportFrom))
+            for bound, node in self.index.bindings
+            if bound == name
+        )
+
     def int_shadowed(self) -> bool:
         return "int" in self.index.bound_names or self.index.star_import
 

@@ -156,6 +156,17 @@ def _global_calls(facts: ModuleFacts, library: str) -> list[ApiCall]:
     return out
 
 
+def _global_api(qualname: str, library: str) -> bool:
+    """Is `qualname` a function of the library's global generator (a draw or a seeding)?"""
+    if library == "numpy":
+        return numpy_legacy_call(qualname) is not None
+    if library == "random":
+        head, _, name = qualname.partition(".")
+        return head == "random" and "." not in name and name[:1].islower()
+    api = torch_call(qualname)
+    return api is not None and (api.accepts_generator or qualname == "torch.manual_seed")
+
+
 def _foreign_seeds(facts: ModuleFacts, library: str) -> list[ApiCall]:
     """Calls of ecosystem helpers (Lightning's seed_everything, transformers' set_seed...)
     that seed this library's global generator."""
@@ -376,7 +387,11 @@ class _Planner:
         # Every non-seeding call of the global API moves: nothing left relies on the seed.
         complete = all(id(c) in by_call for c in everything if not _is_seeding(c))
         kept_because = "" if complete else _IN_MODULE
-        shared = self.context.shared_reason(family.library) or structure.doctests()
+        shared = (
+            self.context.shared_reason(family.library)
+            or structure.doctests()
+            or self._escaping_alias(family.library)
+        )
         if complete and shared:
             # Whole-program accounting: draws elsewhere share the global generator after
             # this seed; they would lose it, so it stays (and the numbers change).
@@ -485,6 +500,10 @@ class _Planner:
         if not seeds:
             if family.library == "torch" and self.options.seed is None:
                 return Reason.NO_SEED
+            if shared and self.options.seed is None:
+                # Code elsewhere in the program may seed the global generator these draws
+                # use: an unseeded generator would make them irreproducible.
+                return f"{Reason.NO_SEED}: the global generator is shared {shared}"
             parameter = self.options.fix_style == "parameter" and family.kind == "numpy-generator"
             module_sites = [
                 c for c in draw_calls if not (parameter and structure.owner_function(c))
@@ -524,6 +543,25 @@ class _Planner:
             return why_not_b
         lines = ", ".join(str(c.span.line) for c in seeds)
         return f"several calls seed or reseed the global generator (lines {lines})"
+
+    def _escaping_alias(self, library: str) -> str | None:
+        """A module-level name bound to the library's global API (`sampler = np.random.rand`,
+        or an imported `rand` that other modules import from here) lets other code draw from
+        the global generator: that is not moved."""
+        for name, target in sorted(self.facts.exports.items()):
+            if not _global_api(target, library):
+                continue
+            imported_here = self.structure.bound_by_import(name)
+            if (
+                not imported_here
+                or name in self.context.imported_names
+                or self.context.star_imported
+            ):
+                return (
+                    f"because `{name}` (bound to `{_display(target)}`) can be called from "
+                    "other code, on the global generator"
+                )
+        return None
 
     def _derivation(self, family: Family, seed: ApiCall, replaced: bool) -> bool | str:
         """Whether the generator's seed must be derived from the seeding call's (it stays,

@@ -84,6 +84,9 @@ class Structure(Protocol):
     def doctests(self) -> str | None:
         """Why the module's doctests may share the global generators, or None."""
 
+    def bound_by_import(self, name: str) -> bool:
+        """`name` is bound at module level by an import statement (not an assignment)."""
+
     def int_shadowed(self) -> bool: ...
 
     def mentions_devices(self) -> bool: ...
@@ -274,6 +277,9 @@ class FactsStructure:
 
     def doctests(self) -> str | None:
         return None
+
+    def bound_by_import(self, name: str) -> bool:
+        return True
 
     def int_shadowed(self) -> bool:
         return False

@@ -84,13 +84,14 @@ def _summary(
             counts[library] = counts.get(library, 0) + 1
         libraries = ", ".join(f"{name}: {n}" for name, n in sorted(counts.items()))
         why = "each fix's description says why"
-        if "numpy" in counts:
+        if any("default_rng" in f.description for f in stream_changing):
             why = "numpy's Generator uses another algorithm; " + why
         hint = "--safe-only"
-        if "numpy" in counts:
+        if any("default_rng" in f.description for f in stream_changing):
             hint += " or --numpy-target=randomstate"
         stream.write(
-            f"warning: {_plural(len(stream_changing), 'fix')} change the random stream "
+            f"warning: {_plural(len(stream_changing), 'fix')} "
+            f"{'changes' if len(stream_changing) == 1 else 'change'} the random stream "
             f"({libraries}; {why}): golden values in tests will change; use {hint} to keep "
             "the exact numbers.\n"
         )

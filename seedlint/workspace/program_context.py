@@ -146,6 +146,13 @@ def _uses_global(facts: ModuleFacts, library: str) -> bool:
     return False
 
 
+def _starts_workers(facts: ModuleFacts) -> bool:
+    """The module builds a DataLoader: its worker processes (num_workers > 0, possibly set
+    elsewhere) seed random, numpy and torch from torch's default generator (or the loader's
+    generator), and run project code that may draw from them."""
+    return any(call.qualname.startswith("torch.utils.data.DataLoader") for call in facts.calls)
+
+
 def fix_context(
     facts: ModuleFacts, all_facts: Mapping[str, ModuleFacts], project: ProjectImports
 ) -> FixContext:
@@ -175,6 +182,15 @@ def fix_context(
                     reason = (
                         f"because `{users[0]}` (imported by `{other}`) draws from "
                         f"{_DISPLAY[library]} global generator"
+                    )
+                    break
+        if not reason:
+            for other in sorted(reached):
+                other_facts = by_module.get(other)
+                if other_facts is not None and _starts_workers(other_facts):
+                    reason = (
+                        f"because DataLoader worker processes (module `{other}`) seed "
+                        f"{_DISPLAY[library]} global generator for the dataset code they run"
                     )
                     break
         if reason:
