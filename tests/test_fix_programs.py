@@ -14,7 +14,6 @@ scikit-learn and networkx once, from a copy of its folder (its own cwd and sys.p
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import subprocess

@@ -70,7 +70,7 @@ class SharedSeed(Rule):
         if is_test_file(module.path):
             # Tests build two generators with one seed on purpose, to compare their streams.
             return
-        first_by_seed: dict[tuple[str, str], ApiCall] = {}
+        first_by_seed: dict[tuple[str, str, str], ApiCall] = {}
         for call in module.calls:
             if not _seeded_generator(call):
                 continue
