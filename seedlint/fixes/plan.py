@@ -97,6 +97,7 @@ class GroupPlan:
     # The seeding call stays and the new generator uses the same algorithm as the global
     # one: it gets a seed derived from the original (never two generators on one stream).
     derived: bool = False
+    reseeded: bool = False  # some seeding calls become `gen.seed(...)` (case C)
 
 
 @dataclass
@@ -320,7 +321,7 @@ class _Planner:
             )
         elif group.block is not None and group.block[0] != "module":
             where = f"a `{ctor}(seed)` created where the global generator was seeded"
-        elif any(s.action == "seed-method" for s in group.sites):
+        elif group.reseeded:
             where = f"a module-level `{ctor}()`, seeded where the global generator was"
         else:
             where = f"a module-level `{ctor}(seed)`"
@@ -333,7 +334,7 @@ class _Planner:
         if option:
             text += f", {option}"
         unseeded = group.seed_call is None and group.option_seed is None
-        if unseeded and not any(s.action == "seed-method" for s in group.sites):
+        if unseeded and not group.reseeded:
             name = "numpy" if family.library == "numpy" else "random"
             text += f" ({name} is never seeded here: the generator stays unseeded; pass --seed N)"
         elif group.applicability == "stream-preserving":
@@ -367,6 +368,8 @@ class _Planner:
         if group.kept_because.startswith("because"):
             kept = f"kept {group.kept_because}"
         unfixed.extend((s.diagnostic, kept) for s in candidates if id(s.call) not in chosen)
+        # Computed once: describing each site must not scan every site (linear in the file).
+        group.reseeded = any(s.action == "seed-method" for s in group.sites)
         group.sites = [
             Site(s.diagnostic, s.call, s.action, s.method, self.describe(group, s))
             for s in group.sites

@@ -9,7 +9,7 @@ every finding that has no automatic fix, with why.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TextIO
 
 from ..diagnostics import Diagnostic
@@ -45,7 +45,7 @@ def run_fix(
         for planned in result.files:
             shown = display_path(planned.path)
             stdout.writelines(
-                difflib.unified_diff(
+                unified_diff(
                     planned.old_text.splitlines(keepends=True),
                     planned.new_text.splitlines(keepends=True),
                     fromfile=f"a/{shown}",
@@ -102,6 +102,131 @@ def _summary(
             stream.write(f"  {where}: {diagnostic.code} {reason}\n")
 
 
+# --- a unified diff in about linear time ------------------------------------------------------
+# difflib's matcher is quadratic on long files whose lines repeat (blank lines, `def` lines,
+# one edit per line): 30 s of a 78 s `--diff` of 8,000 lines.  Anchoring on lines that occur
+# once in both texts (patience diff) splits the texts into small gaps first; only a gap is
+# handed to difflib, and only when it is small.
+_SMALL_GAP = 250_000  # len(a) * len(b) of a gap difflib may match
+
+
+def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
+    found: list[tuple[int, int]] = []
+    pending = [(0, len(a), 0, len(b))]
+    while pending:
+        alo, ahi, blo, bhi = pending.pop()
+        while alo < ahi and blo < bhi and a[alo] == b[blo]:
+            found.append((alo, blo))
+            alo, blo = alo + 1, blo + 1
+        while alo < ahi and blo < bhi and a[ahi - 1] == b[bhi - 1]:
+            ahi, bhi = ahi - 1, bhi - 1
+            found.append((ahi, bhi))
+        if alo == ahi or blo == bhi:
+            continue
+        anchors = _unique_anchors(a, b, alo, ahi, blo, bhi)
+        if not anchors:
+            if (ahi - alo) * (bhi - blo) <= _SMALL_GAP:
+                matcher = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+                for i, j, size in matcher.get_matching_blocks():
+                    found.extend((alo + i + k, blo + j + k) for k in range(size))
+            continue
+        previous = (alo, blo)
+        for i, j in anchors:
+            found.append((i, j))
+            pending.append((previous[0], i, previous[1], j))
+            previous = (i + 1, j + 1)
+        pending.append((previous[0], ahi, previous[1], bhi))
+    found.sort()
+    blocks: list[tuple[int, int, int]] = []
+    for i, j in found:
+        if blocks and blocks[-1][0] + blocks[-1][2] == i and blocks[-1][1] + blocks[-1][2] == j:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + 1)
+        else:
+            blocks.append((i, j, 1))
+    blocks.append((len(a), len(b), 0))
+    return blocks
+
+
+def _unique_anchors(
+    a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, bhi: int
+) -> list[tuple[int, int]]:
+    """Lines occurring once in a[alo:ahi] and once in b[blo:bhi], matched in order (the
+    longest increasing subsequence of their positions in b)."""
+    count_a: dict[str, int] = {}
+    for i in range(alo, ahi):
+        count_a[a[i]] = count_a.get(a[i], 0) + 1
+    count_b: dict[str, int] = {}
+    where_b: dict[str, int] = {}
+    for j in range(blo, bhi):
+        count_b[b[j]] = count_b.get(b[j], 0) + 1
+        where_b[b[j]] = j
+    pairs = [
+        (i, where_b[a[i]])
+        for i in range(alo, ahi)
+        if count_a[a[i]] == 1 and count_b.get(a[i]) == 1
+    ]
+    # Longest increasing subsequence of the b positions (patience sorting), O(n log n).
+    tails: list[int] = []  # index into pairs of the smallest tail of each length
+    back: list[int] = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if pairs[tails[mid]][1] < j:
+                lo = mid + 1
+            else:
+                hi = mid
+        back[k] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    chain: list[tuple[int, int]] = []
+    k = tails[-1] if tails else -1
+    while k != -1:
+        chain.append(pairs[k])
+        k = back[k]
+    chain.reverse()
+    return chain
+
+
+def unified_diff(
+    a: Sequence[str], b: Sequence[str], fromfile: str, tofile: str, n: int = 3
+) -> Iterator[str]:
+    """`difflib.unified_diff` (same output format), matched as described above."""
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    matcher.matching_blocks = _matching_blocks(a, b)
+    started = False
+    for group in matcher.get_grouped_opcodes(n):
+        if not started:
+            started = True
+            yield f"--- {fromfile}\n"
+            yield f"+++ {tofile}\n"
+        first, last = group[0], group[-1]
+        old = _range(first[1], last[2])
+        new = _range(first[3], last[4])
+        yield f"@@ -{old} +{new} @@\n"
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                yield from (" " + line for line in a[i1:i2])
+                continue
+            if tag in ("replace", "delete"):
+                yield from ("-" + line for line in a[i1:i2])
+            if tag in ("replace", "insert"):
+                yield from ("+" + line for line in b[j1:j2])
+
+
+def _range(start: int, stop: int) -> str:
+    """A unified diff range, as difflib writes it."""
+    beginning = start + 1
+    length = stop - start
+    if length == 1:
+        return f"{beginning}"
+    if not length:
+        beginning -= 1
+    return f"{beginning},{length}"
+
+
 def fix_options(ns: object) -> FixOptions:
     """FixOptions from parsed command-line arguments."""
     return FixOptions(
@@ -112,4 +237,4 @@ def fix_options(ns: object) -> FixOptions:
     )
 
 
-__all__ = ["fix_options", "run_fix"]
+__all__ = ["fix_options", "run_fix", "unified_diff"]
