@@ -9,8 +9,11 @@ from .facts import ApiCall
 
 def passes_generator(call: ApiCall) -> bool:
     """True when a torch call already gets a generator (keyword, positional, or **kwargs)."""
-    if "generator" in call.keywords or call.star_kwargs:
+    if call.star_kwargs:
         return True
+    if "generator" in call.keywords:
+        # `generator=None` is the default generator, written out.
+        return call.keyword_value("generator") != "None"
     api = torch_call(call.qualname)
     position = api.generator_position if api is not None else None
     if position is None:

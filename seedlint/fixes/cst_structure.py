@@ -17,7 +17,7 @@ from ..analysis.facts import ApiCall
 from ..knowledge import numpy_legacy_call
 from ..knowledge.schema import NumpyLegacy
 from .cst_index import CstIndex, ImportRecord, is_main_guard
-from .model import Family, Reason
+from .model import UNTRACKED_TORCH, Family, Reason
 from .structure import Block, translate_numpy
 
 __all__ = ["Anchor", "CstStructure", "call_args", "numpy_call_translation"]
@@ -416,12 +416,49 @@ class CstStructure:
             return "because the module's doctests may seed the global generator and draw"
         return None
 
+    def untracked_torch_use(self) -> str | None:
+        found = UNTRACKED_TORCH.search(self.index.text)
+        if found:
+            return (
+                f"because `{found.group(0).strip('.( ')}` in this module uses torch's default "
+                "generator, and no fix moves it"
+            )
+        return None
+
+    def name_value(self, call: ApiCall, name: str) -> str | None:
+        if not name.isidentifier():
+            return None
+        node = self.index.node_for(call)
+        if node is None:
+            return None
+        owner = self.index.owner_function(node)
+        by_scope: dict[int, list[str | None]] = {}
+        for bound, where in self.index.bindings:
+            if bound != name:
+                continue
+            parent = self.index.parent.get(id(where))
+            scope = self.index.owner_function(where)
+            literal = (
+                parent.value.value
+                if isinstance(where, cst.AssignTarget)
+                and isinstance(parent, cst.Assign)
+                and len(parent.targets) == 1
+                and isinstance(parent.value, cst.SimpleString)
+                else None  # bound otherwise (a parameter, a loop, an import...)
+            )
+            by_scope.setdefault(id(scope), []).append(literal)
+        # A local binding hides the module's; only one binding, to a string, counts.
+        values = by_scope.get(id(owner)) if id(owner) in by_scope else by_scope.get(id(None))
+        return values[0] if values is not None and len(values) == 1 else None
+
     def bound_by_import(self, name: str) -> bool:
-        return any(
+        kinds = [
             isinstance(node, (cst.Import, cst.ImportFrom))
             for bound, node in self.index.bindings
             if bound == name
-        )
+        ]
+        # No binding of its own: it came in through `from <library> import *`.
+        return all(kinds) if kinds else self.index.star_import
 
     def int_shadowed(self) -> bool:
         return "int" in self.index.bound_names or self.index.star_import

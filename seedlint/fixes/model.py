@@ -6,6 +6,7 @@ Nothing here imports libcst: `describe_fix` (JSON output) and the planner stay c
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,9 +20,14 @@ __all__ = [
     "FixContext",
     "FixOptions",
     "FixOutcome",
+    "UNTRACKED_TORCH",
     "derive_seed",
     "Reason",
 ]
+
+# Uses of torch's default generator the facts do not record: Tensor.multinomial()/bernoulli()
+# (the methods without an underscore draw too) and torch.initial_seed() (reads the seed).
+UNTRACKED_TORCH = re.compile(r"(?<!\btorch)\.(?:multinomial|bernoulli)\s*\(|\binitial_seed\s*\(")
 
 # The codes `--fix` knows how to fix; everything else is never touched or reported here.
 FIXABLE_CODES: frozenset[str] = frozenset({"SDL101", "SDL102", "SDL103", "SDL104"})

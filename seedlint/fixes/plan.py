@@ -264,8 +264,12 @@ class _Planner:
         if api is None or not api.accepts_generator:
             return "this torch API takes no generator="
         device = call.keyword_value("device")
-        if device is not None and device not in _CPU_DEVICES:
-            return Reason.DEVICE
+        if (
+            device is not None
+            and device not in _CPU_DEVICES
+            and self.structure.name_value(call, device) not in _CPU_DEVICES
+        ):
+            return f"device={device} may not be the CPU: a CPU generator would fail there"
         if call.qualname.startswith("torch.utils.data."):
             return None
         if call.qualname in _TORCH_FACTORIES:
@@ -393,6 +397,7 @@ class _Planner:
         shared = (
             self.context.shared_reason(family.library)
             or structure.doctests()
+            or (structure.untracked_torch_use() if family.library == "torch" else None)
             or self._escaping_alias(family.library)
         )
         if complete and shared:

@@ -84,8 +84,15 @@ class Structure(Protocol):
     def doctests(self) -> str | None:
         """Why the module's doctests may share the global generators, or None."""
 
+    def untracked_torch_use(self) -> str | None:
+        """Why code the facts do not record uses torch's default generator, or None."""
+
     def bound_by_import(self, name: str) -> bool:
         """`name` is bound at module level by an import statement (not an assignment)."""
+
+    def name_value(self, call: ApiCall, name: str) -> str | None:
+        """The source of the one literal a plain name used by `call` is bound to (in the
+        module, or in the call's function), e.g. `"cpu"` for `dev = "cpu"`; else None."""
 
     def int_shadowed(self) -> bool: ...
 
@@ -278,8 +285,14 @@ class FactsStructure:
     def doctests(self) -> str | None:
         return None
 
+    def untracked_torch_use(self) -> str | None:
+        return None
+
     def bound_by_import(self, name: str) -> bool:
         return True
+
+    def name_value(self, call: ApiCall, name: str) -> str | None:
+        return None
 
     def int_shadowed(self) -> bool:
         return False

@@ -161,9 +161,7 @@ def _unique_anchors(
         count_b[b[j]] = count_b.get(b[j], 0) + 1
         where_b[b[j]] = j
     pairs = [
-        (i, where_b[a[i]])
-        for i in range(alo, ahi)
-        if count_a[a[i]] == 1 and count_b.get(a[i]) == 1
+        (i, where_b[a[i]]) for i in range(alo, ahi) if count_a[a[i]] == 1 and count_b.get(a[i]) == 1
     ]
     # Longest increasing subsequence of the b positions (patience sorting), O(n log n).
     tails: list[int] = []  # index into pairs of the smallest tail of each length
@@ -195,7 +193,8 @@ def unified_diff(
 ) -> Iterator[str]:
     """`difflib.unified_diff` (same output format), matched as described above."""
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    matcher.matching_blocks = _matching_blocks(a, b)
+    # get_opcodes() builds on the matching blocks, computed here instead of by difflib.
+    matcher.matching_blocks = _matching_blocks(a, b)  # type: ignore[attr-defined]
     started = False
     for group in matcher.get_grouped_opcodes(n):
         if not started:

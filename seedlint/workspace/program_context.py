@@ -26,6 +26,7 @@ from ..analysis.facts import ModuleFacts
 from ..analysis.modules import is_library_module, module_name_for, resolve_relative
 from ..analysis.prefilter import is_test_file
 from ..fixes import FixContext
+from ..fixes.model import UNTRACKED_TORCH
 from ..knowledge import seeding_call
 from ..knowledge.thirdparty import GLOBAL_GENERATOR_PACKAGES
 
@@ -51,6 +52,8 @@ class ProjectImports:
     names_from: dict[str, set[str]] = field(default_factory=dict)  # module -> names taken
     star_imported: set[str] = field(default_factory=set)
     third_party: dict[str, set[str]] = field(default_factory=dict)  # module -> top packages
+    # Modules using torch's default generator in ways the facts do not record.
+    untracked_torch: set[str] = field(default_factory=set)
 
     @classmethod
     def scan(cls, paths: Iterable[str], read: Callable[[str], str | None]) -> ProjectImports:
@@ -63,6 +66,8 @@ class ProjectImports:
             text = read(path)
             if text is None or "import" not in text:
                 continue
+            if UNTRACKED_TORCH.search(text):
+                found.untracked_torch.add(module)
             is_package = os.path.basename(path) == "__init__.py"
             targets: set[str] = set()
             packages: set[str] = set()
@@ -137,7 +142,13 @@ def _uses_global(facts: ModuleFacts, library: str) -> bool:
             continue
         if global_draw_library(call) == library:
             return True
-        if call.library == library and call.role in ("seed", "state-write", "entropy", "draw"):
+        if call.library == library and call.role in (
+            "seed",
+            "state-read",
+            "state-write",
+            "entropy",
+            "draw",
+        ):
             if library != "torch" or not call.qualname.startswith("torch.cuda."):
                 return True
         helper = seeding_call(call.qualname) if call.library != library else None
@@ -184,6 +195,13 @@ def fix_context(
                         f"{_DISPLAY[library]} global generator"
                     )
                     break
+        if not reason and library == "torch":
+            users = sorted(project.untracked_torch & (reached - {module}))
+            if users:
+                reason = (
+                    f"because module `{users[0]}`, in a program that runs this one, uses "
+                    "torch's default generator (Tensor.multinomial/bernoulli, initial_seed)"
+                )
         if not reason:
             for other in sorted(reached):
                 other_facts = by_module.get(other)
