@@ -28,7 +28,7 @@ SiteWriter = Callable[[Site, str], None]
 
 
 def _constructor_call(family: Family, ctor: str, seed: cst.BaseExpression | None) -> cst.Call:
-    if family.library == "torch" and seed is not None and _number(seed) is None:
+    if family.library == "torch" and seed is not None and not isinstance(_number(seed), int):
         # torch.manual_seed(s) applies int(s) (numpy integers, floats, strings);
         # Generator.manual_seed takes only an int.
         seed = cst.Call(cst.Name("int"), [cst.Arg(seed.with_changes(lpar=[], rpar=[]))])
