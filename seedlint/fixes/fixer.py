@@ -59,12 +59,15 @@ def fix_source(
         return FixOutcome(text)
     if facts.syntax_error is not None:
         return _unchanged(text, fixable, Reason.DOES_NOT_PARSE)
+    context = context or FixContext(module=facts.module)
+    refused = _refused_by_facts(facts, fixable, options, context)
+    if refused is not None:
+        return FixOutcome(text, [], refused)
     try:
         module = cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError):
         return _unchanged(text, fixable, Reason.LIBCST_PARSE)
     try:
-        context = context or FixContext(module=facts.module)
         outcome = _rewrite(text, facts, fixable, protected, options, module, context)
     except RecursionError:
         return _unchanged(text, fixable, Reason.LIBCST_PARSE)
@@ -72,6 +75,31 @@ def fix_source(
     if outcome.new_text != text and not _compiles(outcome.new_text, path) and _compiles(text, path):
         return _unchanged(text, fixable, Reason.INVALID)
     return outcome
+
+
+# Reasons the facts alone decide, whatever the syntax tree would add: when the facts-only plan
+# refuses every finding for one of these, no libcst state is built (most files with findings
+# and nothing fixable: an unseeded torch draw, a draw no generator= reaches...).
+_FACTS_DECIDED = (
+    Reason.NO_SEED,
+    Reason.SEVERAL_CANDIDATES,
+    Reason.STATE_RESTORE,
+    "this torch API takes no generator=",
+)
+
+
+def _refused_by_facts(
+    facts: ModuleFacts,
+    fixable: list[Diagnostic],
+    options: FixOptions,
+    context: FixContext,
+) -> list[tuple[Diagnostic, str]] | None:
+    plan = plan_module(facts, fixable, options, FactsStructure(facts), context)
+    if plan.groups or plan.randomstates:
+        return None
+    if not all(reason.startswith(_FACTS_DECIDED) for _, reason in plan.unfixed):
+        return None
+    return sorted(plan.unfixed, key=lambda r: r[0].sort_key())
 
 
 def _rewrite(
@@ -157,6 +185,10 @@ def describe_fixes(
     if not fixable or facts.syntax_error is not None:
         return {}
     options = options or FixOptions()
+    if text is not None and _refused_by_facts(
+        facts, fixable, options, context or FixContext(module=facts.module)
+    ):
+        return {}  # as fix_source: nothing to fix, decided without libcst
     plan: ModulePlan | None
     if text is None:
         plan = plan_module(facts, fixable, options, FactsStructure(facts), context)
