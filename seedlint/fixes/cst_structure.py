@@ -461,7 +461,15 @@ class CstStructure:
         return all(kinds) if kinds else self.index.star_import
 
     def int_shadowed(self) -> bool:
-        return "int" in self.index.bound_names or self.index.star_import
+        if "int" in self.index.bound_names:
+            return True
+        # `from random import *` binds known names; a star import of anything else may
+        # bind `int`.
+        return any(
+            name == "*" and source not in _KNOWN_STAR
+            for record in self.index.imports
+            for name, source in record.bound
+        )
 
     def mentions_devices(self) -> bool:
         return bool(_DEVICE_WORDS.search(self.index.text))
@@ -549,6 +557,9 @@ _DOMAIN_RISKS = {
         "Generator.hypergeometric raises for ngood or nbad >= 10**9",
     ),
 }
+
+
+_KNOWN_STAR = frozenset({"random", "numpy.random", "numpy.random.mtrand", "math"})
 
 
 def node_func(expr: cst.Expr) -> cst.BaseExpression | None:

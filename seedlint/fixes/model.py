@@ -115,7 +115,10 @@ class Reason:
         "the library is not imported at module level (a module-level generator would import "
         "it at load time)"
     )
-    INT_SHADOWED = "`int` is rebound in this module: the result cannot be wrapped in int()"
+    INT_SHADOWED = (
+        "`int` is rebound in this module (or may be, by a star import of a module seedlint "
+        "does not know): the result cannot be wrapped in int()"
+    )
     ALREADY_TARGET = "already an explicit RandomState (--numpy-target=randomstate)"
     DEVICE = "non-CPU device= needs a generator on that device"
     TENSOR_DEVICE = (
