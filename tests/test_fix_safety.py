@@ -157,3 +157,24 @@ def test_crash_in_one_file_is_reported_with_its_file(
     assert [Path(p).name for p, _ in result.skipped] == ["a.py"]
     assert all("IndexError" in r for d, r in result.unfixed if d.path.endswith("a.py"))
     assert (tmp_path / "a.py").read_text().startswith("import random\n\nrandom.seed(1)")
+
+
+def test_planning_in_the_pool_gives_the_same_plan(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    for i in range(6):
+        (tmp_path / f"m{i}.py").write_text(
+            f"import random\n\nrandom.seed({i})\nx = random.random()\ny = random.choice('ab')\n"
+        )
+    plans = []
+    for jobs in (1, 2):
+        result = Workspace(tmp_path, Settings(), use_cache=False, jobs=jobs).fix(
+            [tmp_path], FixOptions(), write=False
+        )
+        plans.append(
+            (
+                [(f.path, f.new_text, f.applied) for f in result.files],
+                sorted((d.path, d.line, r) for d, r in result.unfixed),
+            )
+        )
+    assert plans[0] == plans[1]
+    assert len(plans[0][0]) == 6

@@ -500,7 +500,7 @@ class _Planner:
                 seed_call=seed,
                 seed_replaced=replaced,
                 hoisted=True,
-                kept_because="" if replaced else (kept_because or "(it has a comment)"),
+                kept_because="" if replaced else (kept_because or "because its line has a comment"),
                 derived=derived,
             )
 

@@ -42,7 +42,7 @@ from ..cache import CACHE_DIR_NAME, FactsCache, cache_key, run_key
 from ..config import Overrides, build_settings, load_config
 from ..diagnostics import Diagnostic, Span
 from ..discovery import Discovery, discover, find_project_root
-from ..fixes import FIXABLE_CODES, FixContext, FixOptions, describe_fixes, fix_source
+from ..fixes import FIXABLE_CODES, FixContext, FixOptions, FixOutcome, describe_fixes, fix_source
 from ..fixes.model import AppliedFix
 from ..rules import run_rules
 from ..settings import Settings
@@ -355,8 +355,20 @@ class Workspace:
                 by_path.setdefault(diagnostic.path, []).append(diagnostic)
         # Plan every file before writing any: a failure in one is reported with its file, and
         # the others are still written whole (each atomically), never half.
-        for path in sorted(by_path):
-            self._plan_file(path, by_path[path], loaded, options, result)
+        jobs = [
+            job
+            for path in sorted(by_path)
+            if (job := self._prepare(path, by_path[path], loaded, options, result)) is not None
+        ]
+        for job, answer in zip(jobs, self._plan_all(jobs), strict=True):
+            if isinstance(answer, str):
+                self._failed(job.path, job.to_fix, answer, result)
+                continue
+            result.unfixed.extend(answer.remaining)
+            if answer.new_text != job.text:
+                result.files.append(
+                    FileFix(job.path, job.text, answer.new_text, job.source, tuple(answer.applied))
+                )
         if write:
             from ..fixes import write_atomically
 
@@ -377,14 +389,16 @@ class Workspace:
                 self.invalidate(result.written)
         return result
 
-    def _plan_file(
+    def _prepare(
         self,
         path: str,
         to_fix: list[Diagnostic],
         loaded: LoadResult,
         options: FixOptions,
         result: FixResult,
-    ) -> None:
+    ) -> _FixJob | None:
+        """Everything planning one file needs (its text as analysed, the findings to fix and
+        to protect, its program context), or None when it cannot be planned."""
         facts = loaded.facts[path]
         source: Source | None = None
         if path in self._overlays:
@@ -396,27 +410,41 @@ class Workspace:
             except (OSError, SourceError) as exc:
                 reason = getattr(exc, "strerror", None) or str(exc)
                 result.unfixed.extend((d, f"cannot read file: {reason}") for d in to_fix)
-                return
+                return None
             if self._content_key(data, path) != loaded.keys.get(path):
                 reason = "the file changed on disk while it was being analysed"
                 result.unfixed.extend((d, reason) for d in to_fix)
                 result.skipped.append((path, reason))
-                return
+                return None
             text = source.text
-        protected = protected_findings(facts, to_fix, self.settings)
         try:
+            protected = protected_findings(facts, to_fix, self.settings)
             context = self.fix_context(path, loaded)
-            outcome = fix_source(text, facts, to_fix, options, protected, context)
         except Exception as exc:  # one file's bug must not stop the others being fixed
-            message = crash_message(exc).replace("cannot analyse file", "cannot plan fixes")
-            result.unfixed.extend((d, message) for d in to_fix)
-            result.skipped.append((path, message))
-            return
-        result.unfixed.extend(outcome.remaining)
-        if outcome.new_text != text:
-            result.files.append(
-                FileFix(path, text, outcome.new_text, source, tuple(outcome.applied))
-            )
+            self._failed(path, to_fix, crash_message(exc), result)
+            return None
+        return _FixJob(path, text, source, facts, to_fix, options, protected, context)
+
+    def _plan_all(self, jobs: list[_FixJob]) -> list[FixOutcome | str]:
+        """fix_source for every job: in the process pool when there is enough work (libcst
+        is most of the cost of `--fix`), biggest files first; results in the jobs' order."""
+        if self.jobs <= 1 or len(jobs) < _PARALLEL_FIX_MIN_FILES:
+            return [_plan_job(job) for job in jobs]
+        import multiprocessing
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].text))
+        answers: list[FixOutcome | str] = [""] * len(jobs)
+        with multiprocessing.get_context(method).Pool(self.jobs) as pool:
+            for index, answer in pool.imap_unordered(_plan_indexed, [(i, jobs[i]) for i in order]):
+                answers[index] = answer
+        return answers
+
+    @staticmethod
+    def _failed(path: str, to_fix: list[Diagnostic], message: str, result: FixResult) -> None:
+        message = message.replace("cannot analyse file", "cannot plan fixes")
+        result.unfixed.extend((d, message) for d in to_fix)
+        result.skipped.append((path, message))
 
     def fix_context(self, path: str, loaded: LoadResult) -> FixContext:
         """What the rest of the program does with the global generators the file's fixes
@@ -443,6 +471,34 @@ class Workspace:
         if self._content_key(data, path) != key:
             return "the file changed on disk while it was being fixed"
         return None
+
+
+# Below this many files to plan, a pool costs more than it saves.
+_PARALLEL_FIX_MIN_FILES = 4
+
+
+@dataclass(frozen=True)
+class _FixJob:
+    path: str
+    text: str
+    source: Source | None
+    facts: ModuleFacts
+    to_fix: list[Diagnostic]
+    options: FixOptions
+    protected: list[Diagnostic]
+    context: FixContext
+
+
+def _plan_job(job: _FixJob) -> FixOutcome | str:
+    """One file's plan, or the crash message (a bug in one file must not stop the others)."""
+    try:
+        return fix_source(job.text, job.facts, job.to_fix, job.options, job.protected, job.context)
+    except Exception as exc:
+        return crash_message(exc)
+
+
+def _plan_indexed(item: tuple[int, _FixJob]) -> tuple[int, FixOutcome | str]:
+    return item[0], _plan_job(item[1])
 
 
 def protected_findings(
