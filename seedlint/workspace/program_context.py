@@ -54,6 +54,9 @@ class ProjectImports:
     third_party: dict[str, set[str]] = field(default_factory=dict)  # module -> top packages
     # Modules using torch's default generator in ways the facts do not record.
     untracked_torch: set[str] = field(default_factory=set)
+    # Per load, filled lazily: module -> libraries whose global generator it uses, and
+    # whether it builds a DataLoader (every file's context asks about the same modules).
+    uses: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
 
     @classmethod
     def scan(cls, paths: Iterable[str], read: Callable[[str], str | None]) -> ProjectImports:
@@ -169,14 +172,16 @@ def fix_context(
 ) -> FixContext:
     """The FixContext of one module (see the module docstring)."""
     module = facts.module
-    by_module = {f.module: f for f in all_facts.values()}
+    if not project.uses:
+        for each in all_facts.values():
+            used = frozenset(lib for lib in _LIBRARIES if _uses_global(each, lib))
+            project.uses[each.module] = (used, _starts_workers(each))
     reached = project.reaching(module)
     shared: list[tuple[str, str]] = []
     for library in _LIBRARIES:
         reason = ""
         for other in sorted(reached - {module}):
-            other_facts = by_module.get(other)
-            if other_facts is not None and _uses_global(other_facts, library):
+            if library in project.uses.get(other, (frozenset(), False))[0]:
                 reason = (
                     f"because module `{other}`, in a program that runs this one, also uses "
                     f"{_DISPLAY[library]} global generator"
@@ -204,8 +209,7 @@ def fix_context(
                 )
         if not reason:
             for other in sorted(reached):
-                other_facts = by_module.get(other)
-                if other_facts is not None and _starts_workers(other_facts):
+                if project.uses.get(other, (frozenset(), False))[1]:
                     reason = (
                         f"because DataLoader worker processes (module `{other}`) seed "
                         f"{_DISPLAY[library]} global generator for the dataset code they run"
