@@ -178,3 +178,19 @@ def test_planning_in_the_pool_gives_the_same_plan(tmp_path: Path) -> None:
         )
     assert plans[0] == plans[1]
     assert len(plans[0][0]) == 6
+
+
+def test_describing_in_the_pool_gives_the_same_fixes(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    for i in range(6):
+        (tmp_path / f"m{i}.py").write_text(
+            f"import random\n\nrandom.seed({i})\nx = random.random()\n"
+        )
+    reports = [
+        Workspace(tmp_path, Settings(), use_cache=False, jobs=jobs).check(
+            [tmp_path], describe_fixes=True, fix_options=FixOptions()
+        )
+        for jobs in (1, 2)
+    ]
+    assert reports[0].diagnostics == reports[1].diagnostics
+    assert all(d.fix is not None for d in reports[0].diagnostics if d.code == "SDL103")

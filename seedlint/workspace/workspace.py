@@ -23,9 +23,10 @@ nesting, a bug) becomes an SDL900 diagnostic for that file; the other files are 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from ..analysis.facts import ModuleFacts
 from ..analysis.loader import (
@@ -40,7 +41,7 @@ from ..analysis.loader import (
 from ..analysis.modules import module_name_for
 from ..cache import CACHE_DIR_NAME, FactsCache, cache_key, run_key
 from ..config import Overrides, build_settings, load_config
-from ..diagnostics import Diagnostic, Span
+from ..diagnostics import Diagnostic, Fix, Span
 from ..discovery import Discovery, discover, find_project_root
 from ..fixes import FIXABLE_CODES, FixContext, FixOptions, FixOutcome, describe_fixes, fix_source
 from ..fixes.model import AppliedFix
@@ -52,6 +53,7 @@ from .suppression import Suppression
 
 __all__ = ["FileFix", "FixResult", "Report", "Workspace", "file_error", "protected_findings"]
 
+_R = TypeVar("_R")
 ERROR_CODE = "SDL900"
 ERROR_NAME = "syntax-error"
 
@@ -274,17 +276,31 @@ class Workspace:
         results = without_gc(lambda: _run_rules(loaded.facts, checkable, self.settings))
         suppression = Suppression(self.settings, self.root)
         diagnostics: list[Diagnostic] = []
+        to_describe: list[tuple[list[Diagnostic], _FixJob]] = []
         for path in checkable:
             found_here = results.get(path, ())
             if found_here:
                 # Only files with findings need their text again (for noqa comments).
                 text = self._text(path)
                 found_here = suppression.filter(path, found_here, text)
-                if describe and found_here:
-                    found_here = self._with_fixes(
+                job = None
+                if describe and found_here and text is not None:
+                    job = self._describe_job(
                         loaded.facts[path], found_here, fix_options, text, loaded
                     )
-                diagnostics.extend(found_here)
+                if job is not None:
+                    to_describe.append((found_here, job))
+                else:
+                    diagnostics.extend(found_here)
+        jobs = [job for _, job in to_describe]
+        for (found_here, _), fixes in zip(to_describe, self._in_pool(_describe, jobs), strict=True):
+            # A planner bug (a str): no fix is announced; `fix` reports it per file.
+            if not isinstance(fixes, dict):
+                fixes = {}
+            diagnostics.extend(
+                replace(d, fix=fixes[(d.code, d.span)]) if (d.code, d.span) in fixes else d
+                for d in found_here
+            )
         for path, message in [*loaded.errors.items(), *found.errors]:
             diagnostics.extend(suppression.filter(path, [file_error(path, message)], None))
         diagnostics.sort(key=Diagnostic.sort_key)
@@ -298,38 +314,27 @@ class Workspace:
         except SourceError:
             return None
 
-    def _with_fixes(
+    def _describe_job(
         self,
         facts: ModuleFacts,
         diagnostics: list[Diagnostic],
         options: FixOptions | None,
-        text: str | None,
+        text: str,
         loaded: LoadResult,
-    ) -> list[Diagnostic]:
-        """Attach the fix planner's answer (message, applicability) to the fixable ones:
-        the very plan `fix` would make with the same options (same findings to fix and to
-        protect, same program context, the syntax tree of the same text)."""
-        if text is None:
-            return diagnostics
+    ) -> _FixJob | None:
+        """What describing the fixes of one file needs: the very inputs `fix` plans it with
+        (same findings to fix and to protect, same program context, same text), so that the
+        announced fix (message, applicability) is the one `fix` makes with these options."""
         to_fix = [d for d in diagnostics if d.code in FIXABLE_CODES]
         if not to_fix:
-            return diagnostics
-        protected = protected_findings(facts, to_fix, self.settings)
+            return None
         try:
-            fixes = describe_fixes(
-                facts,
-                to_fix,
-                options or FixOptions(),
-                text=text,
-                protected=protected,
-                context=self.fix_context(facts.path, loaded),
-            )
-        except Exception:  # a planner bug: no fix is announced (fix reports it per file)
-            return diagnostics
-        return [
-            replace(d, fix=fixes[(d.code, d.span)]) if (d.code, d.span) in fixes else d
-            for d in diagnostics
-        ]
+            protected = protected_findings(facts, to_fix, self.settings)
+            context = self.fix_context(facts.path, loaded)
+        except Exception:  # a bug: no fix is announced (fix reports it per file)
+            return None
+        options = options or FixOptions()
+        return _FixJob(facts.path, text, None, facts, to_fix, options, protected, context)
 
     # --- fixing -------------------------------------------------------------------------------
     def fix(
@@ -360,7 +365,7 @@ class Workspace:
             for path in sorted(by_path)
             if (job := self._prepare(path, by_path[path], loaded, options, result)) is not None
         ]
-        for job, answer in zip(jobs, self._plan_all(jobs), strict=True):
+        for job, answer in zip(jobs, self._in_pool(_plan_job, jobs), strict=True):
             if isinstance(answer, str):
                 self._failed(job.path, job.to_fix, answer, result)
                 continue
@@ -425,20 +430,21 @@ class Workspace:
             return None
         return _FixJob(path, text, source, facts, to_fix, options, protected, context)
 
-    def _plan_all(self, jobs: list[_FixJob]) -> list[FixOutcome | str]:
-        """fix_source for every job: in the process pool when there is enough work (libcst
-        is most of the cost of `--fix`), biggest files first; results in the jobs' order."""
+    def _in_pool(self, work: Callable[[_FixJob], _R], jobs: list[_FixJob]) -> list[_R]:
+        """`work` for every job: in the process pool when there is enough of it (libcst is
+        most of the cost of `--fix`), biggest files first; results in the jobs' order."""
         if self.jobs <= 1 or len(jobs) < _PARALLEL_FIX_MIN_FILES:
-            return [_plan_job(job) for job in jobs]
+            return [work(job) for job in jobs]
         import multiprocessing
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].text))
-        answers: list[FixOutcome | str] = [""] * len(jobs)
+        answers: dict[int, _R] = {}
         with multiprocessing.get_context(method).Pool(self.jobs) as pool:
-            for index, answer in pool.imap_unordered(_plan_indexed, [(i, jobs[i]) for i in order]):
+            items = [(work, i, jobs[i]) for i in order]
+            for index, answer in pool.imap_unordered(_indexed, items):
                 answers[index] = answer
-        return answers
+        return [answers[i] for i in range(len(jobs))]
 
     @staticmethod
     def _failed(path: str, to_fix: list[Diagnostic], message: str, result: FixResult) -> None:
@@ -497,8 +503,24 @@ def _plan_job(job: _FixJob) -> FixOutcome | str:
         return crash_message(exc)
 
 
-def _plan_indexed(item: tuple[int, _FixJob]) -> tuple[int, FixOutcome | str]:
-    return item[0], _plan_job(item[1])
+def _describe(job: _FixJob) -> dict[tuple[str, Span], Fix] | str:
+    """What `_plan_job` would do for each finding (message, applicability), or the crash."""
+    try:
+        return describe_fixes(
+            job.facts,
+            job.to_fix,
+            job.options,
+            text=job.text,
+            protected=job.protected,
+            context=job.context,
+        )
+    except Exception as exc:
+        return crash_message(exc)
+
+
+def _indexed(item: tuple[Callable[[_FixJob], _R], int, _FixJob]) -> tuple[int, _R]:
+    work, index, job = item
+    return index, work(job)
 
 
 def protected_findings(
