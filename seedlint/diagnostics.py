@@ -2,6 +2,11 @@
 
 Lines and columns are 1-based everywhere in this module, like flake8's and ruff's output.
 Columns count characters (code points), not bytes.
+
+In a Jupyter notebook a location also names its cell (`cell`: 1-based, markdown cells
+counted, as `seedlint.notebooks` numbers them) and its line is the line in that cell; the
+analysis works on the notebook's whole program and the Workspace maps positions to cells
+only at the edge, in what it hands to front ends.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ class Related:
     column: int
     message: str
     cited: bool = False
+    cell: int | None = None  # in a notebook: the cell, and `line` is the line in it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +51,7 @@ class Related:
             "column": self.column,
             "message": self.message,
             "cited": self.cited,
+            "cell": self.cell,
         }
 
 
@@ -54,6 +61,7 @@ class Edit:
 
     span: Span
     content: str
+    cell: int | None = None  # in a notebook: the cell the span's lines are in
 
     def to_json(self) -> dict[str, Any]:
         s = self.span
@@ -63,6 +71,7 @@ class Edit:
             "end_line": s.end_line,
             "end_column": s.end_column,
             "content": self.content,
+            "cell": self.cell,
         }
 
 
@@ -92,6 +101,7 @@ class Diagnostic:
     library: Library | None = None
     fix: Fix | None = None
     related: tuple[Related, ...] = field(default=())
+    cell: int | None = None  # in a notebook: the cell, and `span` is relative to it
 
     @property
     def line(self) -> int:
@@ -101,8 +111,9 @@ class Diagnostic:
     def column(self) -> int:
         return self.span.column
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.path, self.span.line, self.span.column, self.code, self.message)
+    def sort_key(self) -> tuple[str, int, int, int, str, str]:
+        cell = self.cell or 0
+        return (self.path, cell, self.span.line, self.span.column, self.code, self.message)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Diagnostic:
@@ -121,14 +132,26 @@ class Diagnostic:
                 fix["message"],
                 fix["applicability"],
                 tuple(
-                    Edit(Span(e["line"], e["column"], e["end_line"], e["end_column"]), e["content"])
+                    Edit(
+                        Span(e["line"], e["column"], e["end_line"], e["end_column"]),
+                        e["content"],
+                        e.get("cell"),
+                    )
                     for e in fix.get("edits", ())
                 ),
             ),
             related=tuple(
-                Related(r["path"], r["line"], r["column"], r["message"], bool(r.get("cited")))
+                Related(
+                    r["path"],
+                    r["line"],
+                    r["column"],
+                    r["message"],
+                    bool(r.get("cited")),
+                    r.get("cell"),
+                )
                 for r in data.get("related", ())
             ),
+            cell=data.get("cell"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -144,4 +167,5 @@ class Diagnostic:
             "library": self.library,
             "fix": self.fix.to_json() if self.fix else None,
             "related": [r.to_json() for r in self.related],
+            "cell": self.cell,
         }

@@ -1,6 +1,7 @@
 """Command-line paths -> the Python files to check.
 
-* Folders are walked for ``*.py`` files, in a deterministic (sorted) order.
+* Folders are walked for ``*.py`` files and Jupyter notebooks (``*.ipynb``), in a
+  deterministic (sorted) order.
 * Skipped while walking: what ``.gitignore`` files ignore (gitignore semantics via `pathspec`;
   each file applies to its own folder and below, deeper files win, an ignored folder is not
   entered), the usual tool and environment folders (`DEFAULT_EXCLUDE`, replaced by the
@@ -57,7 +58,11 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".seedlint_cache",
     ".eggs",
     "*.egg-info",
+    ".ipynb_checkpoints",  # Jupyter's autosaved copies of notebooks
 )
+
+# What a folder walk checks: Python files and Jupyter notebooks (`seedlint.notebooks`).
+CHECKED_SUFFIXES = (".py", ".ipynb")
 
 _ROOT_MARKERS = ("pyproject.toml", ".git", ".hg")
 
@@ -225,9 +230,9 @@ class _Walker:
                 except OSError as exc:
                     self.errors.append((path, f"cannot read file: {describe_os_error(path, exc)}"))
                     continue
-                if not is_dir and not entry.name.endswith(".py"):
+                if not is_dir and not entry.name.endswith(CHECKED_SUFFIXES):
                     continue
-                if is_link and not entry.name.endswith(".py"):
+                if is_link and not entry.name.endswith(CHECKED_SUFFIXES):
                     continue
                 rel = relative_posix(path, base) or entry.name
                 key = rel + "/" if is_dir else rel

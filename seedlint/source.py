@@ -11,6 +11,11 @@
 `Source` keeps what an atomic writer needs to round-trip the file: `Source.encode(new_text)`
 gives the bytes to write (same codec, same BOM; newlines are whatever `new_text` holds, and
 `Source.newline` says which style to use for inserted lines).
+
+This is the one place where a path's bytes (or an editor's buffer) become the text that is
+analysed and fixed: a Jupyter notebook (``*.ipynb``) becomes the Python program its code
+cells make (`seedlint.notebooks`), and encoding a rewritten program gives back the notebook
+with only the changed cells' sources replaced.
 """
 
 from __future__ import annotations
@@ -22,8 +27,12 @@ import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["Source", "SourceError", "decode_source", "read_source"]
+if TYPE_CHECKING:
+    from .notebooks import Notebook
+
+__all__ = ["Source", "SourceError", "decode_source", "overlay_source", "read_source"]
 
 BOM = codecs.BOM_UTF8
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -52,10 +61,17 @@ class Source:
     bom: bool = False
     # The first line ending of the file ("\n" when it has none): the style for new lines.
     newline: str = "\n"
+    # For a notebook: its JSON and cell map (`text` is then the program its code cells make).
+    notebook: Notebook | None = None
 
     def encode(self, text: str | None = None) -> bytes:
-        """Bytes for `text` (default: this source's own text) in this file's encoding."""
-        body = (self.text if text is None else text).encode(self.encoding)
+        """Bytes for `text` (default: this source's own text) in this file's encoding; for a
+        notebook, the notebook with its code cells taken from `text` (raises `SourceError`
+        when `text` lost a cell boundary)."""
+        text = self.text if text is None else text
+        if self.notebook is not None:
+            text = self.notebook.write_back(text)
+        body = text.encode(self.encoding)
         return BOM + body if self.bom else body
 
 
@@ -106,9 +122,12 @@ def _detect_encoding(data: bytes) -> tuple[str, bool]:
     return encoding, False
 
 
-def decode_source(data: bytes) -> Source:
+def decode_source(data: bytes, path: str | os.PathLike[str] | None = None) -> Source:
     """Decode the bytes of a Python file; raises `SourceError` (one-line reason) when Python
-    would refuse them too: NUL bytes, an undecodable byte, an unknown or unusable cookie."""
+    would refuse them too: NUL bytes, an undecodable byte, an unknown or unusable cookie.
+    When `path` names a notebook, the bytes are its JSON (see the module docstring)."""
+    if path is not None and _is_notebook(path):
+        return _decode_notebook(data)
     nul = data.find(b"\x00")
     if nul >= 0:
         line, _ = _position(data, nul)
@@ -128,6 +147,41 @@ def decode_source(data: bytes) -> Source:
     except (LookupError, ValueError, TypeError) as exc:  # a codec that is not for text
         raise SourceError(f"cannot decode as {encoding}: {exc}") from None
     return Source(text=text, encoding=encoding, bom=bom, newline=detect_newline(text))
+
+
+def _is_notebook(path: str | os.PathLike[str]) -> bool:
+    from .notebooks import is_notebook
+
+    return is_notebook(os.fspath(path))
+
+
+def _decode_notebook(data: bytes) -> Source:
+    from .notebooks import parse_notebook
+
+    bom = data.startswith(BOM)
+    try:
+        raw = data[len(BOM) :].decode("utf-8") if bom else data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(data, exc.start)
+        raise SourceError(
+            f"invalid notebook: not UTF-8 (byte 0x{data[exc.start]:02x} at line {line}, "
+            f"column {column})"
+        ) from None
+    notebook = parse_notebook(raw)
+    # `newline` is the program's own style, so that the writer leaves the cells' line ends be.
+    newline = detect_newline(notebook.text)
+    return Source(text=notebook.text, bom=bom, newline=newline, notebook=notebook)
+
+
+def overlay_source(text: str, path: str | os.PathLike[str] | None = None) -> Source:
+    """The `Source` of an in-memory buffer (an editor's unsaved text, standard input) that
+    stands for `path`: a notebook's buffer is its JSON text."""
+    if path is not None and _is_notebook(path):
+        from .notebooks import parse_notebook
+
+        notebook = parse_notebook(text)
+        return Source(text=notebook.text, newline=detect_newline(notebook.text), notebook=notebook)
+    return Source(text=text, newline=detect_newline(text))
 
 
 def describe_os_error(path: str | os.PathLike[str], exc: OSError) -> str:
@@ -151,4 +205,4 @@ def read_source(path: str | os.PathLike[str]) -> Source:
         raise SourceError(describe_os_error(path, exc)) from None
     except (ValueError, MemoryError) as exc:  # e.g. an embedded NUL in the path itself
         raise SourceError(f"{type(exc).__name__}: {exc}") from None
-    return decode_source(data)
+    return decode_source(data, path)

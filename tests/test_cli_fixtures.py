@@ -33,13 +33,15 @@ FIELDS: dict[str, type | tuple[type, ...]] = {
     "library": (str, type(None)),
     "fix": (dict, type(None)),
     "related": list,
+    "cell": (int, type(None)),  # a notebook's cell; `line` is then the line in it
 }
-RELATED_FIELDS: dict[str, type] = {
+RELATED_FIELDS: dict[str, type | tuple[type, ...]] = {
     "path": str,
     "line": int,
     "column": int,
     "message": str,
     "cited": bool,
+    "cell": (int, type(None)),
 }
 _TEXT_LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>SDL\d{3}) (?P<message>.*)$"

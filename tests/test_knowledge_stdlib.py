@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import inspect
+import os
 import random
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -143,3 +147,39 @@ def test_explicit_random_generator() -> None:
     assert gen.seed_param is not None
     params = list(inspect.signature(random.Random.__init__).parameters)[1:]
     assert params[gen.seed_param[0]] == gen.seed_param[1]
+
+
+_PROBE = (
+    "import random, sys; print(sys.version_info[0], sys.version_info[1]); "
+    "print(' '.join(sorted(n for n in dir(random) if not n.startswith('_') "
+    "and getattr(getattr(random, n), '__self__', None) is random._inst)))"
+)
+
+
+def _interpreters() -> list[str]:
+    """The running interpreter, and any other supported one on PATH (developers' machines
+    often have several; CI has at least its own)."""
+    found = [sys.executable]
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    for minor in range(10, 15):
+        if (3, minor) == HERE:
+            continue
+        candidates = [shutil.which(f"python3.{minor}"), *pyenv.glob(f"3.{minor}.*/bin/python3")]
+        for path in filter(None, candidates):
+            # A pyenv shim exists for versions that are not selected, and then fails.
+            if subprocess.run([path, "-c", ""], capture_output=True).returncode == 0:
+                found.append(str(path))
+                break
+    return found
+
+
+@pytest.mark.parametrize("python", _interpreters())
+def test_table_is_right_for_every_interpreter_at_hand(python: str) -> None:
+    """What the table says exists on Python 3.X is exactly what 3.X's `random` has, for each
+    interpreter available here, not just the one running seedlint."""
+    output = subprocess.run(
+        [python, "-c", _PROBE], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.splitlines()
+    version = tuple(int(part) for part in output[0].split())
+    expected = set(output[1].split())
+    assert {n for n, e in FUNCTIONS.items() if e.since <= version} == expected, version

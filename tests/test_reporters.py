@@ -120,11 +120,28 @@ def test_json_report_has_every_field_sorted_and_relative(cwd: str) -> None:
         "fix": {
             "message": "Use a Generator",
             "applicability": "stream-changing",
-            "edits": [{"line": 1, "column": 1, "end_line": 1, "end_column": 5, "content": "rng"}],
+            "edits": [
+                {
+                    "line": 1,
+                    "column": 1,
+                    "end_line": 1,
+                    "end_column": 5,
+                    "content": "rng",
+                    "cell": None,
+                }
+            ],
         },
         "related": [
-            {"path": "main.py", "line": 4, "column": 1, "message": "seeded here", "cited": False}
+            {
+                "path": "main.py",
+                "line": 4,
+                "column": 1,
+                "message": "seeded here",
+                "cited": False,
+                "cell": None,
+            }
         ],
+        "cell": None,
     }
     assert data[1]["fix"] is None and data[1]["library"] is None and data[1]["related"] == []
 

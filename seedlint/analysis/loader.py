@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..cache import CachedFile, FactsCache, cache_key
-from ..source import SourceError, decode_source, describe_os_error
+from ..source import SourceError, decode_source, describe_os_error, overlay_source
 from .extract import extract_facts
 from .facts import ModuleFacts
 from .modules import is_library_module, module_name_for, resolve_relative
@@ -115,14 +115,14 @@ def _scan(
             result.cached, result.deferred = True, hit.tier == "program"
             result.imports = hit.imports
             return result
-    if overlay is not None:
-        text = overlay
-    else:
-        try:
-            text = decode_source(data).text
-        except SourceError as exc:
-            result.error = f"cannot read file: {exc}"
-            return result
+    try:
+        if overlay is not None:
+            text = overlay_source(overlay, path).text
+        else:
+            text = decode_source(data, path).text
+    except SourceError as exc:
+        result.error = f"cannot read file: {exc}"
+        return result
     tier = classify(text, path)
     if tier == "program":
         result.imports = scan_imports(text, module, path.endswith("__init__.py"))

@@ -351,8 +351,8 @@ def classify(text: str, path: str) -> Tier:
             for match in _THIRDPARTY_CALLS[package].finditer(text):
                 if view.is_code(match.start()):
                     return "direct"
-    if is_test_file(path) or "__main__" in text:
-        return "entry"
+    if is_test_file(path) or "__main__" in text or path.endswith(".ipynb"):
+        return "entry"  # a notebook is a program: a kernel runs it top to bottom
     for token in _PROGRAM:
         if token in text:
             return "program"

@@ -345,9 +345,10 @@ def _seeded_libraries(call: ApiCall) -> tuple[tuple[str, ...], bool] | None:
 
 def is_program(module: ModuleFacts) -> bool:
     """Whether the module is (or, for conftest.py, belongs to) an entry point: a `__main__`
-    block, a pytest file, or a top level that itself draws."""
+    block, a pytest file, a Jupyter notebook, or a top level that itself draws."""
     return (
         module.main_block is not None
+        or module.path.endswith(".ipynb")
         or is_test_file(module.path)
         or _has_toplevel_draw(module.toplevel, module)
     )
@@ -434,8 +435,10 @@ def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) ->
             interp = _Interpreter(project, {module.module})
             effect = interp.run(module, module.toplevel + module.main_block, UNSEEDED)
             collect(program, effect)
-        elif _has_toplevel_draw(module.toplevel, module):
-            program = Program(f"`{module.module}` (module level)", path)
+        elif path.endswith(".ipynb") or _has_toplevel_draw(module.toplevel, module):
+            # A notebook's cells run top to bottom: a program even when only its helpers draw.
+            kind = "notebook" if path.endswith(".ipynb") else "module level"
+            program = Program(f"`{module.module}` ({kind})", path)
             interp = _Interpreter(project, {module.module})
             collect(program, interp.run(module, module.toplevel, UNSEEDED))
 

@@ -12,7 +12,9 @@ from typing import Any
 from ..diagnostics import Span
 from .facts import ApiCall, FunctionFacts, ModuleFacts, SeedArg
 
-FORMAT = 6
+# 7: a notebook (.ipynb) is read as the program of its code cells (keys of its bytes would
+# otherwise find the SDL900 facts of reading its JSON as Python); diagnostics carry `cell`.
+FORMAT = 7
 
 
 def _call_to(c: ApiCall) -> list[Any]:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..config import Overrides
     from ..diagnostics import Diagnostic
     from ..fixes import FixOptions
+    from ..reporters.sarif import RuleDoc
     from ..workspace import Workspace
 
 __all__ = ["main"]
@@ -161,9 +162,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--format",
         "--output-format",
         dest="format",
-        choices=("text", "json"),
+        choices=("text", "json", "json-lines", "sarif", "github"),
         default="text",
-        help="output format (default: text)",
+        help="output format (default: text); sarif for code scanning, github for annotations "
+        "on pull requests (GitHub Actions), json-lines for one finding per line",
     )
     output.add_argument(
         "--statistics", action="store_true", help="show the number of findings per rule"
@@ -283,7 +285,7 @@ def _run_check(ns: argparse.Namespace, stdout: TextIO) -> int:
         raise _UsageError(str(exc)) from None
     if not report.files and not report.diagnostics and not ns.quiet:
         print(f"{PROG}: warning: no Python files found under the given paths", file=sys.stderr)
-    _show(ns, report.diagnostics, stdout)
+    _show(ns, report.diagnostics, stdout, workspace)
     return 1 if report.diagnostics else 0
 
 
@@ -298,8 +300,18 @@ def _fix_options(ns: argparse.Namespace) -> FixOptions:
     return fix_options(ns)
 
 
-def _show(ns: argparse.Namespace, diagnostics: Sequence[Diagnostic], stdout: TextIO) -> None:
+def _show(
+    ns: argparse.Namespace,
+    diagnostics: Sequence[Diagnostic],
+    stdout: TextIO,
+    workspace: Workspace,
+) -> None:
+    from functools import lru_cache
+
     from ..reporters import write_report
+
+    # SARIF viewers and GitHub annotations show a notebook's JSON text: find cells' code there.
+    locate = lru_cache(maxsize=None)(workspace.notebook_position)
 
     write_report(
         diagnostics,
@@ -307,7 +319,17 @@ def _show(ns: argparse.Namespace, diagnostics: Sequence[Diagnostic], stdout: Tex
         format=ns.format,
         show_statistics=ns.statistics,
         quiet=ns.quiet or bool(ns.fix or ns.diff),
+        rules=_rule_docs() if ns.format == "sarif" else (),
+        locate=locate,
     )
+
+
+def _rule_docs() -> list[RuleDoc]:
+    """The rules' documentation, for the formats that carry it (reporters import no rules)."""
+    from ..reporters.sarif import RuleDoc
+    from ..rules import ALL_RULES
+
+    return [RuleDoc(rule.code, rule.name, rule.summary, rule.doc()) for rule in ALL_RULES]
 
 
 def _fix(ns: argparse.Namespace, workspace: Workspace, paths: list[str], stdout: TextIO) -> int:
@@ -319,7 +341,7 @@ def _fix(ns: argparse.Namespace, workspace: Workspace, paths: list[str], stdout:
         diff=ns.diff,
         stdout=stdout,
         recheck=lambda: workspace.check(paths).diagnostics,
-        write_report=lambda diagnostics: _show(ns, diagnostics, stdout),
+        write_report=lambda diagnostics: _show(ns, diagnostics, stdout, workspace),
     )
 
 

@@ -15,7 +15,8 @@ from typing import TextIO
 from ..diagnostics import Diagnostic
 from ..fixes import AppliedFix, FixOptions
 from ..reporters import display_path
-from ..workspace import FixResult
+from ..reporters.text import cell_prefix
+from ..workspace import FileFix, FixResult
 
 _LIBRARY = {"SDL101": "numpy", "SDL102": "numpy", "SDL103": "random", "SDL104": "torch"}
 
@@ -43,15 +44,7 @@ def run_fix(
     unfixed = list(result.unfixed)
     if diff:
         for planned in result.files:
-            shown = display_path(planned.path)
-            stdout.writelines(
-                unified_diff(
-                    planned.old_text.splitlines(keepends=True),
-                    planned.new_text.splitlines(keepends=True),
-                    fromfile=f"a/{shown}",
-                    tofile=f"b/{shown}",
-                )
-            )
+            stdout.writelines(_diff(planned))
         _summary(stdout, len(applied), stream_changing, len(result.files), unfixed, would=True)
         return 1 if result.files else 0
 
@@ -64,6 +57,31 @@ def run_fix(
     for path, reason in result.skipped:
         stdout.write(f"warning: {display_path(path)} was not written: {reason}\n")
     return 1 if after or result.skipped else 0
+
+
+def _diff(planned: FileFix) -> list[str]:
+    """The unified diff of one planned file; a notebook's, cell by cell (``nb.ipynb:cell 3``,
+    like its findings), over the cells that change."""
+    shown = display_path(planned.path)
+    notebook = planned.source.notebook if planned.source is not None else None
+    if notebook is None:
+        pairs = [(shown, planned.old_text, planned.new_text)]
+    else:
+        new_sources = notebook.cell_sources(planned.new_text)
+        pairs = [
+            (f"{shown}:cell {cell.number}", cell.source, new)
+            for cell, new in zip(notebook.cells, new_sources, strict=True)
+            if new != cell.source
+        ]
+    lines: list[str] = []
+    for name, old, new in pairs:
+        old_lines = old.splitlines(keepends=True)
+        new_lines = new.splitlines(keepends=True)
+        if notebook is not None:  # a cell's last line has no newline; show it as a line
+            old_lines = [line if line.endswith("\n") else line + "\n" for line in old_lines]
+            new_lines = [line if line.endswith("\n") else line + "\n" for line in new_lines]
+        lines += unified_diff(old_lines, new_lines, fromfile=f"a/{name}", tofile=f"b/{name}")
+    return lines
 
 
 def _summary(
@@ -98,7 +116,8 @@ def _summary(
     if unfixed:
         stream.write(f"No automatic fix for {_plural(len(unfixed), 'finding')}:\n")
         for diagnostic, reason in sorted(unfixed, key=lambda item: item[0].sort_key()):
-            where = f"{display_path(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}"
+            cell = cell_prefix(diagnostic.cell)
+            where = f"{display_path(diagnostic.path)}:{cell}{diagnostic.line}:{diagnostic.column}"
             stream.write(f"  {where}: {diagnostic.code} {reason}\n")
 
 

@@ -1,5 +1,7 @@
 """One JSON array of `Diagnostic.to_json()` objects, sorted by path, line and column; nothing
-else on stdout.  With statistics: an array of ``{"code", "name", "count"}`` objects instead."""
+else on stdout.  In a notebook ``cell`` is the cell (1-based, markdown cells counted) and
+``line`` the line in it; ``cell`` is null elsewhere.  With statistics: an array of
+``{"code", "name", "count"}`` objects instead."""
 
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ from typing import Any
 from ..diagnostics import Diagnostic
 from . import display_path, sort_for_display, statistics
 
-__all__ = ["render_json"]
+__all__ = ["relative_entry", "render_json"]
 
 
-def _relative(entry: dict[str, Any], path: str, cwd: str | None) -> dict[str, Any]:
+def relative_entry(entry: dict[str, Any], path: str, cwd: str | None) -> dict[str, Any]:
+    """A `Diagnostic.to_json()` entry with its paths as displayed (`path` for its own)."""
     entry["path"] = path
     for related in entry.get("related") or ():
         related["path"] = display_path(related["path"], cwd)
@@ -29,5 +32,7 @@ def render_json(
             for code, name, count in statistics(diagnostics)
         ]
     else:
-        data = [_relative(d.to_json(), path, cwd) for path, d in sort_for_display(diagnostics, cwd)]
+        data = [
+            relative_entry(d.to_json(), path, cwd) for path, d in sort_for_display(diagnostics, cwd)
+        ]
     return json.dumps(data, indent=2) + "\n"

@@ -1,4 +1,7 @@
-"""``path:line:col: CODE message`` lines (1-based, like flake8 and ruff), then a summary."""
+"""``path:line:col: CODE message`` lines (1-based, like flake8 and ruff), then a summary.
+
+In a notebook the cell comes first, as ruff prints it: ``nb.ipynb:cell 3:2:5: SDL101 ...``
+(line 2, column 5 of the notebook's third cell)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Sequence
 from ..diagnostics import Diagnostic
 from . import display_path, sort_for_display, statistics
 
-__all__ = ["format_diagnostic", "message_with_citation", "render_text", "summary"]
+__all__ = ["cell_prefix", "format_diagnostic", "message_with_citation", "render_text", "summary"]
 
 
 def format_diagnostic(
@@ -15,10 +18,13 @@ def format_diagnostic(
 ) -> str:
     """One line; `path` overrides the displayed path (default: relative to `cwd`)."""
     path = display_path(diagnostic.path, cwd) if path is None else path
-    return (
-        f"{path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} "
-        + message_with_citation(diagnostic, cwd)
-    )
+    where = f"{path}:{cell_prefix(diagnostic.cell)}{diagnostic.line}:{diagnostic.column}"
+    return f"{where}: {diagnostic.code} " + message_with_citation(diagnostic, cwd)
+
+
+def cell_prefix(cell: int | None) -> str:
+    """``cell 3:`` for a location in a notebook's third cell, nothing elsewhere."""
+    return "" if cell is None else f"cell {cell}:"
 
 
 def message_with_citation(diagnostic: Diagnostic, cwd: str | None = None) -> str:
@@ -27,7 +33,8 @@ def message_with_citation(diagnostic: Diagnostic, cwd: str | None = None) -> str
     message = " ".join(diagnostic.message.splitlines())  # one finding, one line
     for related in diagnostic.related:
         if related.cited:
-            return f"{message} ({display_path(related.path, cwd)}:{related.line})"
+            where = f"{display_path(related.path, cwd)}:{cell_prefix(related.cell)}{related.line}"
+            return f"{message} ({where})"
     return message
 
 

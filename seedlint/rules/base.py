@@ -29,6 +29,9 @@ class Rule:
     invalid: ClassVar[tuple[str, ...]] = ()
     # SDL0xx rules need the whole project (programs, helpers in other files).
     project_wide: ClassVar[bool] = False
+    # `--fix` can rewrite this rule's findings (as ruff's rules declare it); a test checks
+    # that this agrees with the fix planner's codes and with what it does on the examples.
+    fixable: ClassVar[bool] = False
 
     def check(self, module: ModuleFacts, project: ProjectContext) -> Iterator[Diagnostic]:
         raise NotImplementedError

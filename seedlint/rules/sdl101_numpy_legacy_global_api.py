@@ -48,6 +48,7 @@ class NumpyLegacyGlobalApi(Rule):
     name = "numpy-legacy-global-api"
     summary = "Call into numpy's legacy global random API"
     library = "numpy"
+    fixable = True
     invalid = (
         "import numpy as np\nx = np.random.rand(3)\n",
         "from numpy.random import randn as rn\nx = rn(2)\n",

@@ -44,6 +44,7 @@ class NumpyRandomState(Rule):
     name = "numpy-random-state"
     summary = "Construction of numpy's legacy RandomState"
     library = "numpy"
+    fixable = True
     invalid = (
         "import numpy as np\nrs = np.random.RandomState(0)\n",
         "import numpy as np\nx = np.random.RandomState(0).rand()\n",

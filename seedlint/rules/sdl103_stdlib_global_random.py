@@ -47,6 +47,7 @@ class StdlibGlobalRandom(Rule):
     name = "stdlib-global-random"
     summary = "Call of a `random` module function (the hidden global instance)"
     library = "random"
+    fixable = True
     invalid = (
         "import random\nx = random.random()\n",
         "from random import choice\nx = choice([1, 2])\n",

@@ -52,6 +52,7 @@ class TorchImplicitGenerator(Rule):
     name = "torch-implicit-generator"
     summary = "torch draw from the default generator where `generator=` is accepted"
     library = "torch"
+    fixable = True
     invalid = (
         "import torch\nx = torch.randn(3)\n",
         "from torch import randn as t\nx = t(3)\n",

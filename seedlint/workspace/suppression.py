@@ -1,8 +1,11 @@
 """What a user asked not to see: per-file-ignores, ``# noqa`` and ``# seedlint: skip-file``.
 
 One place for every front end: the CLI, stdin, the flake8 plugin and the language server all
-get diagnostics through `Workspace.check`, which filters them here.  (flake8 applies its own
-``# noqa`` and ``--per-file-ignores`` on top; both agree, so applying them twice is harmless.)
+get diagnostics through `Workspace.check`, which filters them here.  The flake8 plugin is the
+exception that proves the rule: flake8 applies its own selection, ``--per-file-ignores`` and
+``# noqa`` (and ``--disable-noqa`` must show everything), so its Workspace selects every rule,
+has no per-file-ignores and is built with ``noqa=False``; ``# seedlint: skip-file``, which
+flake8 does not know, still applies there.
 """
 
 from __future__ import annotations
@@ -44,13 +47,21 @@ class Suppression:
         return cached
 
     def filter(
-        self, path: str, diagnostics: Iterable[Diagnostic], text: str | None
+        self,
+        path: str,
+        diagnostics: Iterable[Diagnostic],
+        text: str | None,
+        *,
+        noqa: bool = True,
     ) -> list[Diagnostic]:
         """The diagnostics of the file `path` (whose text is `text`; None: unreadable, so it
-        has no comments) that are not suppressed."""
+        has no comments) that are not suppressed.  Without `noqa`, `# noqa` comments are left
+        to the caller (only `# seedlint: skip-file` applies)."""
         directives = parse_directives(text) if text else Directives()
         if directives.skip_file:
             return []
+        if not noqa:
+            directives = Directives()
         ignored = self.ignored_codes(path)
         return [
             d

@@ -12,7 +12,9 @@ or on the state of the caches:
    (a seeding helper or an entry point elsewhere counts);
 2. `analysis.loader.load_facts`: facts for every file that can matter (prefilter tiers,
    content-hash cache, process pool; buffers stand for files on disk);
-3. rules for the reported files, then suppression (`workspace.suppression`), then sorting.
+3. rules for the reported files, then suppression (`workspace.suppression`), then sorting;
+4. positions in Jupyter notebooks given as cell and line in the cell (`workspace.cells`): the
+   steps above see a notebook as the program its code cells make (`seedlint.notebooks`).
 
 A Workspace that checks again (the flake8 plugin checks one file at a time, the language
 server after every edit) reuses what it read of the rest of the project until `invalidate`
@@ -45,9 +47,11 @@ from ..diagnostics import Diagnostic, Fix, Span
 from ..discovery import Discovery, discover, find_project_root
 from ..fixes import FIXABLE_CODES, FixContext, FixOptions, FixOutcome, describe_fixes, fix_source
 from ..fixes.model import AppliedFix
+from ..notebooks import Notebook, is_notebook
 from ..rules import run_rules
 from ..settings import Settings
-from ..source import Source, SourceError, decode_source, read_source
+from ..source import Source, SourceError, decode_source, overlay_source, read_source
+from .cells import to_cells
 from .program_context import ProjectImports, fix_context
 from .suppression import Suppression
 
@@ -108,6 +112,7 @@ class Workspace:
         use_cache: bool = True,
         jobs: int | None = None,
         project_context: bool = True,
+        noqa: bool = True,
     ) -> None:
         """`root`: the project folder (the rest of the project is read from it, and exclude
         and per-file-ignores patterns are relative to it); None: the nearest folder above the
@@ -115,7 +120,8 @@ class Workspace:
         project context.  With `project_context`, the other Python files of the project are
         read too (only those that can matter), so that a seeding helper or an entry point
         elsewhere counts.  Facts are cached under `cache_dir` (default
-        `<root>/.seedlint_cache`) unless `use_cache` is false."""
+        `<root>/.seedlint_cache`) unless `use_cache` is false.  Without `noqa`, `# noqa`
+        comments are not applied: for a front end that applies them itself (flake8)."""
         if root is None:
             found = find_project_root()
             self.root = str(found) if found is not None else os.getcwd()
@@ -125,6 +131,7 @@ class Workspace:
         self.settings = settings or Settings()
         self.jobs = jobs or default_jobs()
         self.project_context = project_context
+        self.noqa = noqa
         self.cache: FactsCache | None = None
         if use_cache:
             folder = Path(cache_dir) if cache_dir is not None else Path(self.root) / CACHE_DIR_NAME
@@ -224,7 +231,7 @@ class Workspace:
             # An unchanged project under unchanged settings: the previous answer, from one file.
             described = (
                 f"{self.settings!r}\0{self.root}\0{sorted(explicit)}\0{sorted(found.errors)}"
-                f"\0{describe_fixes}\0{fix_options!r}"
+                f"\0{describe_fixes}\0{fix_options!r}\0{self.noqa}"
             )
             python = self.settings.target_version
             keys = file_keys([*report_on, *context], self._overlays, python)
@@ -235,6 +242,7 @@ class Workspace:
         diagnostics = self._check_loaded(
             report_on, context, explicit, found, describe_fixes, fix_options
         )
+        diagnostics = self._to_cells(diagnostics)
         if self.cache is not None and results_key is not None:
             self.cache.put_results(results_key, diagnostics)
         return Report(tuple(diagnostics), tuple(report_on), self.root)
@@ -282,7 +290,7 @@ class Workspace:
             if found_here:
                 # Only files with findings need their text again (for noqa comments).
                 text = self._text(path)
-                found_here = suppression.filter(path, found_here, text)
+                found_here = suppression.filter(path, found_here, text, noqa=self.noqa)
                 job = None
                 if describe and found_here and text is not None:
                     job = self._describe_job(
@@ -302,15 +310,17 @@ class Workspace:
                 for d in found_here
             )
         for path, message in [*loaded.errors.items(), *found.errors]:
-            diagnostics.extend(suppression.filter(path, [file_error(path, message)], None))
+            diagnostics.extend(
+                suppression.filter(path, [file_error(path, message)], None, noqa=self.noqa)
+            )
         diagnostics.sort(key=Diagnostic.sort_key)
         return diagnostics
 
-    def _text(self, path: str) -> str | None:
-        if path in self._overlays:
-            return self._overlays[path]
+    def _source(self, path: str) -> Source | None:
         try:
-            return read_source(path).text
+            if path in self._overlays:
+                return overlay_source(self._overlays[path], path)
+            return read_source(path)
         except SourceError:
             return None
 
@@ -335,6 +345,33 @@ class Workspace:
             return None
         options = options or FixOptions()
         return _FixJob(facts.path, text, None, facts, to_fix, options, protected, context)
+
+    def _text(self, path: str) -> str | None:
+        source = self._source(path)
+        return None if source is None else source.text
+
+    def _notebook(self, path: str) -> Notebook | None:
+        source = self._source(path)
+        return None if source is None else source.notebook
+
+    def notebook_position(
+        self, path: str, cell: int, line: int, column: int
+    ) -> tuple[int, int] | None:
+        """Where a cell's (line, column) is in the notebook file's JSON text (1-based), for
+        front ends whose viewers show the file itself; None when it cannot be found."""
+        notebook = self._notebook(path)
+        return None if notebook is None else notebook.file_position(cell, line, column)
+
+    def _to_cells(
+        self, diagnostics: list[Diagnostic], *, keep_order: bool = False
+    ) -> list[Diagnostic]:
+        """Positions in notebooks as (cell, line in cell), for front ends (`workspace.cells`)."""
+        touched = any(
+            is_notebook(d.path) or any(is_notebook(r.path) for r in d.related) for d in diagnostics
+        )
+        if not touched:
+            return diagnostics
+        return to_cells(diagnostics, self._notebook, keep_order=keep_order)
 
     # --- fixing -------------------------------------------------------------------------------
     def fix(
@@ -369,11 +406,23 @@ class Workspace:
             if isinstance(answer, str):
                 self._failed(job.path, job.to_fix, answer, result)
                 continue
+            source = job.source
+            if source is not None and source.notebook is not None and answer.new_text != job.text:
+                try:  # the rewritten program must still map onto the notebook's cells
+                    source.encode(answer.new_text)
+                except SourceError as exc:
+                    result.unfixed.extend((d, f"cannot fix notebook: {exc}") for d in job.to_fix)
+                    continue
             result.unfixed.extend(answer.remaining)
             if answer.new_text != job.text:
                 result.files.append(
                     FileFix(job.path, job.text, answer.new_text, job.source, tuple(answer.applied))
                 )
+        if result.unfixed:  # shown to the user: positions in notebooks as cells
+            shown = self._to_cells([d for d, _ in result.unfixed], keep_order=True)
+            result.unfixed = [
+                (d, reason) for d, (_, reason) in zip(shown, result.unfixed, strict=True)
+            ]
         if write:
             from ..fixes import write_atomically
 
@@ -407,11 +456,15 @@ class Workspace:
         facts = loaded.facts[path]
         source: Source | None = None
         if path in self._overlays:
-            text = self._overlays[path]
+            try:
+                text = overlay_source(self._overlays[path], path).text
+            except SourceError as exc:
+                result.unfixed.extend((d, f"cannot read file: {exc}") for d in to_fix)
+                return None
         else:
             try:
                 data = Path(path).read_bytes()
-                source = decode_source(data)
+                source = decode_source(data, path)
             except (OSError, SourceError) as exc:
                 reason = getattr(exc, "strerror", None) or str(exc)
                 result.unfixed.extend((d, f"cannot read file: {reason}") for d in to_fix)
