@@ -28,6 +28,22 @@ FORBIDDEN: dict[str, set[str]] = {
     "rules": {"fixes", "workspace", "integrations", "reporters", "runtime"},
     "fixes": {"workspace", "integrations", "reporters", "engine", "runtime"},
     "workspace": {"integrations", "reporters", "runtime"},
+    # The runtime companion stands apart: knowledge tables and the Diagnostic type only (verify
+    # is handed the static findings by its CLI adapter).  It alone may import numpy/torch.
+    "runtime": {
+        "analysis",
+        "rules",
+        "fixes",
+        "workspace",
+        "integrations",
+        "reporters",
+        "cache",
+        "config",
+        "discovery",
+        "noqa",
+        "settings",
+        "source",
+    },
 }
 HEAVY = {"numpy", "torch", "sklearn", "scipy", "pandas"}
 

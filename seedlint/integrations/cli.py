@@ -4,6 +4,8 @@
     seedlint PATHS...            the same (any arguments not starting with a subcommand)
     seedlint rule CODE           a rule's documentation
     seedlint rules               every rule: code, name, summary
+    seedlint run [-- python] script.py ARGS   run a program under the runtime companion
+    seedlint verify [PATHS] --report FILE     confirm or refute findings with a real run
 
 Exit status: 0 no findings, 1 findings (including files that cannot be read or parsed),
 2 usage, configuration or internal error.  An unexpected exception prints one line
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 PROG = "seedlint"
-SUBCOMMANDS = ("check", "rule", "rules")
+SUBCOMMANDS = ("check", "rule", "rules", "run", "verify")
 _TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
 _DEBUG_ENV = "SEEDLINT_DEBUG"
 
@@ -191,6 +193,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.set_defaults(handler=_run_rules)
+
+    from .runtime_command import add_parsers  # run, verify: the runtime companion
+
+    add_parsers(commands)
     return parser
 
 

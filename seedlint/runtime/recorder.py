@@ -1,0 +1,397 @@
+"""The recorder: generator states, seeding events and draws aggregated per call site.
+
+Hooks (`hooks_random`, `hooks_numpy`, `hooks_torch`) call `Recorder.draw` before each draw
+from a global generator and `Recorder.seeded` after each seeding or state-setting call.  The
+recorder never touches a generator itself, so observing cannot change a drawn number.
+
+One recorder is active per process (`ACTIVE`).  A forked child (DataLoader workers,
+`multiprocessing` with the fork start method) inherits it; `after_fork_child` clears what the
+parent recorded so the child's part holds its own events, written into the parts folder when
+the child exits and merged into the parent's report.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from types import CodeType, FrameType
+from typing import Any, Literal
+
+from .attribution import Attribution, attribute
+from .seeds import classify_seed, short_repr
+
+__all__ = ["ACTIVE", "DrawSite", "Recorder", "SeedingEvent", "UnseededDrawError", "GENERATORS"]
+
+Status = Literal["never", "entropy", "deterministic"]
+
+# generator key -> library
+GENERATORS: dict[str, str] = {
+    "random": "random",
+    "numpy": "numpy",
+    "torch:cpu": "torch",
+    "torch:cuda": "torch",
+}
+_WORKER_LOOP = os.path.join("torch", "utils", "data", "_utils", "worker.py")
+MAX_EVENTS = 1000  # seeding events kept per process (a reseed in a loop would be unbounded)
+
+
+class UnseededDrawError(RuntimeError):
+    """Strict mode: a draw from a global generator that was not deterministically seeded."""
+
+    def __init__(self, library: str, generator: str, api: str, site: str) -> None:
+        self.library = library
+        self.generator = generator
+        self.api = api
+        self.site = site
+        super().__init__(
+            f"{api} draws from {library}'s global generator ({generator}), which was never "
+            f"deterministically seeded, at {site} (seed it first, or pass an explicit seeded "
+            "generator)"
+        )
+
+
+class SeedingEvent:
+    __slots__ = (
+        "seq",
+        "time",
+        "generator",
+        "api",
+        "kind",
+        "deterministic",
+        "source",
+        "value",
+        "path",
+        "line",
+        "function",
+        "user_code",
+        "via",
+        "pid",
+    )
+
+    seq: int
+    time: float
+    generator: str
+    api: str
+    kind: str
+    deterministic: bool
+    source: str
+    value: str
+    path: str | None
+    line: int | None
+    function: str | None
+    user_code: bool
+    via: str | None
+    pid: int
+
+    def to_json(self, site: Callable[[str, int], str]) -> dict[str, Any]:
+        shown = site(self.path, self.line) if self.path and self.line else None
+        return {
+            "seq": self.seq,
+            "time": round(self.time, 6),
+            "generator": self.generator,
+            "api": self.api,
+            "kind": self.kind,
+            "deterministic": self.deterministic,
+            "source": self.source,
+            "value": self.value,
+            "site": shown,
+            "path": self.path,
+            "line": self.line,
+            "function": self.function,
+            "user_code": self.user_code,
+            "via": self.via,
+            "pid": self.pid,
+        }
+
+
+class DrawSite:
+    __slots__ = (
+        "code",
+        "generator",
+        "path",
+        "line",
+        "function",
+        "user_code",
+        "via",
+        "apis",
+        "count",
+        "unseeded_count",
+        "first_seq",
+        "first_time",
+        "seeded_at_first_draw",
+        "status_at_first_draw",
+        "digest",
+        "pid",
+    )
+
+    code: CodeType
+    generator: str
+    path: str
+    line: int
+    function: str
+    user_code: bool
+    via: str | None
+    apis: dict[str, int]
+    count: int
+    unseeded_count: int
+    first_seq: int
+    first_time: float
+    seeded_at_first_draw: bool
+    status_at_first_draw: str
+    digest: int | None
+    pid: int
+
+    def to_json(self, site: Callable[[str, int], str]) -> dict[str, Any]:
+        return {
+            "site": site(self.path, self.line),
+            "path": self.path,
+            "line": self.line,
+            "function": self.function,
+            "user_code": self.user_code,
+            "generator": self.generator,
+            "apis": dict(self.apis),
+            "count": self.count,
+            "unseeded_count": self.unseeded_count,
+            "first_seq": self.first_seq,
+            "first_time": round(self.first_time, 6),
+            "seeded_at_first_draw": self.seeded_at_first_draw,
+            "status_at_first_draw": self.status_at_first_draw,
+            "via": self.via,
+            "digest": None if self.digest is None else format(self.digest & (2**64 - 1), "016x"),
+            "pid": self.pid,
+        }
+
+
+class Recorder:
+    def __init__(self, digest: bool = False) -> None:
+        self.digest = digest
+        self._strict_depth = 0
+        self.inline = not digest  # wrappers may count a known site themselves
+        self.started = time.time()
+        self._clock = time.perf_counter
+        self._t0 = self._clock()
+        self._seq = itertools.count(1)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self.pid = os.getpid()
+        self.parent_pid: int | None = None
+        self.reset_records()
+        self.status: dict[str, Status] = dict.fromkeys(GENERATORS, "never")
+        self.hooked: dict[str, str] = {}  # library -> version, once its hooks are installed
+        # state fingerprints handed out by getstate-like calls -> status at that moment
+        self._states: OrderedDict[Any, Status] = OrderedDict()
+        self.children: list[dict[str, Any]] = []  # processes started from this one
+        self.fork_status: dict[str, Status] = {}  # the parent's statuses when it forked us
+
+    def reset_records(self) -> None:
+        self.sites: dict[tuple[str, int, int], DrawSite] = {}
+        # (generator, id(code), f_lasti) -> site, for draws made directly by the user's line
+        self.fast: dict[tuple[str, int, int], DrawSite] = {}
+        self.events: list[SeedingEvent] = []
+        self.event_count = 0
+        self.first_draw: dict[str, tuple[int, bool]] = {}  # library -> (seq, seeded then)
+
+    @property
+    def strict_depth(self) -> int:
+        return self._strict_depth
+
+    @strict_depth.setter
+    def strict_depth(self, value: int) -> None:
+        self._strict_depth = value
+        self.inline = not (self.digest or value)
+
+    # --- re-entrancy: a draw API calling another one counts once -------------------------
+
+    def enter(self) -> bool:
+        """True when this is the outermost hooked call on this thread."""
+        local = self._local
+        depth = getattr(local, "depth", 0)
+        local.depth = depth + 1
+        return depth == 0
+
+    def leave(self) -> None:
+        self._local.depth -= 1
+
+    # --- events ----------------------------------------------------------------------------
+
+    def count(self, site: DrawSite, generator: str, api: str) -> None:
+        """Count a draw at a site already known (`fast`), when neither strict mode nor the
+        digest is on (`inline` is True): what the wrappers do inline, spelt out."""
+        if self.status[generator] != "deterministic":
+            site.unseeded_count += 1
+        site.count += 1
+        site.apis[api] = site.apis.get(api, 0) + 1
+
+    def draw(
+        self,
+        generator: str,
+        api: str,
+        frame: FrameType | None,
+        fingerprint: Callable[[], Any] | None = None,
+    ) -> None:
+        """Record one draw, called by the hooks before it happens (the hot path: a program
+        may draw millions of times)."""
+        # The common case: a line of the user's code seen before; one dictionary look-up,
+        # keyed by the instruction (f_lasti is free, f_lineno scans the line table).
+        site = self.fast.get((generator, id(frame.f_code), frame.f_lasti)) if frame else None
+        if site is None:
+            site = self._site(generator, api, frame)
+        if site is None:
+            return
+        if self.status[generator] != "deterministic":
+            if self._strict_depth:
+                raise UnseededDrawError(
+                    GENERATORS[generator], generator, api, f"{site.path}:{site.line}"
+                )
+            site.unseeded_count += 1
+        site.count += 1
+        apis = site.apis
+        apis[api] = apis.get(api, 0) + 1
+        if self.digest and fingerprint is not None:
+            site.digest = hash((site.digest, fingerprint()))
+
+    def _site(self, generator: str, api: str, frame: FrameType | None) -> DrawSite | None:
+        where = attribute(frame)
+        if where is None:
+            return None
+        if frame is not None and where.code is frame.f_code:  # the user's line drew itself
+            self.fast[(generator, id(frame.f_code), frame.f_lasti)] = self._find(
+                generator, api, where
+            )
+            return self.fast[(generator, id(frame.f_code), frame.f_lasti)]
+        return self._find(generator, api, where)
+
+    def _find(self, generator: str, api: str, where: Attribution) -> DrawSite:
+        key = (generator, id(where.code), where.line)  # the site keeps the code alive
+        with self._lock:
+            site = self.sites.get(key)
+            if site is None:
+                site = self._new_site(
+                    key, api, where.user, where.detail, self.status[generator], where.code
+                )
+        return site
+
+    def _new_site(
+        self,
+        key: tuple[str, int, int],
+        api: str,
+        user: bool,
+        via: str | None,
+        status: Status,
+        code: CodeType,
+    ) -> DrawSite:
+        generator, _, line = key
+        site = DrawSite()
+        site.generator = generator
+        site.code = code
+        site.path = code.co_filename
+        site.line = line
+        site.function = code.co_name
+        site.user_code = user
+        site.via = via
+        site.apis = {}
+        site.count = 0
+        site.unseeded_count = 0
+        site.first_seq = next(self._seq)
+        site.first_time = self._clock() - self._t0
+        site.seeded_at_first_draw = status == "deterministic"
+        site.status_at_first_draw = status
+        site.digest = 0 if self.digest else None
+        site.pid = os.getpid()
+        self.sites[key] = site
+        library = GENERATORS[generator]
+        if library not in self.first_draw:  # a library's first draw is always at a new site
+            self.first_draw[library] = (site.first_seq, site.seeded_at_first_draw)
+        return site
+
+    def seeded(
+        self,
+        generators: tuple[str, ...],
+        api: str,
+        value: Any,
+        frame: FrameType | None,
+        kind: Literal["seed", "state"] = "seed",
+        state_key: Any = None,
+    ) -> None:
+        if kind == "seed":
+            deterministic, source = classify_seed(value)
+            shown = short_repr(value)
+        else:
+            known = self._states.get(state_key) if state_key is not None else None
+            if known is None:
+                # A state from outside this run (a checkpoint): taken as reproducible.
+                deterministic, source = True, "state"
+            else:
+                deterministic, source = known == "deterministic", f"saved-state:{known}"
+            shown = "<state>"
+        where = attribute(frame)
+        if (
+            self.parent_pid is not None
+            and where is not None
+            and _WORKER_LOOP in (where.detail or "")
+        ):
+            # A DataLoader worker seeds random/numpy/torch from a base seed the parent drew
+            # from its torch generator: reproducible exactly when that one was seeded.
+            deterministic = self.fork_status.get("torch:cpu") == "deterministic"
+            source = "dataloader-worker"
+        new: Status = "deterministic" if deterministic else "entropy"
+        if kind == "state" and not deterministic:
+            new = "never" if source == "saved-state:never" else "entropy"
+        for generator in generators:
+            self.status[generator] = new
+        self.event_count += 1
+        if len(self.events) >= MAX_EVENTS:
+            return
+        event = SeedingEvent()
+        event.seq = next(self._seq)
+        event.time = self._clock() - self._t0
+        event.generator = ",".join(generators)
+        event.api = api
+        event.kind = kind
+        event.deterministic = deterministic
+        event.source = source
+        event.value = shown
+        event.path = where.code.co_filename if where else None
+        event.line = where.line if where else None
+        event.function = where.code.co_name if where else None
+        event.user_code = bool(where and where.user)
+        event.via = where.detail if where else None
+        event.pid = os.getpid()
+        self.events.append(event)
+
+    def remember_state(self, state_key: Any, generator: str) -> None:
+        """A getstate-like call handed out a state: a later setstate of it restores this
+        status (torch.random.fork_rng, checkpoint round trips within one run)."""
+        if state_key is None:
+            return
+        self._states[state_key] = self.status[generator]
+        self._states.move_to_end(state_key)
+        while len(self._states) > 64:
+            self._states.popitem(last=False)
+
+    # --- processes -------------------------------------------------------------------------
+
+    def after_fork_child(self) -> None:
+        self.fork_status = dict(self.status)
+        self.parent_pid = self.pid
+        self.pid = os.getpid()
+        self.children = []
+        self.reset_records()
+
+    def elapsed(self) -> float:
+        return self._clock() - self._t0
+
+
+ACTIVE: Recorder | None = None
+
+
+def caller(depth: int = 2) -> FrameType | None:
+    try:
+        return sys._getframe(depth)
+    except ValueError:
+        return None
