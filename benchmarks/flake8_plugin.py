@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -60,16 +62,21 @@ main()
 CACHE = ".seedlint_cache"
 
 
-def timed(argv: Sequence[str], cwd: Path, stdin: bytes | None = None) -> tuple[float, str, int]:
-    """(seconds, stdout, exit status) of one run."""
+def timed(argv: Sequence[str], cwd: Path, stdin: bytes | None = None) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the process tree, stdout) of one run.  CPU time (user +
+    system of the command and every process it waited for, flake8's workers included) is
+    reported beside wall time because it barely moves when other work shares the machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, cwd=cwd, input=stdin, capture_output=True, timeout=3600)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode not in (0, 1):
         raise SystemExit(
             f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode()[-2000:]}"
         )
-    return elapsed, done.stdout.decode("utf-8", "replace"), done.returncode
+    return elapsed, cpu, done.stdout.decode("utf-8", "replace")
 
 
 def flake8(which: str, *args: str) -> list[str]:
@@ -111,6 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stdin-rounds", type=int, default=5, help="rounds of each stdin run")
     parser.add_argument("--lines", type=int, default=3000, help="size of the stdin file")
     parser.add_argument("--jobs", type=int, default=2, help="flake8 -j and seedlint -j")
+    parser.add_argument(
+        "--rows",
+        default="plugin,sdl,stdin",
+        help="which rows to run: plugin (flake8 with/without), sdl (--select SDL against "
+        "seedlint check), stdin (the single file); comma-separated",
+    )
     parser.add_argument("--json", metavar="OUT", help="write the raw timings to OUT")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
@@ -127,7 +140,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _byte_compile_seedlint() -> str:
+    """Byte-compile the seedlint package that will be timed, as installing it does: a working
+    tree often has no `__pycache__` (PYTHONDONTWRITEBYTECODE=1 in the development container),
+    and compiling its modules in every run would be timed as seedlint's cost (measured: about
+    0.2 s of CPU per process)."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("seedlint")
+    assert spec is not None and spec.origin is not None, "seedlint is not importable"
+    folder = str(Path(spec.origin).parent)
+    compileall.compile_dir(folder, quiet=1)
+    return folder
+
+
 def _run(args: argparse.Namespace, work: Path) -> int:
+    bench.log(f"seedlint: {_byte_compile_seedlint()} (byte-compiled)")
     project = work / "project"
     project.mkdir()
     bench.build_corpus(project, [p.strip() for p in args.packages.split(",") if p.strip()])
@@ -137,27 +166,32 @@ def _run(args: argparse.Namespace, work: Path) -> int:
     bench.log(f"corpus: {args.packages}: {len(files)} files, {n_lines} lines")
     jobs = f"-j{args.jobs}"
     times: dict[str, list[float]] = {}
+    cpu_times: dict[str, list[float]] = {}
     counts: dict[str, int] = {}
 
     def measure(name: str, argv: list[str], cold: bool, stdin: bytes | None = None) -> None:
         if cold:
             clear_cache(project)
-        elapsed, out, _ = timed(argv, project, stdin)
+        elapsed, cpu, out = timed(argv, project, stdin)
         times.setdefault(name, []).append(elapsed)
+        cpu_times.setdefault(name, []).append(cpu)
         counts[name] = findings(out)
-        bench.log(f"  {name}: {elapsed:.2f} s ({counts[name]} SDL findings)")
+        bench.log(f"  {name}: {elapsed:.2f} s, CPU {cpu:.2f} s ({counts[name]} SDL findings)")
 
+    rows = {row.strip() for row in args.rows.split(",")}
     everything = ["--exit-zero", jobs, "."]
-    for round_ in range(args.rounds):
+    for round_ in range(args.rounds if rows & {"plugin", "sdl"} else 0):
         bench.log(f"round {round_ + 1}/{args.rounds}")
-        measure("flake8 default, without plugin", flake8("without", *everything), False)
-        measure("flake8 default, with plugin (cold)", flake8("with", *everything), True)
-        measure("flake8 default, with plugin (warm)", flake8("with", *everything), False)
-        sdl = ["--select", "SDL", *everything]
-        measure("flake8 --select SDL (cold)", flake8("with", *sdl), True)
-        measure("flake8 --select SDL (warm)", flake8("with", *sdl), False)
-        measure("seedlint check (cold)", seedlint(jobs, "-q", "."), True)
-        measure("seedlint check (warm)", seedlint(jobs, "-q", "."), False)
+        if "plugin" in rows:
+            measure("flake8 default, without plugin", flake8("without", *everything), False)
+            measure("flake8 default, with plugin (cold)", flake8("with", *everything), True)
+            measure("flake8 default, with plugin (warm)", flake8("with", *everything), False)
+        if "sdl" in rows:
+            sdl = ["--select", "SDL", *everything]
+            measure("flake8 --select SDL (cold)", flake8("with", *sdl), True)
+            measure("flake8 --select SDL (warm)", flake8("with", *sdl), False)
+            measure("seedlint check (cold)", seedlint(jobs, "-q", "."), True)
+            measure("seedlint check (warm)", seedlint(jobs, "-q", "."), False)
 
     big = pick_file(project, args.lines)
     name = big.relative_to(project).as_posix()
@@ -165,7 +199,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
     big_lines = data.count(b"\n")
     bench.log(f"stdin file: {name} ({big_lines} lines)")
     display = ["--stdin-display-name", name, "-"]
-    for round_ in range(args.stdin_rounds):
+    for round_ in range(args.stdin_rounds if "stdin" in rows else 0):
         bench.log(f"stdin round {round_ + 1}/{args.stdin_rounds}")
         measure("stdin: flake8 default, without plugin", flake8("without", *display), False, data)
         measure("stdin: flake8 default, with plugin (cold)", flake8("with", *display), True, data)
@@ -178,22 +212,36 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         measure("stdin: seedlint check (warm)", seedlint(*stdin_args), False, data)
 
     medians = {key: bench.median(values) for key, values in times.items()}
-    base = medians["flake8 default, without plugin"]
-    stdin_base = medians["stdin: flake8 default, without plugin"]
+    cpu = {key: bench.median(values) for key, values in cpu_times.items()}
+    base = "flake8 default, without plugin"
+    stdin_base = "stdin: flake8 default, without plugin"
+    if base not in medians:  # without the plugin row: relative to seedlint check
+        base = "seedlint check (warm)"
     print(f"corpus: {args.packages}, {len(files)} files, {n_lines} lines; {args.rounds} rounds")
-    print(f"stdin file: {name}, {big_lines} lines; {args.stdin_rounds} rounds")
-    print(f"{'command':<46} {'median s':>9} {'ratio':>7} {'SDL':>6}")
-    for key, value in medians.items():
+    if "stdin" in rows:
+        print(f"stdin file: {name}, {big_lines} lines; {args.stdin_rounds} rounds")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    header = f"{'command (medians; ratio: to flake8 without)':<46}"
+    print(f"{header} {'wall s':>8} {'ratio':>6} {'CPU s':>8} {'ratio':>6} {'SDL':>5}")
+
+    def shown(value: float | None) -> str:
+        return f"{value:.2f}x" if value is not None else "-"
+
+    for key in medians:
         reference = stdin_base if key.startswith("stdin:") else base
-        ratio = bench.ratio(value, reference)
-        shown = f"{ratio:.2f}x" if ratio is not None else "-"
-        print(f"{key:<46} {value or 0:>9.3f} {shown:>7} {counts[key]:>6}")
-    with_warm = bench.ratio(medians["flake8 default, with plugin (warm)"], base)
-    with_cold = bench.ratio(medians["flake8 default, with plugin (cold)"], base)
-    print(
-        f"target: flake8 -j{args.jobs} with the plugin <= 1.10x without: "
-        f"warm {with_warm:.2f}x, cold {with_cold:.2f}x"
-    )
+        wall_ratio = bench.ratio(medians[key], medians.get(reference))
+        cpu_ratio = bench.ratio(cpu[key], cpu.get(reference))
+        print(
+            f"{key:<46} {medians[key] or 0:>8.3f} {shown(wall_ratio):>6} "
+            f"{cpu[key] or 0:>8.3f} {shown(cpu_ratio):>6} {counts[key]:>5}"
+        )
+    for kind, table in (("wall", medians), ("CPU", cpu)) if "plugin" in rows else ():
+        warm = bench.ratio(table["flake8 default, with plugin (warm)"], table[base])
+        cold = bench.ratio(table["flake8 default, with plugin (cold)"], table[base])
+        print(
+            f"target: flake8 -j{args.jobs} with the plugin <= 1.10x without ({kind}): "
+            f"warm {shown(warm)}, cold {shown(cold)}"
+        )
     if args.json:
         report: dict[str, Any] = {
             "packages": args.packages,
@@ -202,7 +250,9 @@ def _run(args: argparse.Namespace, work: Path) -> int:
             "stdin_file": name,
             "stdin_lines": big_lines,
             "times": times,
+            "cpu_times": cpu_times,
             "medians": medians,
+            "cpu_medians": cpu,
             "sdl_findings": counts,
         }
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")

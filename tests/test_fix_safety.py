@@ -139,7 +139,7 @@ def test_star_imported_names_stay_importable(tmp_path: Path) -> None:
 def test_crash_in_one_file_is_reported_with_its_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import seedlint.workspace.workspace as workspace_module
+    import seedlint.fixes.fixer as workspace_module
 
     (tmp_path / ".git").mkdir()
     (tmp_path / "a.py").write_text("import random\n\nrandom.seed(1)\nx = random.random()\n")

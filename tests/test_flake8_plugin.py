@@ -299,3 +299,33 @@ def test_files_without_random_apis_build_nothing(tmp_path: Path) -> None:
     ]
     assert plugin._projects
     plugin._reset()
+
+
+def test_buffer_unlike_the_analysed_file_is_checked_on_its_own(tmp_path: Path) -> None:
+    """In-process, files mode: a project is analysed once; a file whose text is what was
+    analysed takes its findings from that, and a different text (here: a buffer that drops the
+    seeding call) is checked over the rest of the project, never answered from the stale
+    analysis."""
+    import ast
+
+    from seedlint.integrations import flake8 as plugin
+
+    root = make_project(tmp_path / "p", FIXTURES / "projects" / "helper_partial")
+    train = str(root / "train.py")
+    plugin._reset()
+    plugin.SeedlintChecker.from_stdin = False
+    try:
+
+        def codes(text: str) -> list[str]:
+            lines = text.splitlines(keepends=True)
+            checker = plugin.SeedlintChecker(ast.parse(text), lines, train)
+            return sorted(message.split()[0] for _, _, message, _ in checker.run())
+
+        saved = (root / "train.py").read_text(encoding="utf-8")
+        assert codes(saved) == ["SDL002", "SDL002", "SDL104"]
+        (project,) = plugin._projects.values()
+        assert project._findings is not None and train in project._keys  # analysed once
+        assert codes(saved.replace("set_seed(1)", "pass")) == ["SDL001", "SDL001", "SDL104"]
+        assert codes(saved) == ["SDL002", "SDL002", "SDL104"]
+    finally:
+        plugin._reset()

@@ -17,9 +17,25 @@ and imports; `edits` applies everything in one libcst pass; `atomic` writes file
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .atomic import SourceInfo, write_atomically
-from .fixer import describe_fixes, fix_source
 from .model import FIXABLE_CODES, AppliedFix, FixContext, FixOptions, FixOutcome, Reason
+
+if TYPE_CHECKING:
+    from .fixer import describe_fixes, fix_source
+
+
+def __getattr__(name: str) -> Any:
+    # The planner needs libcst (~0.2 s to import); checking does not.  So `seedlint check`
+    # and the flake8 plugin, which import this package for FIXABLE_CODES and FixOptions,
+    # load it only when a fix is planned or described.
+    if name in ("describe_fixes", "fix_source"):
+        from . import fixer
+
+        return getattr(fixer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FIXABLE_CODES",

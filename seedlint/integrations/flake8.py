@@ -167,11 +167,8 @@ class _Project:
         if self._findings is not None or not self.workspace.project_context:
             return
         self._use_processes()
-        from ..analysis.loader import file_keys
-
         report = self.workspace.check([self.workspace.root])
-        python = self.workspace.settings.target_version
-        self._keys = dict(file_keys(report.files, python=python))
+        self._keys = self.workspace.analysed_keys()
         self._findings = {path: [] for path in report.files}
         for diagnostic in report.diagnostics:
             self._findings.setdefault(diagnostic.path, []).append(diagnostic)
@@ -192,8 +189,10 @@ class _Project:
         self._use_processes()
         workspace.set_overlay(path, text)
         try:
-            # No results cache: its key hashes every file of the project, on every check.
-            report = workspace.check([path], use_results_cache=False)
+            # The results cache's key hashes every file of the project: worth it for the one
+            # buffer of a stdin run (an unchanged buffer in an unchanged project is answered
+            # from one cache file), not on every file of a run over many.
+            report = workspace.check([path], use_results_cache=SeedlintChecker.from_stdin)
         finally:
             workspace.clear_overlay(path)
         return [d for d in report.diagnostics if d.path == path]

@@ -45,7 +45,7 @@ from ..cache import CACHE_DIR_NAME, FactsCache, cache_key, run_key
 from ..config import Overrides, build_settings, load_config
 from ..diagnostics import Diagnostic, Fix, Span
 from ..discovery import Discovery, discover, find_project_root
-from ..fixes import FIXABLE_CODES, FixContext, FixOptions, FixOutcome, describe_fixes, fix_source
+from ..fixes import FIXABLE_CODES, FixContext, FixOptions, FixOutcome
 from ..fixes.model import AppliedFix
 from ..notebooks import Notebook, is_notebook
 from ..rules import run_rules
@@ -141,6 +141,7 @@ class Workspace:
         self._scans: dict[str, Scanned] = {}  # what earlier loads read, still current
         self._last: LoadResult | None = None
         self._imports: ProjectImports | None = None  # for fix contexts, per load
+        self._analysed: dict[str, str] = {}  # see `analysed_keys`
 
     @classmethod
     def from_config(
@@ -173,6 +174,13 @@ class Workspace:
 
     def overlay(self, path: str) -> str | None:
         return self._overlays.get(path)
+
+    def analysed_keys(self) -> dict[str, str]:
+        """Path -> content key (`cache.cache_key` of the bytes on disk, `loader.overlay_key`
+        of a buffer) of each file as the last `check` or `fix` saw it (analysed, or proven
+        unchanged by the results cache): a front end that answers later questions from that
+        check (the flake8 plugin) compares texts against these."""
+        return dict(self._analysed)
 
     def invalidate(self, paths: Iterable[str | os.PathLike[str]] | None = None) -> None:
         """Files changed on disk (None: anything may have): read them again next time.  A
@@ -238,6 +246,7 @@ class Workspace:
             results_key = run_key(described, keys, report_on)
             previous = self.cache.get_results(results_key)
             if previous is not None:
+                self._analysed = dict(keys)
                 return Report(tuple(previous), tuple(report_on), self.root)
         diagnostics = self._check_loaded(
             report_on, context, explicit, found, describe_fixes, fix_options
@@ -267,6 +276,7 @@ class Workspace:
             if path not in reported and path not in self._overlays
         )
         self._last = loaded
+        self._analysed = dict(loaded.keys)
         return loaded
 
     def _check_loaded(
@@ -550,6 +560,8 @@ class _FixJob:
 
 def _plan_job(job: _FixJob) -> FixOutcome | str:
     """One file's plan, or the crash message (a bug in one file must not stop the others)."""
+    from ..fixes import fix_source  # libcst: only when fixes are planned
+
     try:
         return fix_source(job.text, job.facts, job.to_fix, job.options, job.protected, job.context)
     except Exception as exc:
@@ -558,6 +570,8 @@ def _plan_job(job: _FixJob) -> FixOutcome | str:
 
 def _describe(job: _FixJob) -> dict[tuple[str, Span], Fix] | str:
     """What `_plan_job` would do for each finding (message, applicability), or the crash."""
+    from ..fixes import describe_fixes  # libcst: only when fixes are described
+
     try:
         return describe_fixes(
             job.facts,
