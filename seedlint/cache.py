@@ -35,6 +35,9 @@ CACHE_DIR_NAME = ".seedlint_cache"
 # reached a file (or it was named on the command line) are not taken, in a later run, for a
 # file that is always parsed: findings must not depend on what earlier runs parsed.
 TIER = "tier"
+# Every entry names its own key: an entry copied or moved to another file's place (a foreign
+# or tampered cache) is a miss, never another file's facts.
+KEY = "key"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,43 @@ class CachedFile:
     tier: str  # `analysis.prefilter.Tier`
     facts: ModuleFacts | None  # None: not parsed
     imports: tuple[str, ...] = ()  # program tier: the modules it imports (scanned)
+
+
+# Whatever the umask, nobody else may write the cache (entries are 0600, from mkstemp).
+_FOLDER_MODE = 0o755
+_FILE_MODE = 0o644
+
+
+def _make_folder(folder: Path) -> None:
+    """`folder` and any missing parents, none of them group- or world-writable (the umask
+    can only take more bits away)."""
+    if folder.is_dir():
+        return
+    _make_folder(folder.parent)
+    try:
+        folder.mkdir(mode=_FOLDER_MODE)
+    except FileExistsError:
+        if not folder.is_dir():
+            raise
+        # another process made it meanwhile
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _read(path: Path) -> Any:
+    """An entry's data, or None when it is missing, truncated, corrupted or not ours.  Each
+    entry starts with a digest of its JSON, so that a flipped byte that still reads as JSON
+    (a line number changed) is caught, not believed."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            digest, _, text = handle.read().partition("\n")
+        if digest != _digest(text):
+            return None
+        return json.loads(text)
+    except (OSError, ValueError, RecursionError):
+        return None
 
 
 def _mtime(path: Path) -> float:
@@ -85,13 +125,9 @@ class FactsCache:
         was parsed, and, for a program-tier file, the modules it imports; or None."""
         if not self.enabled:
             return None
-        try:
-            with open(self._entry(key), encoding="utf-8") as handle:
-                data: Any = json.load(handle)
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict):
-            return None
+        data = _read(self._entry(key))
+        if not isinstance(data, dict) or data.get(KEY) != key:
+            return None  # not ours: another file's entry moved here, or another format
         try:
             tier, imports = data[TIER], data.get("imports", [])
             if not isinstance(tier, str) or not all(isinstance(i, str) for i in imports):
@@ -104,13 +140,13 @@ class FactsCache:
     def put(self, key: str, value: CachedFile) -> None:
         if not self.enabled:
             return
-        data: dict[str, Any] = {TIER: value.tier, "imports": list(value.imports)}
+        data: dict[str, Any] = {KEY: key, TIER: value.tier, "imports": list(value.imports)}
         if value.facts is not None:
             data["facts"] = facts_to_json(value.facts)
         target = self._entry(key)
         try:
             self._prepare()
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(target.parent)
             self._write(target, data)
         except OSError:
             self.enabled = False
@@ -119,11 +155,12 @@ class FactsCache:
     def get_results(self, key: str) -> list[Diagnostic] | None:
         if not self.enabled:
             return None
+        data = _read(self.folder / "results" / f"{key}.json")
         try:
-            with open(self.folder / "results" / f"{key}.json", encoding="utf-8") as handle:
-                data = json.load(handle)
-            return [Diagnostic.from_json(item) for item in data]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            if not isinstance(data, dict) or data.get(KEY) != key:
+                return None
+            return [Diagnostic.from_json(item) for item in data["diagnostics"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None
 
     def put_results(self, key: str, diagnostics: list[Diagnostic]) -> None:
@@ -132,11 +169,12 @@ class FactsCache:
         folder = self.folder / "results"
         try:
             self._prepare()
-            folder.mkdir(parents=True, exist_ok=True)
+            _make_folder(folder)
             # Keep the folder small: results of older runs are useless once files change.
             for old in sorted(folder.glob("*.json"), key=_mtime)[:-16]:
                 old.unlink(missing_ok=True)
-            self._write(folder / f"{key}.json", [d.to_json() for d in diagnostics])
+            entry = {KEY: key, "diagnostics": [d.to_json() for d in diagnostics]}
+            self._write(folder / f"{key}.json", entry)
         except OSError:
             self.enabled = False
 
@@ -144,6 +182,7 @@ class FactsCache:
         # One `write` of the whole text: `json.dump` writes in thousands of small pieces,
         # which made filling the cache cost more than the analysis it saves (measured 4x).
         text = json.dumps(data, separators=(",", ":"))
+        text = f"{_digest(text)}\n{text}"
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -159,8 +198,10 @@ class FactsCache:
     def _prepare(self) -> None:
         if self._prepared:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
+        _make_folder(self.folder)
         gitignore = self.folder / ".gitignore"
         if not gitignore.exists():
-            gitignore.write_text("# Automatically created by seedlint.\n*\n", encoding="utf-8")
+            fd = os.open(gitignore, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _FILE_MODE)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write("# Automatically created by seedlint.\n*\n")
         self._prepared = True

@@ -9,6 +9,7 @@ of `seedlint check` for the same files.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -113,7 +114,17 @@ def test_files_match_seedlint_check(all_fixtures: Path) -> None:
     # the line seedlint's SDL900 names.
     expected, unparsable = _split_syntax_errors(expected, "SDL900")
     got, e999 = _split_syntax_errors(got, "E999")
-    assert len(unparsable) == 3 and unparsable <= e999
+    assert len(unparsable) == 5 and unparsable <= e999
+    # Syntax newer than the Python running flake8 (fixtures/sdl900/pep*_valid.py): flake8
+    # parses with that Python's `ast` and stops at E999; seedlint analyses them.
+    newer = {path for path, _ in e999 - unparsable}
+    for path in newer:
+        try:
+            ast.parse((all_fixtures / path).read_bytes())
+        except SyntaxError:
+            continue
+        raise AssertionError(f"flake8 reported E999 for {path}, which this Python parses")
+    expected = [line for line in expected if line.split(":", 1)[0] not in newer]
     assert got == expected
 
 

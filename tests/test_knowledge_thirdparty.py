@@ -10,6 +10,7 @@ import inspect
 import re
 import warnings
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import pytest
@@ -162,6 +163,74 @@ def test_conditions_by_execution() -> None:
     first = linear_model.Lasso(alpha=0.01).fit(X, Y).coef_
     np.random.seed(99)
     assert np.array_equal(first, linear_model.Lasso(alpha=0.01).fit(X, Y).coef_)
+
+
+def _same_fit(make: Callable[[], Any], fit: Callable[[Any], Any], attr: str) -> bool:
+    """Whether the fitted result is the same whatever numpy's global state."""
+    np.random.seed(1)
+    first = getattr(fit(make()), attr)
+    np.random.seed(2)
+    return bool(np.allclose(first, getattr(fit(make()), attr)))
+
+
+def test_unless_conditions_make_fits_independent_of_the_global_state() -> None:
+    """The argument conditions of issue 10: with them the fit does not depend on numpy's
+    global generator; without them it does (on this data)."""
+    cluster = require("sklearn.cluster")
+    manifold = require("sklearn.manifold")
+    entries = {q: e for q, e in DRAWS.items() if e.unless}
+    assert DRAWS["sklearn.cluster.KMeans"].unless == (("init", "<array>"),)
+    assert not _draws_global(lambda: cluster.KMeans(2, init=X[:2], n_init=1).fit(X))
+    assert not _same_fit(
+        lambda: cluster.KMeans(2, n_init=1), lambda m: m.fit(X), "cluster_centers_"
+    )
+    assert DRAWS["sklearn.manifold.TSNE"].unless == (("init", "<array>"),)
+    assert not _draws_global(
+        lambda: manifold.TSNE(2, init=X[:, :2], perplexity=5, max_iter=250).fit(X)
+    )
+    sgd_family = [
+        q
+        for q, e in entries.items()
+        if e.kind == "estimator" and e.unless == (("shuffle", "False"),)
+    ]
+    assert len(sgd_family) == 6
+    for qualname in sgd_family:
+        cls = resolve_qualname(qualname)
+        fit = (lambda m: m.fit(X)) if "OneClass" in qualname else (lambda m: m.fit(X, Y))
+        assert _same_fit(partial(cls, shuffle=False, max_iter=5), fit, "coef_"), qualname
+    assert not _same_fit(lambda: linear_model.SGDClassifier(max_iter=5), _fit_xy, "coef_")
+    for qualname in ("sklearn.svm.LinearSVC", "sklearn.svm.LinearSVR"):
+        assert DRAWS[qualname].unless == (("dual", "False"),)
+        cls = resolve_qualname(qualname)
+        extra = {"loss": "squared_epsilon_insensitive"} if qualname.endswith("SVR") else {}
+        assert _same_fit(partial(cls, dual=False, **extra), _fit_xy, "coef_"), qualname
+    assert not _same_fit(lambda: svm.LinearSVC(dual=True, max_iter=20), _fit_xy, "coef_")
+
+
+def _fit_xy(model: Any) -> Any:
+    return model.fit(X, Y)
+
+
+def test_estimators_draw_in_their_draw_methods_not_in_init() -> None:
+    """Building an estimator draws nothing; its draw methods exist and draw."""
+    checked = 0
+    for qualname, entry in DRAWS.items():
+        if entry.kind != "estimator":
+            continue
+        cls = resolve_qualname(qualname)
+        required = [
+            p
+            for p in inspect.signature(cls).parameters.values()
+            if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD
+        ]
+        if not required:
+            assert not _draws_global(cls), qualname
+        assert any(callable(getattr(cls, m, None)) for m in entry.draw_methods), qualname
+        checked += 1
+    assert checked > 40
+    assert _draws_global(lambda: list(ms.ParameterSampler({"a": [1, 2, 3]}, n_iter=2)))
+    assert _draws_global(lambda: list(ms.ShuffleSplit(2).split(X)))
+    assert _draws_global(lambda: ensemble.RandomForestClassifier(n_estimators=2).fit(X, Y))
 
 
 def test_legacy_seed_keywords_seed() -> None:

@@ -437,6 +437,60 @@ def test_forward_modules_do_not_draw_in_eval_mode() -> None:
         assert not _draws_global(partial(module, x)), qualname
 
 
+def test_never_if_zero() -> None:
+    """A literal p = 0 never draws (layers in training mode, the functional forms)."""
+    checked = 0
+    for qualname, api in APIS.items():
+        if api.never_if_zero is None:
+            continue
+        position, keyword = api.never_if_zero
+        if api.draws_on == "forward":
+            x = FORWARD_INPUTS[qualname]()
+            cls = resolve_qualname(qualname)
+            assert _draws_global(partial(cls().train(), x)), qualname
+            for layer in (cls(**{keyword: 0.0}), cls(*([0.0] if position == 0 else []))):
+                assert not _draws_global(partial(layer.train(), x)), qualname
+        else:
+            func = resolve_qualname(qualname)
+            x = torch.ones(2, 3, 4, 4, 4) if qualname.endswith("3d") else torch.ones(2, 3, 4, 4)
+            if qualname.endswith("1d"):
+                x = torch.ones(2, 3, 4)
+            assert _draws_global(partial(func, x)), qualname
+            assert not _draws_global(partial(func, x, **{keyword: 0.0})), qualname
+            assert not _draws_global(partial(func, x, *([0.0] * position))), qualname
+        checked += 1
+    assert checked >= 10
+
+
+def test_training_arg() -> None:
+    """Functional dropouts: training=False never draws; the default (True) draws."""
+    checked = 0
+    for qualname, api in APIS.items():
+        if api.training_arg is None:
+            continue
+        position, keyword = api.training_arg
+        func = resolve_qualname(qualname)
+        x = torch.ones(2, 3, 4, 4, 4) if qualname.endswith("3d") else torch.ones(2, 3, 4, 4)
+        if qualname.endswith("1d"):
+            x = torch.ones(2, 3, 4)
+        params = list(inspect.signature(func).parameters)
+        assert params[position] == keyword, qualname
+        assert inspect.signature(func).parameters[keyword].default is True, qualname
+        assert _draws_global(partial(func, x)), qualname
+        assert not _draws_global(partial(func, x, **{keyword: False})), qualname
+        checked += 1
+    assert checked == 4
+
+
+def test_containers_run_their_modules() -> None:
+    """nn.Sequential/ModuleList/ModuleDict hold modules: a Sequential with a dropout draws."""
+    for qualname in torch_api.CONTAINERS:
+        assert issubclass(resolve_qualname(qualname), nn.Module), qualname
+    seq = nn.Sequential(nn.ReLU(), nn.Dropout(0.5))
+    assert _draws_global(partial(seq.train(), torch.ones(10)))
+    assert not _draws_global(partial(seq.eval(), torch.ones(10)))
+
+
 def test_dataloader_draws_even_without_shuffle() -> None:
     for shuffle in (False, True):
         loader = data.DataLoader(DATASET, shuffle=shuffle)

@@ -9,12 +9,14 @@ from .facts import ApiCall
 
 def passes_generator(call: ApiCall) -> bool:
     """True when a torch call already gets a generator (keyword, positional, or **kwargs)."""
-    if call.star_kwargs:
-        return True
     if "generator" in call.keywords:
         # `generator=None` is the default generator, written out.
         return call.keyword_value("generator") != "None"
     api = torch_call(call.qualname)
+    if call.star_kwargs and (api is None or api.draws_on != "iteration"):
+        return True
+    # `DataLoader(ds, **kwargs)`: not assumed to carry `generator=` (the extractor adds it to
+    # the keywords when the dict is visibly built with a "generator" key).
     position = api.generator_position if api is not None else None
     if position is None:
         return False  # keyword-only: `*args` cannot carry it
@@ -27,6 +29,8 @@ def _matches(value: str | None, pattern: str) -> bool:
         return False
     if pattern == "*":
         return value not in ("None", "False", "0")
+    if pattern == "<array>":  # neither a string literal nor None: an array (or a name for one)
+        return value != "None" and not value.startswith(("'", '"'))
     return value in pattern.split("|")
 
 

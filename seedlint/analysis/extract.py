@@ -21,16 +21,21 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
 from .. import knowledge
 from ..diagnostics import Span
+from ..knowledge.torch_api import CONTAINERS
+from . import compat_parse
 from .facts import ApiCall, Flow, FunctionFacts, ModuleFacts, SeedArg
 from .modules import LIBRARY_PACKAGES, module_name_for, resolve_relative
 
 Value = tuple[str, str]
 UNKNOWN: Value = ("unknown", "")
+# A dict visibly built with a "generator" key, for `DataLoader(ds, **kwargs)`.
+_GENERATOR_KWARGS: frozenset[Value] = frozenset({("kwargs", "generator")})
 _UNKNOWN_SET: frozenset[Value] = frozenset({UNKNOWN})
 Bindings = dict[str, frozenset[Value]]
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -54,8 +59,10 @@ _ENTROPY_PREFIXES: tuple[str, ...] = (
     "secrets.",
     "random.SystemRandom",
     "torch.seed",
-    "torch.initial_seed",
 )
+# Not `torch.initial_seed()`: it is the seed of torch's default generator, deterministic once
+# torch is seeded (inside a DataLoader worker, the worker's base seed that the main process
+# drew from its own generator), which is why `worker_init_fn`s seed numpy and `random` with it.
 _ENTROPY_BUILTINS = frozenset({"id", "hash"})
 _SCIPY_RVS = re.compile(r"^scipy\.stats\.[A-Za-z_]\w*(?:\(\))?\.rvs$")
 _TORCH_DIST_SAMPLE = re.compile(r"^torch\.distributions\.[\w.]+\(\)\.(sample|rsample|sample_n)$")
@@ -70,6 +77,29 @@ _Call, _Attribute, _Name, _Constant, _Load = (
 _Lambda, _NamedExpr = ast.Lambda, ast.NamedExpr
 _RESEED_METHODS = frozenset({"seed", "manual_seed", "setstate", "set_state", "__setstate__"})
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+# Seeds derived from these are checked for entropy through local variables (a cheap gate).
+_ENTROPY_HINTS: tuple[str, ...] = ("time", "urandom", "getpid", "uuid", "secrets", "now", "rand")
+_ENTROPY_EXPRS = frozenset({ast.Call, ast.BinOp, ast.JoinedStr, ast.UnaryOp, ast.BoolOp})
+# Methods that call the function passed as their first argument (pools, executors).
+_TAKES_FUNCTION = frozenset(
+    {"map", "imap", "imap_unordered", "starmap", "submit", "apply", "apply_async"}
+)
+# Calls that call the lambda they are given before they return.
+_CALLS_LAMBDA = frozenset(
+    {
+        "sorted", "sort", "min", "max", "map", "filter", "reduce", "apply", "applymap",
+        "agg", "aggregate", "transform", "pipe", "starmap", "imap", "submit", "Thread",
+        "Process", "run", "call", "timeit", "repeat", "where", "vectorize", "defaultdict",
+    }
+)  # fmt: skip
+# Calls that only look at an object (a loader's length, an estimator printed): not a use.
+_NOT_USES = frozenset(
+    {
+        "print", "repr", "str", "len", "isinstance", "type", "id", "hasattr", "getattr",
+        "setattr", "vars", "dir", "format", "info", "debug", "warning", "log", "write",
+        "get_params", "set_params", "named_modules", "modules", "parameters", "add_module",
+    }
+)  # fmt: skip
 _GLOBAL_DECL = re.compile(r"^[ \t]+(?:global|nonlocal)[ \t]", re.MULTILINE)
 
 
@@ -86,7 +116,7 @@ def extract_facts(
         module = module_name_for(path) if path.endswith(".py") else "__main__"
     facts = ModuleFacts(module=module, path=path)
     try:
-        tree = ast.parse(text, filename=path)
+        tree = compat_parse.parse(text, path)  # any Python 3.10-3.14 syntax
     except SyntaxError as exc:
         facts.syntax_error = (exc.msg, exc.lineno or 1, exc.offset or 1)
         return facts
@@ -159,6 +189,27 @@ class _Extractor:
             position = match.start()
             self.global_decl_lines.append(line)
         self.referenceable = knowledge.referenceable_names()
+        # Objects that draw where they are used (see `facts.CallRole` "deferred"):
+        # id of the constructing call node -> index of its "deferred" ApiCall.
+        self.call_objs: dict[int, int] = {}
+        self.deferred_bound: set[int] = set()  # bound to a name or `self.<attr>`
+        self.deferred_used: set[int] = set()
+        self.seeded_objects: set[int] = set()  # estimators given a seed by `set_params`
+        # `self.<attr> = value` in a method: (class qualname, attr) -> values, so that another
+        # method's `self.<attr>` resolves to them (`self.drop(x)` in `forward`).
+        self.class_attrs: dict[tuple[str, str], frozenset[Value]] = {}
+        self.class_attr_names: set[str] = set()
+        # The calls under test in `with pytest.raises(...)`: a failing call draws nothing.
+        self.raising_calls: set[int] = set()
+        self.called_lambdas: set[int] = set()  # lambdas handed to a call that calls them
+        self.entropy_text = any(t in text for t in _ENTROPY_HINTS)
+        # (scope, name) -> the expression last assigned to it (a seed's entropy is looked up
+        # through locals only when a seeding call needs it).
+        self.assigned_exprs: dict[tuple[str, str], ast.expr] = {}
+        self.assign_target = ""
+        # Command-line options whose default is None (`add_argument("--seed", type=int)`):
+        # `if args.seed is not None:` takes its else branch when the option is not given.
+        self.none_options = _none_default_options(text) if "add_argument" in text else frozenset()
 
     # --- driver ---------------------------------------------------------------------------
     def run(self, tree: ast.Module) -> None:
@@ -179,6 +230,7 @@ class _Extractor:
         while self.deferred:
             node, parent, qualname, cls = self.deferred.pop(0)
             self.function_body(node, parent, qualname, cls)
+        self._unbound_deferred()
         self.facts.imported_modules = tuple(sorted(self.imported))
         # Names this module re-exports (`from .utils import set_seed` in a package __init__),
         # so that `pkg.set_seed` resolves to `pkg.utils.set_seed` across modules.
@@ -232,6 +284,10 @@ class _Extractor:
         return frozenset()  # a builtin or an undefined name
 
     def bind(self, name: str, values: frozenset[Value]) -> None:
+        if self.call_objs:
+            for tag, index in values:
+                if tag == "obj":
+                    self.deferred_bound.add(int(index))
         scope = self.scope
         if name in scope.globals:
             scope = self.module_scope
@@ -254,7 +310,16 @@ class _Extractor:
         if kind is _Name:
             return self.lookup(node.id)  # type: ignore[attr-defined]
         if kind is _Attribute and type(node.value) is _Name:  # type: ignore[attr-defined]
-            return _advance(self.lookup(node.value.id), "attr", node.attr)  # type: ignore[attr-defined]
+            base = self.lookup(node.value.id)  # type: ignore[attr-defined]
+            if node.attr in self.class_attr_names:  # type: ignore[attr-defined]
+                found = self.attr_values(base, node.attr)  # type: ignore[attr-defined]
+                if found is not None:
+                    return found
+            return _advance(base, "attr", node.attr)  # type: ignore[attr-defined]
+        if kind is _Call and self.call_objs:
+            index = self.call_objs.get(id(node))
+            if index is not None:
+                return frozenset({("obj", str(index))})
         if kind is _Call and self.last_call is not None and self.last_call[0] is node:
             # `x = f(...)`: `call` has just resolved `f`.
             return _advance(self.last_call[1], "call", "")
@@ -273,9 +338,37 @@ class _Extractor:
         if type(node) is not _Name:
             return _UNKNOWN_SET
         values = self.lookup(node.id)
-        for step, attr in reversed(chain):
+        steps = reversed(chain)
+        if chain[-1][0] == "attr" and chain[-1][1] in self.class_attr_names:
+            step, attr = next(steps)
+            found = self.attr_values(values, attr)  # `self.buffer.sample()`
+            values = found if found is not None else _advance(values, step, attr)
+        for step, attr in steps:
             values = _advance(values, step, attr)
         return values
+
+    def attr_values(self, base: frozenset[Value], attr: str) -> frozenset[Value] | None:
+        """`self.<attr>` where a method of this module's class (or of a base class defined
+        here) assigned it."""
+        if len(base) != 1:
+            return None
+        ((tag, name),) = base
+        prefix = self.module + "."
+        if tag != "ref" or not name.endswith("()") or not name.startswith(prefix):
+            return None
+        cls: str | None = name[len(prefix) : -2]
+        seen: set[str] = set()
+        while cls is not None and cls not in seen:
+            seen.add(cls)
+            found = self.class_attrs.get((cls, attr))
+            if found is not None:
+                return found
+            # The first base defined in this module (single inheritance, the common case).
+            cls = next(
+                (b[len(prefix) :] for b in self.facts.classes.get(cls, ()) if b.startswith(prefix)),
+                None,
+            )
+        return None
 
     # --- statements -----------------------------------------------------------------------
     def stmts(self, body: Iterable[ast.stmt]) -> None:
@@ -288,7 +381,9 @@ class _Extractor:
         flow, self.flow = self.flow, saved
         return flow
 
-    def branches(self, bodies: list[list[ast.stmt]], extra_empty: bool = False) -> None:
+    def branches(
+        self, bodies: list[list[ast.stmt]], extra_empty: bool = False, default: int | None = None
+    ) -> None:
         """Run each body from the same bindings; afterwards a name has any branch's value."""
         scope = self.scope
         before = dict(scope.bindings)
@@ -306,7 +401,10 @@ class _Extractor:
             for name, values in outcome.items():
                 merged[name] = merged.get(name, frozenset()) | values
         scope.bindings = merged
-        self.flow.append(("branch", flows))
+        if default is None:
+            self.flow.append(("branch", flows))
+        else:
+            self.flow.append(("branch", flows, default))
 
     def stmt(self, node: ast.stmt) -> None:
         handler = _STMT_HANDLERS.get(type(node))
@@ -326,18 +424,93 @@ class _Extractor:
         self.assigned_call = (node.value, node.targets[0])
         self.expr(node.value, alias_target=target_name)
         self.assigned_call = None
-        values = self.resolve(node.value)
+        first = node.targets[0]
+        self.assign_target = first.id if type(first) is _Name else ""
+        values = self.assigned_values(node.value)
         for target in node.targets:
             self.expr_targets(target)
             self.bind_target(target, values)
+            self.bind_attribute(target, values)
+            if (
+                type(target) is ast.Subscript
+                and type(target.value) is _Name
+                and type(target.slice) is _Constant
+                and target.slice.value == "generator"
+            ):
+                self.bind(target.value.id, _GENERATOR_KWARGS)  # `kw["generator"] = g`
 
     def stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             target_name = node.target.id if isinstance(node.target, ast.Name) else None
+            self.assign_target = target_name or ""
             self.assigned_call = (node.value, node.target)
             self.expr(node.value, alias_target=target_name)
             self.assigned_call = None
-            self.bind_target(node.target, self.resolve(node.value))
+            values = self.assigned_values(node.value)
+            self.bind_target(node.target, values)
+            self.bind_attribute(node.target, values)
+
+    def assigned_values(self, value: ast.expr) -> frozenset[Value]:
+        """What a name assigned `value` is bound to: what `value` resolves to, or for the seed
+        analysis a module constant (`SEED = 123`) or a value derived from entropy."""
+        kind = type(value)
+        if self.entropy_text and self.assign_target and kind not in _ENTROPY_EXPRS:
+            self.assigned_exprs.pop((self.scope.qualname, self.assign_target), None)
+        if kind is ast.Dict or (
+            kind is _Call and type(value.func) is _Name and value.func.id == "dict"  # type: ignore[attr-defined]
+        ):
+            if _builds_generator_key(value):
+                return _GENERATOR_KWARGS  # `kw = {"generator": g}`: `DataLoader(ds, **kw)`
+            return _UNKNOWN_SET
+        if kind is _Constant:
+            if self.scope.kind == "module" and type(value.value) is int:  # type: ignore[attr-defined]
+                return frozenset({("const", repr(value.value))})  # type: ignore[attr-defined]
+            return _UNKNOWN_SET
+        if self.entropy_text and self.assign_target:
+            # Looked at only if a seeding call reads the name (`entropy_source`).
+            key = (self.scope.qualname, self.assign_target)
+            if kind in _ENTROPY_EXPRS:
+                self.assigned_exprs[key] = value
+            else:
+                self.assigned_exprs.pop(key, None)
+        return self.resolve(value)
+
+    def _assigned_expr(self, name: str) -> ast.expr | None:
+        """The expression a local (or module-level) name was last assigned, if tracked."""
+        if not self.assigned_exprs:
+            return None
+        scope: _Scope | None = self.scope
+        while scope is not None:
+            found = self.assigned_exprs.get((scope.qualname, name))
+            if found is not None:
+                return found
+            if name in scope.bindings:
+                return None  # bound here to something else
+            scope = scope.parent
+        return None
+
+    def bind_attribute(self, target: ast.expr, values: frozenset[Value]) -> None:
+        """`self.x = value` in a method: remembered for `self.x` in the class's methods."""
+        scope = self.scope
+        if (
+            scope.cls is None
+            or type(target) is not _Attribute
+            or type(target.value) is not _Name
+            or not scope.params
+            or target.value.id != scope.params[0]
+        ):
+            return
+        if values is _UNKNOWN_SET or all(
+            v == UNKNOWN or v[0] in ("const", "kwargs") for v in values
+        ):
+            return  # nothing `self.x` could be resolved to (keeps most files' table empty)
+        key = (scope.cls, target.attr)
+        old = self.class_attrs.get(key)
+        self.class_attrs[key] = values if old is None else old | values
+        self.class_attr_names.add(target.attr)
+        for tag, index in values:
+            if tag == "obj":
+                self.deferred_bound.add(int(index))
 
     def stmt_AugAssign(self, node: ast.AugAssign) -> None:
         self.expr(node.value)
@@ -357,6 +530,10 @@ class _Extractor:
     def stmt_Return(self, node: ast.Return) -> None:
         if node.value is not None:
             self.expr(node.value)
+            # A loader or estimator handed to the caller: drawn there (or later).
+            value = node.value
+            for element in value.elts if isinstance(value, ast.Tuple) else [value]:
+                self.use_escaping(element, element)
         self.flow.append(("stop", "return"))
 
     def stmt_Raise(self, node: ast.Raise) -> None:
@@ -423,7 +600,10 @@ class _Extractor:
         guard = _param_none_guard(node.test, self.scope.params)
         if guard:
             self.param_default_guard += 1
-        self.branches([node.body, node.orelse])
+        default = (
+            _option_default_branch(node.test, self.none_options) if self.none_options else None
+        )
+        self.branches([node.body, node.orelse], default=default)
         if guard:
             self.param_default_guard -= 1
 
@@ -434,6 +614,8 @@ class _Extractor:
     def _loop(self, node: ast.For | ast.AsyncFor | ast.While, header: list[ast.expr]) -> None:
         for expr in header:
             self.expr(expr)
+        if self.call_objs and not isinstance(node, ast.While):
+            self.use_iterated(header[0])
         saved_loop = self.loop_node
         self.loop_node = node
         self.loop_depth += 1
@@ -459,10 +641,22 @@ class _Extractor:
         self._loop(node, [node.test])
 
     def stmt_With(self, node: ast.With | ast.AsyncWith) -> None:
+        raises = False
         for item in node.items:
             self.expr(item.context_expr)
+            context = item.context_expr
+            if type(context) is _Call and ("ref", "pytest.raises") in self.resolve(context.func):
+                raises = True
             if item.optional_vars is not None:
                 self.bind_target(item.optional_vars, _UNKNOWN_SET)
+        if raises:
+            # `with pytest.raises(...)`: the call under test (each statement's outermost
+            # call) fails, typically before it draws (argument validation); its arguments
+            # are evaluated, and draw, first.
+            for stmt in node.body:
+                value = getattr(stmt, "value", None)
+                if type(value) is _Call:
+                    self.raising_calls.add(id(value))
         self.stmts(node.body)
 
     stmt_AsyncWith = stmt_With
@@ -494,6 +688,12 @@ class _Extractor:
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
             self.expr(expr)
         qualname = self._child_qualname(node.name)
+        bases: list[str] = []
+        for base in node.bases:
+            for kind, value in sorted(self.resolve(base)):
+                if kind == "ref" and "()" not in value:
+                    bases.append(value)
+        self.facts.classes[qualname] = tuple(bases)
         outer = self.scope
         self.scope = _Scope("class", qualname, outer, cls=qualname)
         self.stmts(node.body)
@@ -537,8 +737,11 @@ class _Extractor:
         for param in params:
             scope.bindings[param] = _UNKNOWN_SET
         if cls is not None and params and not _is_staticmethod(node):
-            # `self.method()` resolves to the class's method; `cls(...)` to the class.
-            scope.bindings[params[0]] = frozenset({("ref", f"{self.module}.{cls}()")})
+            # `self.method()` resolves to the class's method (an instance of the class);
+            # `cls(...)` in a classmethod constructs the class.
+            instance = "" if _is_classmethod(node) else "()"
+            scope.bindings[params[0]] = frozenset({("ref", f"{self.module}.{cls}{instance}")})
+            scope.cls = cls if instance else None
         saved = (self.scope, self.flow, self.loop_depth, self.loop_node, self.param_default_guard)
         self.scope, self.flow = scope, []
         self.loop_depth, self.loop_node, self.param_default_guard = 0, None, 0
@@ -598,6 +801,8 @@ class _Extractor:
                     child_kind = type(value)
                     if child_kind is _Call:
                         argument_calls.add(id(value))
+                    elif child_kind is _Lambda:
+                        self.note_lambda_argument(node, value)  # type: ignore[arg-type]
                     elif child_kind is _Constant or (
                         child_kind is _Name and value.id not in referenceable
                     ):
@@ -607,6 +812,8 @@ class _Extractor:
                     child_kind = type(arg)
                     if child_kind is _Call:
                         argument_calls.add(id(arg))
+                    elif child_kind is _Lambda:
+                        self.note_lambda_argument(node, arg)  # type: ignore[arg-type]
                     elif child_kind is _Constant or (
                         child_kind is _Name and arg.id not in referenceable
                     ):
@@ -649,6 +856,9 @@ class _Extractor:
         loop variables shadow outer names for the conditions, later iterables and elements."""
         generators = node.generators
         self.expr(generators[0].iter)
+        if self.call_objs:
+            for generator in generators:
+                self.use_iterated(generator.iter)
         outer = self.scope
         self.scope = _Scope("function", outer.qualname, outer, params=outer.params)
         for index, generator in enumerate(generators):
@@ -672,8 +882,22 @@ class _Extractor:
         self.scope = _Scope("function", outer.qualname, outer, frozenset(params))
         for param in params:
             self.scope.bindings[param] = _UNKNOWN_SET
-        self.expr(node.body)
+        # The body runs when the lambda is called, not here: its calls are recorded (for the
+        # per-call rules) but kept out of the flow (`create_fn=lambda s: torch.randn(s)` at
+        # module level does not make the module draw when imported).
+        if id(node) in self.called_lambdas:
+            self.expr(node.body)  # `sorted(xs, key=lambda _: random.random())`: called here
+        else:
+            saved, self.flow = self.flow, []
+            self.expr(node.body)
+            self.flow = saved
         self.scope = outer
+
+    def note_lambda_argument(self, call: ast.Call, value: ast.Lambda) -> None:
+        func = call.func
+        name = func.attr if type(func) is _Attribute else func.id if type(func) is _Name else ""
+        if name in _CALLS_LAMBDA:
+            self.called_lambdas.add(id(value))
 
     def reference(self, node: ast.Attribute | ast.Name, alias: str | None) -> None:
         """A random function named without being called (`map(np.random.rand, ...)`)."""
@@ -707,6 +931,10 @@ class _Extractor:
                 self.facts.reseeded.append((self.scope.qualname, receiver))
         values = self.resolve(node.func)
         self.last_call = (node, values)
+        if self.call_objs:
+            self.deferred_uses(node, values)
+        if self.facts.imports_torch and type(func) is _Attribute and func.attr in ("eval", "train"):
+            self.mode_switch(node)
         recorded: list[int] = []
         targets: list[str] = []
         candidates = [v for v in values if v != UNKNOWN]
@@ -742,11 +970,190 @@ class _Extractor:
                 entry = knowledge.thirdparty_draw("pandas.DataFrame.sample")
                 if entry is not None:
                     recorded.append(self.record(node, entry.qualname, "pandas", "draw"))
+        if self.raising_calls and id(node) in self.raising_calls:
+            recorded = []  # recorded for the per-call rules, but it fails before it draws
         for index in recorded:
             self.flow.append(("api", index))
+        if not recorded and (
+            type(func) is _Name
+            and func.id in ("map", "filter")
+            or type(func) is _Attribute
+            and (func.attr in _TAKES_FUNCTION or func.attr == "Thread" or type(func.value) is _Call)
+            or ("ref", "threading.Thread") in values
+        ):
+            targets.extend(self.indirect_targets(node, values))
         if not recorded:
             for target in targets:
                 self.flow.append(("call", target))
+
+    def indirect_targets(self, node: ast.Call, values: frozenset[Value]) -> list[str]:
+        """Project functions a call runs without naming them as its callee: `super().m()`
+        (the bases' `m`), and functions passed to `map`, `Thread(target=f)`, `pool.map(f)`,
+        `executor.submit(f)`."""
+        func = node.func
+        if ("ref", "threading.Thread") in values:
+            passed = [k.value for k in node.keywords if k.arg == "target"]
+        elif type(func) is _Attribute:
+            receiver = func.value
+            if (
+                type(receiver) is _Call
+                and type(receiver.func) is _Name
+                and receiver.func.id == "super"
+                and self.scope.cls is not None
+            ):
+                return [
+                    f"{base}.{func.attr}"
+                    for base in self.facts.classes.get(self.scope.cls, ())
+                    if base.split(".", 1)[0] not in LIBRARY_PACKAGES
+                ]
+            passed = node.args[:1] if func.attr in _TAKES_FUNCTION else []
+        elif type(func) is _Name and func.id in ("map", "filter") and not self.lookup(func.id):
+            passed = node.args[:1]
+        else:
+            return []
+        out: list[str] = []
+        for arg in passed:
+            if type(arg) in (_Name, _Attribute):
+                for kind, value in sorted(self.resolve(arg)):
+                    if kind == "ref":
+                        target = _ref_callee(value)[1]
+                        if target is not None:
+                            out.append(target)
+        return out
+
+    # --- objects that draw where they are used -------------------------------------------
+    def deferred_kind(self, index: int) -> str:
+        """ "forward" (a dropout layer), "iteration" (a loader or sampler) or "estimator"."""
+        call = self.facts.calls[index]
+        api = knowledge.torch_call(call.qualname)
+        if api is not None:
+            return api.draws_on
+        return "estimator"
+
+    def draw_methods(self, index: int) -> tuple[str, ...]:
+        entry = knowledge.thirdparty_draw(self.facts.calls[index].qualname)
+        return entry.draw_methods if entry is not None else ()
+
+    def use(self, index: int, node: ast.expr, train_only: bool = False) -> None:
+        """Record a draw of the deferred object built at `index`, where it is used."""
+        self.deferred_used.add(index)
+        if index in self.seeded_objects:
+            return  # `est.set_params(random_state=0)` seeded it
+        if id(node) in self.raising_calls:
+            return  # `with pytest.raises(...)`: the call fails before it draws
+        built = self.facts.calls[index]
+        call = replace(
+            built,
+            span=self.span(node),
+            role="draw",
+            scope=self.scope.qualname,
+            loop_depth=self.loop_depth,
+            loop_assigned=(),
+            target=None,
+            origin=index,
+            train_only=train_only,
+        )
+        self.facts.calls.append(call)
+        self.flow.append(("api", len(self.facts.calls) - 1))
+
+    def objects(self, node: ast.expr, depth: int = 0) -> Iterator[int]:
+        """Deferred objects `node` evaluates to (or holds, in a list/tuple/dict literal)."""
+        kind = type(node)
+        if kind is ast.Starred:
+            yield from self.objects(node.value, depth)  # type: ignore[attr-defined]
+        elif kind is _Call:
+            index = self.call_objs.get(id(node))
+            if index is not None:
+                yield index
+        elif kind is _Name or (kind is _Attribute and node.attr in self.class_attr_names):  # type: ignore[attr-defined]
+            for tag, found in self.resolve(node):
+                if tag == "obj":
+                    yield int(found)
+        elif depth < 3 and kind in (ast.List, ast.Tuple, ast.Set):
+            for element in node.elts:  # type: ignore[attr-defined]
+                yield from self.objects(element, depth + 1)
+        elif depth < 3 and kind is ast.Dict:
+            for value in node.values:  # type: ignore[attr-defined]
+                yield from self.objects(value, depth + 1)
+
+    def deferred_uses(self, node: ast.Call, values: frozenset[Value]) -> None:
+        func = node.func
+        # Calling a dropout layer (or a container holding one) runs its forward pass.
+        for tag, index in sorted(values):
+            if tag == "obj" and self.deferred_kind(int(index)) == "forward":
+                self.use(int(index), node, train_only=True)
+        if type(func) is _Attribute:
+            for position in sorted(set(self.objects(func.value))):
+                kind = self.deferred_kind(position)
+                if kind == "estimator" and func.attr == "set_params":
+                    self.deferred_used.add(position)  # a method call: it does not escape
+                    seed = next((k.value for k in node.keywords if k.arg == "random_state"), None)
+                    if seed is not None and not (type(seed) is _Constant and seed.value is None):
+                        self.seeded_objects.add(position)  # its later fits are seeded
+                elif kind == "estimator" and func.attr in self.draw_methods(position):
+                    self.use(position, node)
+                elif func.attr == "__iter__" and (
+                    kind == "iteration" or "__iter__" in self.draw_methods(position)
+                ):
+                    self.use(position, node)
+                else:
+                    # `LogisticRegression(...).set_callbacks(cb)`: used, and no draw here.
+                    self.deferred_used.add(position)
+            name = func.attr
+        else:
+            name = func.id if type(func) is _Name else ""
+        if name in _NOT_USES:
+            return
+        container = any(
+            tag == "ref" and knowledge.canonical(value.rstrip("()")) in CONTAINERS
+            for tag, value in values
+        )
+        arguments = [*node.args, *(k.value for k in node.keywords)]
+        for held in sorted({i for arg in arguments for i in self.objects(arg)}):
+            if self.deferred_kind(held) == "forward":
+                if container:
+                    self.call_objs[id(node)] = held  # the container draws when called
+            else:
+                # Handed to another function (`enumerate(loader)`, `cross_val_score(clf,
+                # ...)`, `trainer.fit(model, loader)`): it may iterate or fit it there.
+                self.use(held, node)
+
+    def use_iterated(self, node: ast.expr) -> None:
+        """`for batch in loader`, `[b for b in sampler]`."""
+        for index in sorted(set(self.objects(node))):
+            kind = self.deferred_kind(index)
+            if kind == "iteration" or (
+                kind == "estimator" and "__iter__" in self.draw_methods(index)
+            ):
+                self.use(index, node)
+
+    def use_escaping(self, node: ast.expr, at: ast.expr) -> None:
+        """A loader or estimator returned to the caller: it draws there or later."""
+        for index in sorted(set(self.objects(node))):
+            if self.deferred_kind(index) != "forward":
+                self.use(index, at)
+
+    def _unbound_deferred(self) -> None:
+        """A loader or estimator built where no name holds it (`[RF(), SVC()]`, a dict of
+        models) and never visibly used: counted where it is built, as before.  A dropout
+        layer that is neither held nor called draws nothing we can see."""
+        for index in sorted(set(self.call_objs.values())):
+            if index in self.deferred_used or index in self.deferred_bound:
+                continue
+            if self.deferred_kind(index) != "forward":
+                self.facts.calls[index] = replace(self.facts.calls[index], role="draw")
+
+    def mode_switch(self, node: ast.Call) -> None:
+        """`model.eval()` / `model.train(False)` turn dropout off; `model.train()` on."""
+        attr = node.func.attr  # type: ignore[attr-defined]
+        if attr == "eval" and not node.args and not node.keywords:
+            self.flow.append(("mode", 1))
+        elif attr == "train" and len(node.args) + len(node.keywords) <= 1:
+            arg = node.args[0] if node.args else node.keywords[0].value if node.keywords else None
+            if arg is None or (type(arg) is _Constant and arg.value is True):
+                self.flow.append(("mode", 0))
+            elif type(arg) is _Constant and arg.value is False:
+                self.flow.append(("mode", 1))
 
     def classify_ref_call(
         self, node: ast.Call, qualname: str, alias: str | None, n_candidates: int
@@ -772,7 +1179,20 @@ class _Extractor:
         if torch_api is not None:
             if torch_api.only_if_arg is not None and not _arg_given(node, torch_api.only_if_arg):
                 return None
-            return self.record(node, torch_api.qualname, "torch", "draw", n=n_candidates)
+            if torch_api.never_if_zero is not None and _arg_zero(node, torch_api.never_if_zero):
+                return None  # `nn.Dropout(p=0.0)`, `F.dropout(x, 0.0)`: never draws
+            train_only = False
+            if torch_api.training_arg is not None:
+                training = _arg_node(node, torch_api.training_arg)
+                if type(training) is _Constant and not training.value:
+                    return None  # `training=False`
+                train_only = training is not None and type(training) is not _Constant
+            if torch_api.draws_on in ("forward", "iteration"):
+                return self.record_deferred(node, torch_api.qualname, "torch", n_candidates)
+            index = self.record(node, torch_api.qualname, "torch", "draw", n=n_candidates)
+            if train_only:
+                self.facts.calls[index] = replace(self.facts.calls[index], train_only=True)
+            return index
         generator = knowledge.explicit_generator(qualname)
         if generator is not None:
             seed = self.seed_arg(node, generator.seed_param) if generator.seed_param else None
@@ -794,9 +1214,18 @@ class _Extractor:
         if third is None and qualname.startswith("pandas.") and qualname.endswith(").sample"):
             third = knowledge.thirdparty_draw("pandas.DataFrame.sample")
         if third is not None:
+            if id(node) in self.raising_calls:
+                return None  # under `pytest.raises`: the call fails before it draws
             library = third.qualname.split(".", 1)[0]
+            if third.kind == "estimator":
+                return self.record_deferred(node, third.qualname, library, n_candidates)
             return self.record(node, third.qualname, library, "draw", n=n_candidates)
         return None
+
+    def record_deferred(self, node: ast.Call, qualname: str, library: str, n: int) -> int:
+        index = self.record(node, qualname, library, "deferred", n=n)
+        self.call_objs[id(node)] = index
+        return index
 
     def classify_instance_call(self, node: ast.Call, value: str) -> int | None:
         instance, _, method = value.rpartition(".")
@@ -832,6 +1261,12 @@ class _Extractor:
         if isinstance(node, ast.Call):
             keywords = tuple(k.arg for k in node.keywords if k.arg is not None)
             star_kwargs = any(k.arg is None for k in node.keywords)
+            if star_kwargs and any(
+                k.arg is None
+                and (_builds_generator_key(k.value) or _GENERATOR_KWARGS <= self.resolve(k.value))
+                for k in node.keywords
+            ):
+                keywords += ("generator",)  # `**kw` built with a "generator" key
             star = star_kwargs or any(isinstance(a, ast.Starred) for a in node.args)
             n_positional = len(node.args)
             keyword_values = tuple(
@@ -899,18 +1334,50 @@ class _Extractor:
                 return SeedArg("none", "None")
             return SeedArg("constant", repr(value.value))
         names = tuple(sorted({n.id for n in ast.walk(value) if isinstance(n, ast.Name)}))
+        source = self.entropy_source(value)
+        if source is not None:
+            return SeedArg("entropy", _short_source(value), names)
+        constant = None
+        if type(value) is _Name:
+            found = self.lookup(value.id)
+            if len(found) == 1:
+                ((tag, text),) = found
+                if tag == "const":
+                    constant = text  # `SEED = 123; default_rng(SEED)`
+        return SeedArg("dynamic", _short_source(value), names, constant)
+
+    def entropy_source(self, value: ast.expr) -> str | None:
+        """Why `value` changes from run to run: "clock", "entropy" (the OS, ids, a local
+        derived from them) or "draw" (a number drawn from a global generator); else None."""
+        return self._entropy_source(value, set())
+
+    def _entropy_source(self, value: ast.expr, seen: set[str]) -> str | None:
         for sub in ast.walk(value):
-            if isinstance(sub, ast.Call):
+            if type(sub) is _Name:
+                name = sub.id
+                assigned = self._assigned_expr(name)
+                if assigned is not None and name not in seen:
+                    seen.add(name)
+                    found = self._entropy_source(assigned, seen)
+                    if found is not None:
+                        return found
+            elif isinstance(sub, ast.Call):
                 if (
                     isinstance(sub.func, ast.Name)
                     and sub.func.id in _ENTROPY_BUILTINS
                     and not self.lookup(sub.func.id)
                 ):
-                    return SeedArg("entropy", _short_source(value), names)
+                    return "entropy"
                 for kind, resolved in self.resolve(sub.func):
-                    if kind == "ref" and resolved.startswith(_ENTROPY_PREFIXES):
-                        return SeedArg("entropy", _short_source(value), names)
-        return SeedArg("dynamic", _short_source(value), names)
+                    if kind != "ref":
+                        continue
+                    if resolved.startswith(_ENTROPY_PREFIXES):
+                        return "clock" if resolved.startswith(("time.", "datetime.")) else "entropy"
+                    qualname = knowledge.canonical(resolved)
+                    entry = knowledge.numpy_legacy_call(qualname) or knowledge.stdlib_call(qualname)
+                    if entry is not None and entry.role == "draw":
+                        return "draw"  # `random.seed(random.randint(...))`
+        return None
 
 
 # Statement type -> its `_Extractor.stmt_*` method (a dict lookup instead of a getattr on a
@@ -929,6 +1396,8 @@ def _ref_callee(value: str) -> tuple[str | None, str | None]:
     libraries themselves and builtins).  Cached: the same few thousand names recur."""
     top = value.split(".", 1)[0]
     target = value.replace("()", "")
+    if value.endswith("()"):
+        target += ".__call__"  # calling an instance (an nn.Module runs its forward)
     if top not in knowledge.known_packages():
         return None, target
     qualname = knowledge.canonical(value)
@@ -1055,6 +1524,23 @@ def _all_unknown_receivers(values: frozenset[Value]) -> bool:
     return all(v == UNKNOWN or v[1].endswith("()") or "()." in v[1] for v in values)
 
 
+def _arg_node(node: ast.Call, param: tuple[int, str]) -> ast.expr | None:
+    """The argument passed for `param` (position, keyword), or None."""
+    position, keyword = param
+    for kw in node.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    args = node.args
+    if len(args) > position and not any(type(a) is ast.Starred for a in args[: position + 1]):
+        return args[position]
+    return None
+
+
+def _arg_zero(node: ast.Call, param: tuple[int, str]) -> bool:
+    value = _arg_node(node, param)
+    return type(value) is _Constant and type(value.value) in (int, float) and value.value == 0
+
+
 def _arg_given(node: ast.Call, param: tuple[int, str]) -> bool:
     position, keyword = param
     for kw in node.keywords:
@@ -1076,6 +1562,59 @@ def _short_source(node: ast.expr) -> str:
     except Exception:  # unparse of odd trees: the text is only informative
         return "<expr>"
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+_ADD_ARGUMENT = re.compile(
+    r"""add_argument\(\s*(?:["']-[\w-]*["']\s*,\s*)?["']--?([\w-]+)["']((?:[^()]|\([^()]*\))*)\)"""
+)
+
+
+def _none_default_options(text: str) -> frozenset[str]:
+    """Destinations of `add_argument` calls that default to None: no `default=` (or
+    `default=None`), not required, not a flag (`action="store_true"` defaults to False)."""
+    names: set[str] = set()
+    for match in _ADD_ARGUMENT.finditer(text):
+        rest = match.group(2)
+        if re.search(r"\brequired\s*=\s*True|\baction\s*=", rest):
+            continue
+        default = re.search(r"\bdefault\s*=\s*([^,)\s]+)", rest)
+        if default is not None and default.group(1) != "None":
+            continue
+        dest = re.search(r"""\bdest\s*=\s*["'](\w+)["']""", rest)
+        names.add(dest.group(1) if dest else match.group(1).replace("-", "_"))
+    return frozenset(names)
+
+
+def _option_default_branch(test: ast.expr, options: frozenset[str]) -> int | None:
+    """For `if args.seed is not None:` (or `if args.seed:`) on an option that defaults to
+    None: the branch a run without the option takes (0: the body, 1: the else)."""
+    negated = False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negated = test.operand, True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        right = test.comparators[0]
+        if not (isinstance(right, ast.Constant) and right.value is None):
+            return None
+        if isinstance(test.ops[0], (ast.IsNot, ast.NotEq)):
+            taken_when_given = True
+        elif isinstance(test.ops[0], (ast.Is, ast.Eq)):
+            taken_when_given = False
+        else:
+            return None
+        test = test.left
+    else:
+        taken_when_given = True  # `if args.seed:`
+    if not (isinstance(test, ast.Attribute) and test.attr in options):
+        return None
+    if negated:
+        taken_when_given = not taken_when_given
+    return 1 if taken_when_given else 0
+
+
+def _builds_generator_key(value: ast.expr) -> bool:
+    if isinstance(value, ast.Dict):
+        return any(isinstance(k, ast.Constant) and k.value == "generator" for k in value.keys)
+    return isinstance(value, ast.Call) and any(k.arg == "generator" for k in value.keywords)
 
 
 def _is_main_guard(test: ast.expr) -> bool:
@@ -1118,6 +1657,10 @@ def _fixture_autouse(node: ast.expr) -> bool:
             if kw.arg == "autouse" and isinstance(kw.value, ast.Constant):
                 return bool(kw.value.value)
     return False
+
+
+def _is_classmethod(node: FuncNode) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "classmethod" for d in node.decorator_list)
 
 
 def _is_staticmethod(node: FuncNode) -> bool:

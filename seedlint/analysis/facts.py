@@ -18,7 +18,12 @@ from ..diagnostics import Span
 # What an API call does.  draw/seed/state-read/state-write/entropy as in knowledge.schema.Role;
 # construct: creates an explicit generator object (default_rng, RandomState, Random, Generator);
 # instance-draw: draws from an explicit generator object (rs.rand(), g.manual_seed(...)).
-CallRole = Literal["draw", "seed", "state-read", "state-write", "entropy", "construct", "instance"]
+# deferred: builds an object that draws later, where it is used (an `nn.Dropout` in a forward
+# pass, a `DataLoader` when iterated, an estimator in `fit`): each use is recorded as a "draw"
+# whose `origin` is the index of this construction.
+CallRole = Literal[
+    "draw", "seed", "state-read", "state-write", "entropy", "construct", "instance", "deferred"
+]
 
 # How a seed argument looks statically.
 #   absent:   no seed argument at all          none:    literally None
@@ -33,6 +38,8 @@ class SeedArg:
     text: str = ""  # source text of the argument (normalised), for SDL005's "same seed"
     # Names the argument reads (for SDL004's loop invariance check).
     names: tuple[str, ...] = ()
+    # The literal a named constant stands for (`SEED = 123; default_rng(SEED)`), for SDL005.
+    constant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,11 @@ class ApiCall:
     candidates: int = 1
     # The call is itself an argument of another call (`Bagging(estimator=Tree())`).
     is_argument: bool = False
+    # A use of a deferred object (role "draw"): index of its construction in the same module.
+    origin: int | None = None
+    # Draws only while modules are in training mode (a dropout layer's forward pass,
+    # `F.dropout(x, training=self.training)`): not after `.eval()`.
+    train_only: bool = False
 
     def keyword_value(self, name: str) -> str | None:
         for key, value in self.keyword_values:
@@ -81,6 +93,7 @@ class ApiCall:
 #                                             "no branch taken" path exists (if without else)
 #   ("loop", flow)                            runs zero or more times
 #   ("try", body, [handler flows], orelse, finalbody)
+#   ("mode", eval)                            `.eval()` (1) / `.train()` (0): dropout is off in eval
 #   ("stop", how)                             how: "return" | "raise" | "jump" (break/continue):
 #                                             the rest of this flow does not run on this path
 Flow = list[Any]
@@ -113,5 +126,8 @@ class ModuleFacts:
     reseeded: list[tuple[str, str]] = field(default_factory=list)
     # Module-level names bound to other modules' objects: name -> dotted qualified name.
     exports: dict[str, str] = field(default_factory=dict)
+    # Classes defined here: qualified name -> resolved dotted names of its bases, for
+    # constructors and methods inherited from project base classes.
+    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Parse error: (message, line, column) when the file does not parse.
     syntax_error: tuple[str, int, int] | None = None

@@ -32,7 +32,7 @@ from .extract import extract_facts
 from .facts import ModuleFacts
 from .modules import is_library_module, module_name_for, resolve_relative
 from .prefilter import classify
-from .seeding import is_program
+from .seeding import is_program, may_be_script
 
 T = TypeVar("T")
 Item = tuple[str, bool, bool]  # path, reported, forced to be parsed
@@ -341,7 +341,23 @@ def _load(
     # Follow imports from the programs to the modules they reach (through parsed modules'
     # facts and deferred modules' scanned imports), then parse the deferred ones.
     by_module = {f.module: f for f in result.facts.values()}
-    programs = [f for f in result.facts.values() if is_program(f)]
+    # Also the scripts that run without a `__main__` guard: a parsed module that no other
+    # module imports, that loops at its top level and calls into a project module it imports
+    # (it may draw through them).  The loop keeps out the many library modules that no module
+    # imports by name (registries, lazy imports) and call `get_logger()` at import time.
+    imported = {n for f in result.facts.values() for n in f.imported_modules}
+    imported.update(n for s in deferred.values() for n in s.imports)
+    project_modules = by_module.keys() | deferred.keys()
+    programs = [
+        f
+        for f in result.facts.values()
+        if is_program(f)
+        or (
+            f.module not in imported
+            and any(node[0] == "loop" for node in f.toplevel)
+            and may_be_script(f, project_modules)
+        )
+    ]
     visited = {f.module for f in programs}
     queue = [name for f in programs for name in f.imported_modules]
     wanted: list[str] = []

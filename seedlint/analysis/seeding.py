@@ -12,7 +12,7 @@ depth bound; recursion stops at the first repeat.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,12 +24,17 @@ from .prefilter import is_test_file
 LIBRARIES: tuple[str, ...] = ("random", "numpy", "torch")
 _INDEX = {lib: i for i, lib in enumerate(LIBRARIES)}
 NO, MAYBE, YES = 0, 1, 2
-State = tuple[int, int, int]
-UNSEEDED: State = (NO, NO, NO)
+# One entry per library (was its global generator seeded: NO/MAYBE/YES), then whether modules
+# are in eval mode (`model.eval()`: NO/MAYBE/YES), which turns dropout layers off.
+State = tuple[int, int, int, int]
+_MODE = len(LIBRARIES)
+UNSEEDED: State = (NO, NO, NO, NO)
 MAX_DEPTH = 24
 
 # (path, call index) of a draw or a seeding call.
 Site = tuple[str, int]
+# What one call runs, in order (a constructor: `__init__`, then `__post_init__`).
+Functions = tuple[tuple[ModuleFacts, FunctionFacts], ...]
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,10 @@ class SeedEvent:
     site: Site
     libraries: tuple[str, ...]  # tracked libraries it seeds (empty: e.g. CUDA only)
     qualname: str
+    # False: it seeds from entropy (`np.random.seed(int(time.time()))`, `random.seed()`):
+    # the generator is as unpredictable afterwards as before.
+    deterministic: bool = True
+    how: str = ""  # for entropy: "clock", "entropy" or "draw"
 
 
 @dataclass
@@ -97,7 +106,7 @@ class _Project:
             self.by_name.setdefault(facts.module, []).append(facts)
         self.memo: dict[tuple[str, State], Effect] = {}
         self.in_progress: set[tuple[str, State]] = set()
-        self._functions: dict[tuple[str, str], tuple[ModuleFacts, FunctionFacts] | None] = {}
+        self._functions: dict[tuple[str, str], Functions] = {}
         self.imports: dict[tuple[str, State], Effect] = {}
         self.folder = {path: os.path.dirname(path) for path in modules}
         self.conftests = {
@@ -117,33 +126,76 @@ class _Project:
                     return candidate
         return candidates[0]
 
-    def function(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts, FunctionFacts] | None:
+    def function(self, target: str, near: ModuleFacts) -> Functions:
         key = (self.folder.get(near.path, ""), target)
-        found = self._functions.get(key, self)  # self: a sentinel for "not looked up yet"
-        if found is self:
+        found = self._functions.get(key)
+        if found is None:
             found = self._functions[key] = self._find_function(target, near)
-        return found  # type: ignore[return-value]
+        return found
 
-    def _find_function(
-        self, target: str, near: ModuleFacts
-    ) -> tuple[ModuleFacts, FunctionFacts] | None:
-        """Find a project function (or a class's __init__) by a dotted candidate name."""
-        for _ in range(4):  # follow re-exports a few hops
+    def _locate(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts, str] | None:
+        """The module defining `target` (a function, class or method) and its name there,
+        following re-exports a few hops."""
+        for _ in range(4):
             module, qualname = self._split(target, near)
             if module is None:
                 return None
-            found = module.functions.get(qualname)
-            if found is not None:
-                return module, found
-            init = module.functions.get(qualname + ".__init__")
-            if init is not None:
-                return module, init
+            if qualname in module.functions or qualname in module.classes:
+                return module, qualname
             head, _, rest = qualname.partition(".")
+            if head in module.classes:
+                return module, qualname  # a method, maybe inherited
             exported = module.exports.get(head)
             if exported is None:
                 return None
             target = f"{exported}.{rest}" if rest else exported
         return None
+
+    def _find_function(self, target: str, near: ModuleFacts) -> Functions:
+        """What calling a dotted candidate name runs: a project function, a method (looked
+        up through project base classes; calling an instance runs `__call__`, or an
+        nn.Module's `forward`), or a class's `__init__` then `__post_init__`."""
+        located = self._locate(target, near)
+        if located is None:
+            return ()
+        module, qualname = located
+        function = module.functions.get(qualname)
+        if function is not None:
+            return ((module, function),)
+        if qualname in module.classes:
+            return tuple(
+                found
+                for method in ("__init__", "__post_init__")
+                for found in self._method(module, qualname, method, set())[:1]
+            )
+        cls, _, method = qualname.rpartition(".")
+        found = self._method(module, cls, method, set())
+        if not found and method == "__call__":
+            found = self._method(module, cls, "forward", set())
+        return found[:1]
+
+    def _method(
+        self, module: ModuleFacts, cls: str, method: str, seen: set[tuple[str, str]]
+    ) -> Functions:
+        """`cls.method` in `module`, or inherited from a project base class (depth first,
+        left to right: Python's MRO for the single and simple multiple inheritance of
+        ordinary code)."""
+        if (module.path, cls) in seen or len(seen) > 16:
+            return ()
+        seen.add((module.path, cls))
+        function = module.functions.get(f"{cls}.{method}")
+        if function is not None:
+            return ((module, function),)
+        for base in module.classes.get(cls, ()):
+            located = self._locate(base, module)
+            if located is None:
+                continue
+            owner, name = located
+            if name in owner.classes:
+                found = self._method(owner, name, method, seen)
+                if found:
+                    return found
+        return ()
 
     def _split(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts | None, str]:
         parts = target.split(".")
@@ -178,11 +230,17 @@ class _Interpreter:
             elif kind == "import":
                 self._import(module, node[1], effect, depth)
             elif kind == "branch":
-                self._branch(module, node[1], effect, depth)
+                if len(node) > 2:
+                    self._default_branch(module, node[1], node[2], effect, depth)
+                else:
+                    self._branch(module, node[1], effect, depth)
             elif kind == "loop":
                 self._loop(module, node[1], effect, depth)
             elif kind == "try":
                 self._try(module, node, effect, depth)
+            elif kind == "mode":
+                state = effect.state
+                effect.state = (*state[:_MODE], YES if node[1] else NO)  # type: ignore[assignment]
             elif kind == "stop":
                 if node[1] == "return":
                     effect.returns.append(effect.state)
@@ -193,6 +251,8 @@ class _Interpreter:
         assert effect.state is not None
         library = global_draw_library(call)
         if library is not None:
+            if call.train_only and effect.state[_MODE] == YES:
+                return  # a dropout layer after `.eval()`
             effect.draws.append(((module.path, index), library, effect.state))
             return
         if call.role in ("seed", "state-write", "entropy"):
@@ -204,17 +264,23 @@ class _Interpreter:
             state = list(effect.state)
             for lib in libraries:
                 state[_INDEX[lib]] = value
-            effect.state = (state[0], state[1], state[2])
-            if deterministic:
-                effect.seeds.append(SeedEvent((module.path, index), libraries, call.qualname))
+            effect.state = (state[0], state[1], state[2], state[3])
+            how = "" if deterministic else _entropy_kind(call)
+            effect.seeds.append(
+                SeedEvent((module.path, index), libraries, call.qualname, deterministic, how)
+            )
 
     def _call(self, caller: ModuleFacts, target: str, effect: Effect, depth: int) -> None:
         if depth >= MAX_DEPTH:
             return
-        found = self.project.function(target, caller)
-        if found is None:
-            return
-        module, function = found
+        for module, function in self.project.function(target, caller):
+            if effect.state is None:
+                return
+            self._run_function(module, function, effect, depth)
+
+    def _run_function(
+        self, module: ModuleFacts, function: FunctionFacts, effect: Effect, depth: int
+    ) -> None:
         assert effect.state is not None
         key = (f"{module.path}:{function.qualname}", effect.state)
         summary = self.project.memo.get(key)
@@ -271,6 +337,29 @@ class _Interpreter:
             out = _merge(out, self._sub(module, flow, start, effect, depth))
         effect.state = out
 
+    def _default_branch(
+        self, module: ModuleFacts, flows: list[Flow], default: int, effect: Effect, depth: int
+    ) -> None:
+        """`if args.seed is not None: seed(args.seed)` with an option that defaults to None:
+        every branch may run (their draws count), but a run without the option takes the
+        default one, so a seeding elsewhere does not make the program seeded; it is kept as
+        a non-deterministic seeding ("only when the option is given") for the messages."""
+        assert effect.state is not None
+        start = effect.state
+        out: State | None = start
+        for index, flow in enumerate(flows):
+            inner = self.run(module, flow, start, depth)
+            effect.draws.extend(inner.draws)
+            effect.returns.extend(inner.returns)
+            if index == default:
+                effect.seeds.extend(inner.seeds)
+                out = inner.state
+            else:
+                effect.seeds.extend(
+                    SeedEvent(e.site, e.libraries, e.qualname, False, "option") for e in inner.seeds
+                )
+        effect.state = out
+
     def _loop(self, module: ModuleFacts, body: Flow, effect: Effect, depth: int) -> None:
         assert effect.state is not None
         start = effect.state
@@ -316,6 +405,18 @@ class _Interpreter:
         effect.state = out
 
 
+def _entropy_kind(call: ApiCall) -> str:
+    """How a non-deterministic seeding gets its value (for the messages)."""
+    seed = call.seed
+    if seed is not None and seed.kind == "entropy":
+        text = seed.text
+        if any(t in text for t in ("time", "now", "today")):
+            return "clock"
+        if any(t in text for t in ("rand", "choice", "shuffle", "sample")):
+            return "draw"
+    return "entropy"
+
+
 def _seeded_libraries(call: ApiCall) -> tuple[tuple[str, ...], bool] | None:
     """Libraries a seeding call seeds, and whether it does so deterministically."""
     entry = seeding_call(call.qualname)
@@ -345,13 +446,44 @@ def _seeded_libraries(call: ApiCall) -> tuple[tuple[str, ...], bool] | None:
 
 def is_program(module: ModuleFacts) -> bool:
     """Whether the module is (or, for conftest.py, belongs to) an entry point: a `__main__`
-    block, a pytest file, a Jupyter notebook, or a top level that itself draws."""
+    block, a pytest file, a Jupyter notebook, or a top level that draws, itself or through
+    the module's own functions and classes (a script that builds `agent = Agent()` and loops
+    over `agent.act(s)` without a `__main__` guard)."""
     return (
         module.main_block is not None
         or module.path.endswith(".ipynb")
         or is_test_file(module.path)
         or _has_toplevel_draw(module.toplevel, module)
+        or _draws_through_own_code(module)
     )
+
+
+def _draws_through_own_code(module: ModuleFacts) -> bool:
+    """The top level calls this module's own functions or classes, and running it draws."""
+    if os.path.basename(module.path) == "__init__.py":
+        return False  # a package's __init__ is imported, not run
+    prefix = module.module + "."
+    if not any(t.startswith(prefix) for t in _call_targets(module.toplevel)):
+        return False
+    effect = _Interpreter(_Project({module.path: module}), {module.module}).run(
+        module, module.toplevel, UNSEEDED
+    )
+    return bool(effect.draws)
+
+
+def _call_targets(flow: Flow) -> Iterator[str]:
+    for node in flow:
+        kind = node[0]
+        if kind == "call":
+            yield node[1]
+        elif kind == "branch":
+            for sub in node[1]:
+                yield from _call_targets(sub)
+        elif kind == "loop":
+            yield from _call_targets(node[1])
+        elif kind == "try":
+            for sub in [node[1], *node[2], node[3], node[4]]:
+                yield from _call_targets(sub)
 
 
 def _has_toplevel_draw(flow: Flow, module: ModuleFacts) -> bool:
@@ -408,8 +540,37 @@ def _fixtures(
     return table
 
 
+def may_be_script(module: ModuleFacts, project_modules: Container[str]) -> bool:
+    """A module without a `__main__` guard whose top level calls into a project module it
+    imports (`RL = DeepQNetwork(...)` after `from RL_brain import DeepQNetwork`): run as a
+    script (when no other module imports it), it may draw through them."""
+    if (
+        module.main_block is not None
+        or module.syntax_error is not None
+        or os.path.basename(module.path) == "__init__.py"
+        or is_test_file(module.path)
+    ):
+        return False
+    imported = [m for m in module.imported_modules if m in project_modules]
+    if not imported:
+        return False
+    prefixes = tuple(f"{m}." for m in imported)
+    return any(t.startswith(prefixes) for t in _call_targets(module.toplevel))
+
+
+def _draws_through_project(project: _Project, module: ModuleFacts) -> bool:
+    """A module that no other module imports (a script run without a `__main__` guard) whose
+    top level calls into the project, and running it draws."""
+    if not may_be_script(module, project.by_name):
+        return False
+    effect = _Interpreter(project, {module.module}).run(module, module.toplevel, UNSEEDED)
+    return bool(effect.draws)
+
+
 def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) -> SeedingReport:
     project = _Project(modules)
+    # Modules some other module imports are libraries, not scripts.
+    imported = {name for m in modules.values() for name in m.imported_modules}
     report = SeedingReport()
     records: dict[tuple[Site, str], list[tuple[Program, int, tuple[SeedEvent, ...]]]] = {}
 
@@ -435,7 +596,12 @@ def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) ->
             interp = _Interpreter(project, {module.module})
             effect = interp.run(module, module.toplevel + module.main_block, UNSEEDED)
             collect(program, effect)
-        elif path.endswith(".ipynb") or _has_toplevel_draw(module.toplevel, module):
+        elif (
+            path.endswith(".ipynb")
+            or _has_toplevel_draw(module.toplevel, module)
+            or _draws_through_own_code(module)
+            or (module.module not in imported and _draws_through_project(project, module))
+        ):
             # A notebook's cells run top to bottom: a program even when only its helpers draw.
             kind = "notebook" if path.endswith(".ipynb") else "module level"
             program = Program(f"`{module.module}` ({kind})", path)
@@ -483,7 +649,7 @@ def _run_tests(
         effect = Effect(start, [], list(setup.draws), list(setup.seeds))
         if any(d.split("(")[0].endswith(("hypothesis.given", ".given")) for d in test.decorators):
             # hypothesis seeds `random` and numpy's global generator for every example.
-            effect.state = (YES, YES, effect.state[2]) if effect.state else effect.state
+            effect.state = (YES, YES, *effect.state[2:]) if effect.state else effect.state
         requested: list[tuple[ModuleFacts, FunctionFacts]] = []
         _requested_fixtures(test.params, fixtures, requested, set())
         setups = [(module, f) for f in _setup_functions(module, test)]

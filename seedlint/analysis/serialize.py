@@ -14,12 +14,15 @@ from .facts import ApiCall, FunctionFacts, ModuleFacts, SeedArg
 
 # 7: a notebook (.ipynb) is read as the program of its code cells (keys of its bytes would
 # otherwise find the SDL900 facts of reading its JSON as Python); diagnostics carry `cell`.
-FORMAT = 7
+# 8: deferred draws (`origin`, `train_only`), class bases, named-constant seeds (issue 10).
+FORMAT = 8
 
 
 def _call_to(c: ApiCall) -> list[Any]:
     s = c.span
-    seed = None if c.seed is None else [c.seed.kind, c.seed.text, list(c.seed.names)]
+    seed = (
+        None if c.seed is None else [c.seed.kind, c.seed.text, list(c.seed.names), c.seed.constant]
+    )
     return [
         [s.line, s.column, s.end_line, s.end_column],
         c.qualname,
@@ -39,11 +42,13 @@ def _call_to(c: ApiCall) -> list[Any]:
         c.candidates,
         c.star_kwargs,
         c.is_argument,
+        c.origin,
+        c.train_only,
     ]
 
 
 def _call_from(v: list[Any]) -> ApiCall:
-    seed = None if v[8] is None else SeedArg(v[8][0], v[8][1], tuple(v[8][2]))
+    seed = None if v[8] is None else SeedArg(v[8][0], v[8][1], tuple(v[8][2]), v[8][3])
     return ApiCall(
         span=Span(*v[0]),
         qualname=v[1],
@@ -63,6 +68,8 @@ def _call_from(v: list[Any]) -> ApiCall:
         candidates=v[15],
         star_kwargs=v[16],
         is_argument=v[17],
+        origin=v[18],
+        train_only=v[19],
     )
 
 
@@ -88,6 +95,7 @@ def facts_to_json(f: ModuleFacts) -> dict[str, Any]:
         "torch": f.imports_torch,
         "imports": list(f.imported_modules),
         "exports": f.exports,
+        "classes": {k: list(v) for k, v in f.classes.items()},
         "reseeded": [list(r) for r in f.reseeded],
         "error": None if f.syntax_error is None else list(f.syntax_error),
     }
@@ -113,6 +121,7 @@ def facts_from_json(data: dict[str, Any], path: str) -> ModuleFacts:
         imports_torch=data["torch"],
         imported_modules=tuple(data["imports"]),
         exports=dict(data["exports"]),
+        classes={k: tuple(v) for k, v in data["classes"].items()},
         reseeded=[(scope, text) for scope, text in data["reseeded"]],
         syntax_error=None if error is None else (error[0], error[1], error[2]),
     )

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 import libcst as cst
 
+from ..analysis import compat_parse
 from ..analysis.facts import ModuleFacts
 from ..diagnostics import Applicability, Diagnostic, Fix, Span
 from .cst_index import CstIndex
@@ -31,11 +32,8 @@ def _unchanged(text: str, diagnostics: Sequence[Diagnostic], reason: str) -> Fix
 
 
 def _compiles(text: str, path: str) -> bool:
-    try:
-        compile(text, path, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError):
-        return False
-    return True
+    # Some supported Python (3.10-3.14) compiles it, whichever runs seedlint.
+    return compat_parse.accepts(text, path)
 
 
 def fix_source(
@@ -63,9 +61,8 @@ def fix_source(
     refused = _refused_by_facts(facts, fixable, options, context)
     if refused is not None:
         return FixOutcome(text, [], refused)
-    try:
-        module = cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError):
+    module = compat_parse.parse_module(text)  # never a native stack overflow
+    if module is None:
         return _unchanged(text, fixable, Reason.LIBCST_PARSE)
     try:
         outcome = _rewrite(text, facts, fixable, protected, options, module, context)
@@ -194,7 +191,9 @@ def describe_fixes(
         plan = plan_module(facts, fixable, options, FactsStructure(facts), context)
     else:
         try:
-            module = cst.parse_module(text)
+            module = compat_parse.parse_module(text)
+            if module is None:
+                return {}
             structure = CstStructure(CstIndex(text, facts, protected, module))
             plan = plan_module(facts, fixable, options, structure, context)
         except (cst.ParserSyntaxError, RecursionError):

@@ -142,8 +142,8 @@ def _global_calls(facts: ModuleFacts, library: str) -> list[ApiCall]:
     """Every call of the library's global API in the module (what a seed call serves)."""
     out: list[ApiCall] = []
     for call in facts.calls:
-        if call.role in ("construct", "instance"):
-            continue
+        if call.role in ("construct", "instance") or call.origin is not None:
+            continue  # (a use of a deferred object repeats its construction)
         if library == "torch":
             if call.library == "torch" and (
                 global_draw_library(call) == "torch"

@@ -74,6 +74,12 @@ class TorchApi(NamedTuple):
     # argument, nn.init's last); None when it is keyword-only.
     generator_position: int | None = None
     note: str = ""
+    # A literal 0 in this argument means it never draws (`nn.Dropout(p=0.0)`, `F.dropout(x,
+    # 0.0)`).
+    never_if_zero: tuple[int, str] | None = None
+    # The `training` argument of a functional dropout: a literal False never draws; an
+    # expression (`self.training`) draws only in training mode; absent means its default.
+    training_arg: tuple[int, str] | None = None
 
 
 class SeedingCall(NamedTuple):
@@ -99,7 +105,8 @@ class ThirdPartyDraw(NamedTuple):
     # we flag the construction or call site that omits the seed.
     kind: Literal["call", "estimator", "method"] = "call"
     # Only random when these keyword conditions hold (e.g. {"shuffle": "True"}); values are
-    # the source text of a literal, or "*" for "given with any value other than None/False".
+    # the source text of a literal, "*" for "given with any value other than None/False", or
+    # "<array>" for "given, and neither a string literal nor None" (KMeans' `init=centers`).
     only_if: tuple[tuple[str, str], ...] = ()
     # Never random when any of these keyword conditions hold (SonarSource S6709-style).
     unless: tuple[tuple[str, str], ...] = ()
@@ -107,6 +114,9 @@ class ThirdPartyDraw(NamedTuple):
     # Older spellings of the seed keyword that the API still accepts and honours (scipy's
     # SPEC 7 transition: `rng` replaced `random_state`/`seed`): passing one is seeding too.
     legacy_seed_keywords: tuple[str, ...] = ()
+    # For kind "estimator": the methods that draw (construction itself draws nothing);
+    # "__iter__" means iterating the object.
+    draw_methods: tuple[str, ...] = ("fit", "partial_fit", "fit_transform", "fit_predict")
 
 
 class ExplicitGenerator(NamedTuple):

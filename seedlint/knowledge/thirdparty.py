@@ -13,6 +13,8 @@ from .schema import ThirdPartyDraw as T
 
 _SK = "sklearn"
 _SHUFFLE = (("shuffle", "True"),)
+_NO_SHUFFLE = (("shuffle", "False"),)
+_SPLIT = ("split",)
 # scipy's SPEC 7 functions still accept (and honour) the old name of their seed keyword.
 _OLD_RANDOM_STATE = ("random_state",)
 _OLD_SEED = ("seed",)
@@ -47,21 +49,33 @@ _CALLS = [
             "make_sparse_uncorrelated",
         )
     ),
+    # Splitters draw in `split`; one handed to `cross_val_score(cv=...)` is used there.
     *(
-        T(f"{_SK}.model_selection.{name}", "random_state", "estimator", only_if=_SHUFFLE)
+        T(
+            f"{_SK}.model_selection.{name}",
+            "random_state",
+            "estimator",
+            only_if=_SHUFFLE,
+            draw_methods=_SPLIT,
+        )
         for name in ("KFold", "StratifiedKFold", "GroupKFold")
     ),
     *(
-        T(f"{_SK}.model_selection.{name}", "random_state", "estimator")
+        T(f"{_SK}.model_selection.{name}", "random_state", "estimator", draw_methods=_SPLIT)
         for name in (
             "ShuffleSplit",
             "StratifiedShuffleSplit",
             "GroupShuffleSplit",
             "RepeatedKFold",
             "RepeatedStratifiedKFold",
-            "RandomizedSearchCV",
-            "ParameterSampler",
         )
+    ),
+    T(f"{_SK}.model_selection.RandomizedSearchCV", "random_state", "estimator"),
+    T(
+        f"{_SK}.model_selection.ParameterSampler",
+        "random_state",
+        "estimator",
+        draw_methods=("__iter__",),
     ),
     *(
         T(f"{_SK}.ensemble.{name}", "random_state", "estimator")
@@ -91,8 +105,10 @@ _CALLS = [
             "ExtraTreeRegressor",
         )
     ),
+    # The SGD family draws only to shuffle: with shuffle=False the fit does not depend on
+    # the global state (it still takes a seed from it).
     *(
-        T(f"{_SK}.linear_model.{name}", "random_state", "estimator")
+        T(f"{_SK}.linear_model.{name}", "random_state", "estimator", unless=_NO_SHUFFLE)
         for name in (
             "SGDClassifier",
             "SGDRegressor",
@@ -100,9 +116,9 @@ _CALLS = [
             "Perceptron",
             "PassiveAggressiveClassifier",
             "PassiveAggressiveRegressor",
-            "RANSACRegressor",
         )
     ),
+    T(f"{_SK}.linear_model.RANSACRegressor", "random_state", "estimator"),
     T(
         f"{_SK}.linear_model.LogisticRegression",
         "random_state",
@@ -128,13 +144,17 @@ _CALLS = [
     ),
     T(f"{_SK}.svm.SVC", "random_state", "estimator", only_if=(("probability", "True"),)),
     T(f"{_SK}.svm.NuSVC", "random_state", "estimator", only_if=(("probability", "True"),)),
-    T(f"{_SK}.svm.LinearSVC", "random_state", "estimator"),
-    T(f"{_SK}.svm.LinearSVR", "random_state", "estimator"),
+    # liblinear's primal solvers (dual=False) are deterministic.
+    T(f"{_SK}.svm.LinearSVC", "random_state", "estimator", unless=(("dual", "False"),)),
+    T(f"{_SK}.svm.LinearSVR", "random_state", "estimator", unless=(("dual", "False"),)),
     T(f"{_SK}.neural_network.MLPClassifier", "random_state", "estimator"),
     T(f"{_SK}.neural_network.MLPRegressor", "random_state", "estimator"),
+    # KMeans with an array of initial centres is deterministic (MiniBatchKMeans is not: it
+    # samples its mini-batches).
+    T(f"{_SK}.cluster.KMeans", "random_state", "estimator", unless=(("init", "<array>"),)),
     *(
         T(f"{_SK}.cluster.{name}", "random_state", "estimator")
-        for name in ("KMeans", "MiniBatchKMeans", "BisectingKMeans", "SpectralClustering")
+        for name in ("MiniBatchKMeans", "BisectingKMeans", "SpectralClustering")
     ),
     *(
         T(f"{_SK}.decomposition.{name}", "random_state", "estimator")
@@ -156,7 +176,7 @@ _CALLS = [
         only_if=(("svd_solver", "'randomized'|'arpack'"),),
         note="svd_solver='auto' (the default) also goes randomized on large inputs",
     ),
-    T(f"{_SK}.manifold.TSNE", "random_state", "estimator"),
+    T(f"{_SK}.manifold.TSNE", "random_state", "estimator", unless=(("init", "<array>"),)),
     T(f"{_SK}.manifold.MDS", "random_state", "estimator"),
     T(f"{_SK}.manifold.SpectralEmbedding", "random_state", "estimator"),
     T(f"{_SK}.mixture.GaussianMixture", "random_state", "estimator"),

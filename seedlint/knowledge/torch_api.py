@@ -16,11 +16,12 @@ from .schema import TorchApi
 _F = "torch.nn.functional"
 
 # Functional drawers without `generator=` (Python wrappers around the ATen dropout ops, ...).
+# (input, p=0.5, training=True, inplace=False): p = 0 or training=False never draws.
 _NO_GENERATOR: tuple[TorchApi, ...] = (
-    TorchApi(f"{_F}.dropout", False),
-    TorchApi(f"{_F}.dropout1d", False),
-    TorchApi(f"{_F}.dropout2d", False),
-    TorchApi(f"{_F}.dropout3d", False),
+    *(
+        TorchApi(f"{_F}.{name}", False, never_if_zero=(1, "p"), training_arg=(2, "training"))
+        for name in ("dropout", "dropout1d", "dropout2d", "dropout3d")
+    ),
     # alpha dropouts and rrelu default to training=False: no draw unless it is given.
     TorchApi(f"{_F}.alpha_dropout", False, only_if_arg=(2, "training")),
     TorchApi(f"{_F}.feature_alpha_dropout", False, only_if_arg=(2, "training")),
@@ -62,16 +63,17 @@ _LAYERS = (
     "TransformerDecoderLayer",
 )
 
-# Modules that draw when called in training mode.
-_FORWARD = (
+# Modules that draw when called in training mode; building them draws nothing.  The dropout
+# layers' first argument is `p`: with a literal 0 they never draw.
+_FORWARD_DROPOUT = (
     "Dropout",
     "Dropout1d",
     "Dropout2d",
     "Dropout3d",
     "AlphaDropout",
     "FeatureAlphaDropout",
-    "RReLU",
 )
+_FORWARD = (*_FORWARD_DROPOUT, "RReLU")
 
 # Accept `generator=` but still draw from the default generator with one: sparse_ draws its
 # values from the generator and the zero positions with torch.randperm() (torch 2.13).  They
@@ -93,9 +95,20 @@ APIS: dict[str, TorchApi] = {
     **{a.qualname: a for a in _gen.APIS},
     **{a.qualname: a for a in _NO_GENERATOR},
     **{f"torch.nn.{n}": TorchApi(f"torch.nn.{n}", False, "construction") for n in _LAYERS},
-    **{f"torch.nn.{n}": TorchApi(f"torch.nn.{n}", False, "forward") for n in _FORWARD},
+    **{
+        f"torch.nn.{n}": TorchApi(
+            f"torch.nn.{n}", False, "forward", never_if_zero=(0, "p") if n != "RReLU" else None
+        )
+        for n in _FORWARD
+    },
     **{a.qualname: a for a in _CORRECTIONS},
 }
+
+# Containers whose forward pass runs the modules they are built from (`nn.Sequential(...,
+# nn.Dropout(0.1))` draws when the Sequential is called).
+CONTAINERS: frozenset[str] = frozenset(
+    {"torch.nn.Sequential", "torch.nn.ModuleList", "torch.nn.ModuleDict"}
+)
 
 # In-place random Tensor methods: in a file that imports torch, `x.normal_()` counts even when
 # the receiver's type is not visible (these names are distinctive enough).

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from ..analysis.facts import ApiCall, ModuleFacts
 from ..analysis.seeding import MAYBE, DrawFinding, SeedEvent
 from ..diagnostics import Related
+from ..knowledge import torch_call
 from .context import display_name
 
 GENERATOR_NAMES = {
@@ -16,11 +17,57 @@ GENERATOR_NAMES = {
 }
 
 
+_ENTROPY_WORDS = {
+    "clock": "from the clock",
+    "draw": "from a number drawn from an unseeded generator",
+    "entropy": "from operating-system entropy",
+    "option": "when a seed option is given (its default is None)",
+}
+
+
 def what_is_drawn(call: ApiCall, library: str) -> str:
     name = display_name(call.qualname)
+    generator = GENERATOR_NAMES[library]
+    if call.origin is not None:  # where a deferred object is used, not where it was built
+        api = torch_call(call.qualname)
+        if api is not None and api.draws_on == "forward":
+            return f"this forward pass of a `{name}` (training mode) draws from {generator}"
+        if api is not None:
+            return f"iterating a `{name}` draws from {generator}"
+        return f"using a `{name}` without `random_state` here (fit, split) draws from {generator}"
     if call.library != library:  # a third-party API that falls back to numpy's global state
-        return f"`{name}` draws from {GENERATOR_NAMES[library]} (no `random_state`)"
-    return f"`{name}` draws from {GENERATOR_NAMES[library]}"
+        return f"`{name}` draws from {generator} (no `random_state`)"
+    return f"`{name}` draws from {generator}"
+
+
+def built_at(module: ModuleFacts, call: ApiCall) -> tuple[Related, ...]:
+    """Where a deferred object was built, when the finding is where it is used."""
+    if call.origin is None:
+        return ()
+    built = module.calls[call.origin]
+    if built.span.line == call.span.line:
+        return ()
+    name = display_name(built.qualname)
+    return (Related(module.path, built.span.line, built.span.column, f"`{name}` built here"),)
+
+
+def deterministic_seeds(finding: DrawFinding) -> tuple[SeedEvent, ...]:
+    return tuple(e for e in finding.seeds if e.deterministic)
+
+
+def entropy_seeding(
+    finding: DrawFinding, modules_by_path: Mapping[str, ModuleFacts]
+) -> tuple[str, tuple[Related, ...]] | None:
+    """', which this program seeds only from the clock' when it seeds the library from
+    entropy, with that seeding as the cited location."""
+    events = [e for e in finding.seeds if not e.deterministic and finding.library in e.libraries]
+    if not events:
+        return None
+    event = events[0]
+    path, line, col = seed_location(event, modules_by_path)
+    words = _ENTROPY_WORDS.get(event.how, _ENTROPY_WORDS["entropy"])
+    related = (Related(path, line, col, f"`{event.qualname}` seeds it {words} here", True),)
+    return f", which program {finding.program.name} seeds only {words}", related
 
 
 def seed_location(
@@ -36,7 +83,10 @@ def describe_seeding(
 ) -> tuple[str, tuple[Related, ...]]:
     """'seeds only torch (train.py:12)' and the related locations, for SDL002's message."""
     library = finding.library
-    later = [e for e in finding.seeds if library in e.libraries]
+    entropy = entropy_seeding(finding, modules_by_path)
+    if entropy is not None and finding.state != MAYBE:
+        return entropy
+    later = [e for e in deterministic_seeds(finding) if library in e.libraries]
     if later and finding.state != MAYBE:
         path, line, col = seed_location(later[0], modules_by_path)
         related = (Related(path, line, col, f"{library} is seeded here, after the draw", True),)
@@ -45,7 +95,7 @@ def describe_seeding(
         return ", but it is seeded on some paths only (--strict)", ()
     related_list: list[Related] = []
     seeded: list[str] = []
-    for event in finding.seeds:
+    for event in deterministic_seeds(finding):
         path, line, col = seed_location(event, modules_by_path)
         names = " and ".join(event.libraries) if event.libraries else "torch's CUDA generators"
         if names not in seeded:

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from ..analysis.facts import ModuleFacts
 from ..diagnostics import Diagnostic
-from ._seeding_messages import what_is_drawn
+from ._seeding_messages import built_at, deterministic_seeds, entropy_seeding, what_is_drawn
 from .base import Rule
 from .context import ProjectContext, diagnostic
 
@@ -60,11 +60,19 @@ class UnseededGlobalDraw(Rule):
 
     def check(self, module: ModuleFacts, project: ProjectContext) -> Iterator[Diagnostic]:
         for finding in project.seeding.findings.get(module.path, ()):
-            if finding.seeds:
+            if deterministic_seeds(finding):
                 continue  # the program seeds something: SDL002's case
             call = module.calls[finding.site[1]]
-            message = (
-                f"{what_is_drawn(call, finding.library)}, but program {finding.program.name} "
-                "never seeds any generator: results change on every run"
-            )
-            yield diagnostic(type(self), module, call, message, finding.library)
+            entropy = entropy_seeding(finding, project.modules)
+            if entropy is not None:
+                how, related = entropy
+                drawn = what_is_drawn(call, finding.library)
+                message = f"{drawn}{how}: results change on every run"
+            else:
+                related = ()
+                message = (
+                    f"{what_is_drawn(call, finding.library)}, but program "
+                    f"{finding.program.name} never seeds any generator: results change on every run"
+                )
+            related = (*related, *built_at(module, call))
+            yield diagnostic(type(self), module, call, message, finding.library, related=related)

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from ..analysis.facts import ModuleFacts
 from ..diagnostics import Diagnostic
-from ._seeding_messages import describe_seeding, what_is_drawn
+from ._seeding_messages import built_at, describe_seeding, deterministic_seeds, what_is_drawn
 from .base import Rule
 from .context import ProjectContext, diagnostic
 
@@ -65,9 +65,10 @@ class PartiallySeeded(Rule):
 
     def check(self, module: ModuleFacts, project: ProjectContext) -> Iterator[Diagnostic]:
         for finding in project.seeding.findings.get(module.path, ()):
-            if not finding.seeds:
-                continue  # nothing seeded at all: SDL001's case
+            if not deterministic_seeds(finding):
+                continue  # nothing seeded deterministically: SDL001's case
             call = module.calls[finding.site[1]]
             how, related = describe_seeding(finding, project.modules)
             message = f"{what_is_drawn(call, finding.library)}{how}"
+            related = (*related, *built_at(module, call))
             yield diagnostic(type(self), module, call, message, finding.library, related=related)

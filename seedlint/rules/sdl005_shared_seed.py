@@ -11,8 +11,10 @@ from .context import ProjectContext, diagnostic, display_name
 
 def _seeded_generator(call: ApiCall) -> bool:
     """An independent generator created (or seeded) with a literal seed."""
-    if call.seed is None or call.seed.kind != "constant" or call.loop_depth:
+    if call.seed is None or call.loop_depth:
         return False
+    if call.seed.kind != "constant" and call.seed.constant is None:
+        return False  # neither a literal nor a name for one (`SEED = 123`)
     if call.role == "construct":
         return call.qualname not in ("numpy.random.SeedSequence",)
     return call.qualname == "torch.Generator.manual_seed"
@@ -70,12 +72,15 @@ class SharedSeed(Rule):
         if is_test_file(module.path):
             # Tests build two generators with one seed on purpose, to compare their streams.
             return
-        first_by_seed: dict[tuple[str, str, str], ApiCall] = {}
+        first_by_seed: dict[tuple[str, str, str, str], ApiCall] = {}
         for call in module.calls:
             if not _seeded_generator(call):
                 continue
             assert call.seed is not None
-            key = (call.scope, _algorithm(call.qualname), call.seed.text)
+            # Through a named constant, only generators of one kind count: `SEED` also seeds
+            # other libraries' and other bit generators in most code, on purpose.
+            named = call.qualname if call.seed.kind != "constant" else ""
+            key = (call.scope, _algorithm(call.qualname), call.seed.text, named)
             first = first_by_seed.setdefault(key, call)
             if first is call or (call.target is not None and call.target == first.target):
                 continue  # `rng = Random(0)` again: a deliberate restart, not a second stream

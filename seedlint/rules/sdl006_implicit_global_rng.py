@@ -17,7 +17,9 @@ class ImplicitGlobalRng(Rule):
     `shuffle`, `resample`, `make_*` datasets, splitters with `shuffle=True` and estimators
     whose algorithm is random with the given arguments (`RandomForestClassifier`, `KMeans`,
     `SVC(probability=True)`, `LogisticRegression(solver="saga")`, ...), `scipy.stats`
-    distributions' `.rvs()` and pandas' `.sample()`.
+    distributions' `.rvs()` and pandas' `.sample()`.  An estimator is reported where it is
+    built, and only when it is fitted (or split with, or handed to another function)
+    somewhere: one that is only built or displayed draws nothing.
 
     ## Why is this bad?
     `random_state=None` means "use numpy's global RandomState": the split, the model and the
@@ -49,7 +51,8 @@ class ImplicitGlobalRng(Rule):
     invalid = (
         "from sklearn.model_selection import train_test_split\n"
         "a, b = train_test_split([1, 2, 3])\n",
-        "from sklearn.ensemble import RandomForestClassifier\nm = RandomForestClassifier()\n",
+        "from sklearn.ensemble import RandomForestClassifier\nm = RandomForestClassifier()\n"
+        "m.fit([[0], [1]], [0, 1])\n",
         "from scipy import stats\nx = stats.norm.rvs(size=3)\n",
     )
     valid = (
@@ -57,11 +60,17 @@ class ImplicitGlobalRng(Rule):
         "a, b = train_test_split([1, 2, 3], random_state=0)\n",
         "from sklearn.svm import SVC\nm = SVC()\n",
         "from sklearn.model_selection import KFold\ncv = KFold(5)\n",
+        "from sklearn.ensemble import RandomForestClassifier\nprint(RandomForestClassifier())\n",
     )
 
     def check(self, module: ModuleFacts, project: ProjectContext) -> Iterator[Diagnostic]:
-        for call in module.calls:
-            if call.role != "draw" or call.library in ("random", "numpy", "torch"):
+        # An estimator is reported where it is built (where `random_state=` goes), and only
+        # when it is fitted (or handed on) somewhere: one only built and displayed draws nothing.
+        used = {call.origin for call in module.calls if call.origin is not None}
+        for index, call in enumerate(module.calls):
+            if call.library in ("random", "numpy", "torch") or call.origin is not None:
+                continue
+            if call.role != "draw" and not (call.role == "deferred" and index in used):
                 continue
             entry = thirdparty_draw(call.qualname)
             if entry is None or not thirdparty_draws_global(call, entry):

@@ -70,8 +70,10 @@ class TorchImplicitGenerator(Rule):
 
     def check(self, module: ModuleFacts, project: ProjectContext) -> Iterator[Diagnostic]:
         for call in module.calls:
-            if call.library != "torch" or call.role != "draw" or call.usage != "call":
+            if call.library != "torch" or call.role not in ("draw", "deferred"):
                 continue
+            if call.usage != "call" or call.origin is not None:
+                continue  # (a use of a loader is reported where the loader is built)
             api = torch_call(call.qualname)
             if api is None or not api.accepts_generator or passes_generator(call):
                 continue

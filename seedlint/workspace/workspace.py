@@ -535,10 +535,15 @@ class Workspace:
         """Why `path` must not be overwritten now (None: it is as it was analysed)."""
         try:
             data = Path(path).read_bytes()
+            mode = os.stat(path).st_mode
         except OSError as exc:
             return f"cannot read file: {exc.strerror or exc}"
         if self._content_key(data, path) != key:
             return "the file changed on disk while it was being fixed"
+        # A rename would replace a read-only file (only the folder's permission counts), and
+        # root may write anything: the file's own write bits decide.
+        if not mode & 0o222 or not os.access(path, os.W_OK):
+            return "the file is read-only"
         return None
 
 
