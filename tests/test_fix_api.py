@@ -6,6 +6,7 @@ import pytest
 
 from seedlint.diagnostics import Diagnostic, Span
 from seedlint.fixes import FixOptions, FixOutcome, Reason
+from seedlint.fixes.model import derive_seed
 from seedlint.fixes.names import fresh_name
 
 from .engine_helpers import analyze, check_source, describe_fix, fix_source
@@ -90,11 +91,17 @@ def test_only_passed_diagnostics_are_fixed() -> None:
     # the seed stays for it.
     passed = [d for d in diagnostics if d.line != 5]
     outcome = fix_source(text, "m.py", passed, FixOptions())
+    # The seed stays for line 5: the new generator gets a seed derived from it, never a copy
+    # (a copy would replay the global stream: a == b).
+    derived = derive_seed(1, "m", "random")
     assert outcome.new_text == (
-        "import random\n\nrandom.seed(1)\nrng = random.Random(1)\na = rng.random()\n"
+        f"import random\n\nrandom.seed(1)\nrng = random.Random({derived})\na = rng.random()\n"
         "b = random.random()\n"
     )
     assert [(d.line, r) for d, r in outcome.remaining] == [(3, Reason.SEED_KEPT)]
+    namespace: dict[str, object] = {}
+    exec(compile(outcome.new_text, "m.py", "exec"), namespace)
+    assert namespace["a"] != namespace["b"]
 
 
 def test_other_codes_are_ignored() -> None:
@@ -131,7 +138,8 @@ def test_torch_without_seed_needs_option() -> None:
     assert [r for _, r in _fix(text).remaining] == [Reason.NO_SEED]
     seeded = _fix(text, FixOptions(seed=5))
     assert seeded.new_text == (
-        "import torch\n\ng = torch.Generator().manual_seed(5)\n\nx = torch.rand(2, generator=g)\n"
+        f"import torch\n\ng = torch.Generator().manual_seed({derive_seed(5, 'm', 'torch')})\n\n"
+        "x = torch.rand(2, generator=g)\n"
     )
     assert [a.applicability for a in seeded.applied] == ["stream-changing"]
 

@@ -10,7 +10,8 @@ from .facts import ApiCall
 def passes_generator(call: ApiCall) -> bool:
     """True when a torch call already gets a generator (keyword, positional, or **kwargs)."""
     if "generator" in call.keywords:
-        return True
+        # `generator=None` is the default generator, written out.
+        return call.keyword_value("generator") != "None"
     api = torch_call(call.qualname)
     if call.star_kwargs and (api is None or api.draws_on != "iteration"):
         return True

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .atomic import SourceInfo, write_atomically
-from .model import FIXABLE_CODES, AppliedFix, FixOptions, FixOutcome, Reason
+from .model import FIXABLE_CODES, AppliedFix, FixContext, FixOptions, FixOutcome, Reason
 
 if TYPE_CHECKING:
     from .fixer import describe_fixes, fix_source
@@ -40,6 +40,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "FIXABLE_CODES",
     "AppliedFix",
+    "FixContext",
     "FixOptions",
     "FixOutcome",
     "Reason",

@@ -171,6 +171,7 @@ class CstIndex:
         self.imports = self._imports()
         self._scopes: object | None = None
         self._functions: dict[str, cst.FunctionDef] | None = None
+        self._tops: dict[int, int] | None = None
 
     # -- positions ----------------------------------------------------------------------
     @staticmethod
@@ -210,10 +211,9 @@ class CstIndex:
     def top_index(self, node: cst.CSTNode) -> int:
         chain = [*self.ancestors(node), node]
         top = chain[1] if len(chain) > 1 else node
-        for index, stmt in enumerate(self.module.body):
-            if stmt is top:
-                return index
-        return -1
+        if self._tops is None:  # one scan of the module body, not one per question
+            self._tops = {id(stmt): index for index, stmt in enumerate(self.module.body)}
+        return self._tops.get(id(top), -1)
 
     def statement_of(self, node: cst.CSTNode) -> cst.BaseStatement | None:
         for ancestor in reversed(self.ancestors(node)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import libcst as cst
 
@@ -16,7 +17,7 @@ from ..analysis.facts import ApiCall
 from ..knowledge import numpy_legacy_call
 from ..knowledge.schema import NumpyLegacy
 from .cst_index import CstIndex, ImportRecord, is_main_guard
-from .model import Family, Reason
+from .model import UNTRACKED_TORCH, Family, Reason
 from .structure import Block, translate_numpy
 
 __all__ = ["Anchor", "CstStructure", "call_args", "numpy_call_translation"]
@@ -86,6 +87,8 @@ class CstStructure:
             return Reason.NO_NODE
         if index.touches_protected(node):
             return Reason.PROTECTED
+        if family.library == "torch" and self._torchscript(node):
+            return Reason.TORCHSCRIPT
         if call.usage == "reference":
             # `map(random.choice, xs)` is rewritten; `fn in {random.random, ...}` or a
             # registry entry compares identities and must keep the module function.
@@ -139,6 +142,9 @@ class CstStructure:
             block = ("main", "")
         else:
             return "it is not a statement of the module, a function or the main block"
+        local = not index.library_imports(call.library)
+        if local and not isinstance(node_func(expr), cst.Attribute):
+            return Reason.LOCAL_IMPORT
         seed_top = index.top_index(line)
         deferred_tops: list[int] = []
         for site in sites:
@@ -326,15 +332,238 @@ class CstStructure:
         calls.sort(key=index.start)
         return calls
 
+    def _torchscript(self, node: cst.CSTNode) -> bool:
+        """Inside a function TorchScript compiles: decorated with `jit.script` (or
+        `script_method`), or any function of a module that calls `jit.script(...)` on an
+        object (a scripted nn.Module compiles its methods, and what they call)."""
+        functions = [a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef)]
+        if not functions:
+            return False
+        if _SCRIPT_CALL.search(self.index.text):
+            return True
+        for func in functions:
+            for decorator in func.decorators:
+                target = decorator.decorator
+                if isinstance(target, cst.Call):
+                    target = target.func
+                spelled = cst.Module([]).code_for_node(target)
+                if spelled.split(".")[-1] in ("script", "script_method"):
+                    return True
+        return False
+
+    def _argument_values(self, name: str, call: cst.Call) -> dict[str, cst.BaseExpression] | None:
+        from ..knowledge.numpy_legacy import SIGNATURES
+        from ..knowledge.numpy_translate import parse_signature
+
+        spec = SIGNATURES.get(name)
+        split = call_args(call)
+        if spec is None or split is None:
+            return None
+        names = parse_signature(spec).positional
+        positional, keywords = split
+        values = {names[i]: a.value for i, a in enumerate(positional) if i < len(names)}
+        values.update({k: a.value for k, a in keywords.items()})
+        return values
+
+    def _domain_risk(self, name: str, call: cst.Call) -> str | None:
+        rule = _DOMAIN_RISKS.get(name)
+        if rule is None:
+            return None
+        values = self._argument_values(name, call)
+        if values is None:
+            return None  # untranslatable anyway
+        numbers = {k: _number(v) for k, v in values.items()}
+        check, why = rule
+        if check(numbers, values):
+            return None
+        return f"`{name}(...)`: {why}; the legacy function accepts them, so the fix could raise"
+
+    def numpy_domain_risk(self, call: ApiCall) -> str | None:
+        node = self.index.node_for(call)
+        if not isinstance(node, cst.Call):
+            return None
+        return self._domain_risk(call.qualname.rsplit(".", 1)[1], node)
+
+    def randomstate_domain_risk(self, call: ApiCall) -> str | None:
+        for method_call in self.randomstate_calls.get(id(call), []):
+            func = method_call.func
+            assert isinstance(func, cst.Attribute)
+            reason = self._domain_risk(func.attr.value, method_call)
+            if reason:
+                return reason
+        return None
+
+    def reentrancy(self, function: str) -> str | None:
+        func = self.index.function_by_key(function)
+        if func is None:
+            return "the function is not found"
+        finder = _Reentrancy(func.name.value)
+        func.body.visit(finder)
+        return finder.found or None
+
+    def seed_literal(self, call: ApiCall) -> int | Literal["none"] | None:
+        node = self.index.node_for(call)
+        if not isinstance(node, cst.Call):
+            return None
+        if not node.args or is_none_arg(node.args[0]):
+            return "none"
+        value = _number(node.args[0].value)
+        return value if isinstance(value, int) else None
+
     # -- module-wide ------------------------------------------------------------------------------
+    def doctests(self) -> str | None:
+        if re.search(r"^\s*>>>", self.index.text, re.M):
+            return "because the module's doctests may seed the global generator and draw"
+        return None
+
+    def untracked_torch_use(self) -> str | None:
+        found = UNTRACKED_TORCH.search(self.index.text)
+        if found:
+            return (
+                f"because `{found.group(0).strip('.( ')}` in this module uses torch's default "
+                "generator, and no fix moves it"
+            )
+        return None
+
+    def name_value(self, call: ApiCall, name: str) -> str | None:
+        if not name.isidentifier():
+            return None
+        node = self.index.node_for(call)
+        if node is None:
+            return None
+        owner = self.index.owner_function(node)
+        by_scope: dict[int, list[str | None]] = {}
+        for bound, where in self.index.bindings:
+            if bound != name:
+                continue
+            parent = self.index.parent.get(id(where))
+            scope = self.index.owner_function(where)
+            literal = (
+                parent.value.value
+                if isinstance(where, cst.AssignTarget)
+                and isinstance(parent, cst.Assign)
+                and len(parent.targets) == 1
+                and isinstance(parent.value, cst.SimpleString)
+                else None  # bound otherwise (a parameter, a loop, an import...)
+            )
+            by_scope.setdefault(id(scope), []).append(literal)
+        # A local binding hides the module's; only one binding, to a string, counts.
+        values = by_scope.get(id(owner)) if id(owner) in by_scope else by_scope.get(id(None))
+        return values[0] if values is not None and len(values) == 1 else None
+
+    def bound_by_import(self, name: str) -> bool:
+        kinds = [
+            isinstance(node, (cst.Import, cst.ImportFrom))
+            for bound, node in self.index.bindings
+            if bound == name
+        ]
+        # No binding of its own: it came in through `from <library> import *`.
+        return all(kinds) if kinds else self.index.star_import
+
     def int_shadowed(self) -> bool:
-        return "int" in self.index.bound_names or self.index.star_import
+        if "int" in self.index.bound_names:
+            return True
+        # `from random import *` binds known names; a star import of anything else may
+        # bind `int`.
+        return any(
+            name == "*" and source not in _KNOWN_STAR
+            for record in self.index.imports
+            for name, source in record.bound
+        )
 
     def mentions_devices(self) -> bool:
         return bool(_DEVICE_WORDS.search(self.index.text))
 
     def changes_default_device(self) -> bool:
         return bool(_DEFAULT_DEVICE.search(self.index.text))
+
+
+_SCRIPT_CALL = re.compile(
+    r"\bjit\s*\.\s*script\s*\(|^\s*from\s+torch\.jit\s+import\b.*\bscript\b", re.M
+)
+
+
+class _Reentrancy(cst.CSTVisitor):
+    """What makes a call-private generator draw other numbers than the shared global one."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.found = ""
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.found = self.found or (
+            "a generator function: calls of it interleave on the global generator"
+        )
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self.found = self.found or "a coroutine: other tasks draw while it waits"
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.found = self.found or "it defines lazy code (lambda) that may draw later"
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self.found = self.found or "a generator expression draws lazily, after later calls"
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.found = self.found or "a nested function may draw later"
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.found = self.found or "it may call itself (recursion)"
+
+
+Numbers = dict[str, "int | float | None"]
+
+
+def _number(node: cst.BaseExpression) -> int | float | None:
+    """The value of a (negated) int or float literal, else None."""
+    negate = False
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        negate, node = True, node.expression
+    value: int | float
+    if isinstance(node, cst.Integer):
+        value = node.evaluated_value
+    elif isinstance(node, cst.Float):
+        value = node.evaluated_value
+    else:
+        return None
+    return -value if negate else value
+
+
+def _uniform_ok(n: Numbers, v: dict[str, cst.BaseExpression]) -> bool:
+    low = n.get("low", 0.0) if "low" in v else 0.0
+    high = n.get("high", 1.0) if "high" in v else 1.0
+    return low is not None and high is not None and low <= high
+
+
+def _negative_binomial_ok(n: Numbers, v: dict[str, cst.BaseExpression]) -> bool:
+    p = n.get("p")
+    return p is not None and 0 < p <= 1
+
+
+def _hypergeometric_ok(n: Numbers, v: dict[str, cst.BaseExpression]) -> bool:
+    good, bad = n.get("ngood"), n.get("nbad")
+    return good is not None and bad is not None and good < 10**9 and bad < 10**9
+
+
+# Generator methods that reject arguments the legacy functions accept (measured with numpy
+# 2.4): the translation is made only when literal arguments show they are in range.
+_DOMAIN_RISKS = {
+    "uniform": (_uniform_ok, "Generator.uniform raises when high < low"),
+    "negative_binomial": (_negative_binomial_ok, "Generator.negative_binomial raises for p == 0"),
+    "hypergeometric": (
+        _hypergeometric_ok,
+        "Generator.hypergeometric raises for ngood or nbad >= 10**9",
+    ),
+}
+
+
+_KNOWN_STAR = frozenset({"random", "numpy.random", "numpy.random.mtrand", "math"})
+
+
+def node_func(expr: cst.Expr) -> cst.BaseExpression | None:
+    return expr.value.func if isinstance(expr.value, cst.Call) else None
 
 
 def _literal(node: cst.BaseExpression) -> bool:

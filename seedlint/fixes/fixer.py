@@ -16,7 +16,7 @@ from .cst_index import CstIndex
 from .cst_structure import CstStructure
 from .edits import EditSet, apply_edits
 from .generator import place_generators
-from .model import FIXABLE_CODES, AppliedFix, FixOptions, FixOutcome, Reason, Site
+from .model import FIXABLE_CODES, AppliedFix, FixContext, FixOptions, FixOutcome, Reason, Site
 from .names import Imports, plan_import_removals
 from .numpy_rewrite import rewrite_numpy_site, rewrite_randomstate
 from .plan import GroupPlan, ModulePlan, plan_module
@@ -42,9 +42,11 @@ def fix_source(
     diagnostics: Sequence[Diagnostic],
     options: FixOptions,
     protected: Sequence[Diagnostic] = (),
+    context: FixContext | None = None,
 ) -> FixOutcome:
     """Rewrite `text` (whose facts are `facts`) so that the fixable findings among
-    `diagnostics` go away.
+    `diagnostics` go away.  `context`: what the rest of the program does with the global
+    generators (from the Workspace's cross-file facts; None: the module is the program).
 
     Only the diagnostics passed in are fixed; lines carrying one of the `protected` findings
     (suppressed or deselected by the caller) or a `# noqa` comment are never modified.  The
@@ -55,17 +57,46 @@ def fix_source(
         return FixOutcome(text)
     if facts.syntax_error is not None:
         return _unchanged(text, fixable, Reason.DOES_NOT_PARSE)
+    context = context or FixContext(module=facts.module)
+    refused = _refused_by_facts(facts, fixable, options, context)
+    if refused is not None:
+        return FixOutcome(text, [], refused)
     module = compat_parse.parse_module(text)  # never a native stack overflow
     if module is None:
         return _unchanged(text, fixable, Reason.LIBCST_PARSE)
     try:
-        outcome = _rewrite(text, facts, fixable, protected, options, module)
+        outcome = _rewrite(text, facts, fixable, protected, options, module, context)
     except RecursionError:
         return _unchanged(text, fixable, Reason.LIBCST_PARSE)
     path = facts.path
     if outcome.new_text != text and not _compiles(outcome.new_text, path) and _compiles(text, path):
         return _unchanged(text, fixable, Reason.INVALID)
     return outcome
+
+
+# Reasons the facts alone decide, whatever the syntax tree would add: when the facts-only plan
+# refuses every finding for one of these, no libcst state is built (most files with findings
+# and nothing fixable: an unseeded torch draw, a draw no generator= reaches...).
+_FACTS_DECIDED = (
+    Reason.NO_SEED,
+    Reason.SEVERAL_CANDIDATES,
+    Reason.STATE_RESTORE,
+    "this torch API takes no generator=",
+)
+
+
+def _refused_by_facts(
+    facts: ModuleFacts,
+    fixable: list[Diagnostic],
+    options: FixOptions,
+    context: FixContext,
+) -> list[tuple[Diagnostic, str]] | None:
+    plan = plan_module(facts, fixable, options, FactsStructure(facts), context)
+    if plan.groups or plan.randomstates:
+        return None
+    if not all(reason.startswith(_FACTS_DECIDED) for _, reason in plan.unfixed):
+        return None
+    return sorted(plan.unfixed, key=lambda r: r[0].sort_key())
 
 
 def _rewrite(
@@ -75,10 +106,11 @@ def _rewrite(
     protected: Sequence[Diagnostic],
     options: FixOptions,
     module: cst.Module,
+    context: FixContext,
 ) -> FixOutcome:
     index = CstIndex(text, facts, protected, module)
     structure = CstStructure(index)
-    plan = plan_module(facts, fixable, options, structure)
+    plan = plan_module(facts, fixable, options, structure, context)
     if not plan.groups and not plan.randomstates:
         return FixOutcome(text, [], sorted(plan.unfixed, key=lambda r: r[0].sort_key()))
     edits = EditSet()
@@ -87,7 +119,7 @@ def _rewrite(
     applied: list[AppliedFix] = []
     for group in plan.groups:
         writer = _site_writer(group, index, edits)
-        used = place_generators(group, structure, edits, imports, taken, writer)
+        used = place_generators(group, structure, edits, imports, taken, writer, context)
         for site in group.sites:
             description = site.description.format(gen=used[id(site.call)])
             applied.append(_applied(site, group.applicability, description))
@@ -100,7 +132,7 @@ def _rewrite(
         methods = structure.randomstate_calls[id(rs.site.call)]
         rewrite_randomstate(index, edits, construction, methods, ctor)
         applied.append(_applied(rs.site, "stream-changing", rs.site.description))
-    plan_import_removals(index, edits, facts.path)
+    plan_import_removals(index, edits, facts.path, context.imported_names, context.star_imported)
     new_text = apply_edits(module, edits).code
     applied.sort(key=lambda a: (a.line, a.code))
     remaining = sorted(plan.unfixed, key=lambda r: r[0].sort_key())
@@ -135,6 +167,7 @@ def describe_fixes(
     *,
     text: str | None = None,
     protected: Sequence[Diagnostic] = (),
+    context: FixContext | None = None,
 ) -> dict[tuple[str, Span], Fix]:
     """What `fix_source` would do for each of the module's `diagnostics` that it can fix,
     keyed by (code, span): message and applicability, no edits.  Decided by the same planner
@@ -149,16 +182,20 @@ def describe_fixes(
     if not fixable or facts.syntax_error is not None:
         return {}
     options = options or FixOptions()
+    if text is not None and _refused_by_facts(
+        facts, fixable, options, context or FixContext(module=facts.module)
+    ):
+        return {}  # as fix_source: nothing to fix, decided without libcst
     plan: ModulePlan | None
     if text is None:
-        plan = plan_module(facts, fixable, options, FactsStructure(facts))
+        plan = plan_module(facts, fixable, options, FactsStructure(facts), context)
     else:
         try:
             module = compat_parse.parse_module(text)
             if module is None:
                 return {}
             structure = CstStructure(CstIndex(text, facts, protected, module))
-            plan = plan_module(facts, fixable, options, structure)
+            plan = plan_module(facts, fixable, options, structure, context)
         except (cst.ParserSyntaxError, RecursionError):
             return {}
     described: dict[tuple[str, Span], Fix] = {}

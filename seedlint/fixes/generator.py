@@ -16,9 +16,9 @@ from collections.abc import Callable
 import libcst as cst
 
 from .cst_index import CstIndex
-from .cst_structure import CstStructure
+from .cst_structure import CstStructure, _number
 from .edits import EditSet, name_mentions
-from .model import Family, Site
+from .model import Family, FixContext, Site, derive_seed
 from .names import Imports, fresh_name
 from .plan import GroupPlan
 
@@ -28,12 +28,35 @@ SiteWriter = Callable[[Site, str], None]
 
 
 def _constructor_call(family: Family, ctor: str, seed: cst.BaseExpression | None) -> cst.Call:
+    if family.library == "torch" and seed is not None and not isinstance(_number(seed), int):
+        # torch.manual_seed(s) applies int(s) (numpy integers, floats, strings);
+        # Generator.manual_seed takes only an int.
+        seed = cst.Call(cst.Name("int"), [cst.Arg(seed.with_changes(lpar=[], rpar=[]))])
     args = [cst.Arg(seed)] if seed is not None else []
     if family.library == "torch":
         # torch.Generator() takes no seed: `torch.Generator().manual_seed(s)` returns it seeded.
         made = cst.Call(func=cst.parse_expression(ctor))
         return cst.Call(func=cst.Attribute(made, cst.Name("manual_seed")), args=args)
     return cst.Call(func=cst.parse_expression(ctor), args=args)
+
+
+def _derived_seed(
+    family: Family, seed: cst.BaseExpression | None, module: str
+) -> cst.BaseExpression | None:
+    """A seed derived from the one the kept seeding call uses, for a generator of the same
+    algorithm (so that it does not replay the global generator's stream)."""
+    if seed is None or (isinstance(seed, cst.Name) and seed.value == "None"):
+        return seed
+    value = _number(seed)
+    if isinstance(value, int):
+        return cst.Integer(str(derive_seed(value, module, family.library)))
+    spelled = cst.Module([]).code_for_node(seed)
+    if family.library == "torch":
+        salt = derive_seed("", module, family.library) & 0x7FFFFFFF
+        # Flipping low bits keeps the value in the range manual_seed accepts.
+        return cst.parse_expression(f"int({spelled}) ^ {salt}")
+    # random.Random hashes a str seed (sha512): deterministic, and another stream.
+    return cst.parse_expression(f'f"{{{spelled}}}:{module}"')
 
 
 def _assign(name: str, value: cst.BaseExpression) -> cst.Assign:
@@ -63,15 +86,20 @@ def place_generators(
     imports: Imports,
     taken: set[str],
     write_site: SiteWriter,
+    context: FixContext,
 ) -> dict[int, str]:
     """Create the group's generator(s) and rewrite its sites; returns call id -> the name
     of the generator that call now uses."""
     index = structure.index
     family = group.family
     used: dict[int, str] = {}
+    # Names a `from <module> import *` elsewhere would export (and so overwrite the
+    # importer's own) start with an underscore; so does the parameter style's fallback.
+    private = context.star_imported or group.parameter_style
+    base = ("_" if private else "") + family.default_name
 
     if group.block is not None:
-        name = _block_generator(group, structure, edits, imports, taken)
+        name = _block_generator(group, structure, edits, imports, taken, context, base)
         for site in group.sites:
             used[id(site.call)] = name
             if site.action != "seed-carried":
@@ -90,7 +118,7 @@ def place_generators(
         ]
         anchor = structure.anchor(family.library, module_sites)
         assert not isinstance(anchor, str), anchor
-        module_name = fresh_name(family.default_name, taken)
+        module_name = fresh_name(base, taken)
         taken.add(module_name)
         ctor = imports.spell(family.constructor, anchor.after)
         seed: cst.BaseExpression | None = None
@@ -98,6 +126,8 @@ def place_generators(
             seed = cst.parse_expression(str(group.option_seed))
         elif group.hoisted:
             seed = _hoist_seed(group, structure, edits)
+            if group.derived:
+                seed = _derived_seed(family, seed, context.module)
         blank = [cst.EmptyLine()] if isinstance(anchor.container, cst.Module) else []
         line = cst.SimpleStatementLine(
             [_assign(module_name, _constructor_call(family, ctor, seed))], leading_lines=blank
@@ -112,7 +142,7 @@ def place_generators(
         elif key in parameters:
             name = parameters[key]
         else:
-            name = _parameter_generator(index, key, group, edits, imports, before)
+            name = _parameter_generator(index, key, group, edits, imports, before, module_name)
             parameters[key] = name
         used[id(site.call)] = name
         if site.action != "seed-carried":  # that statement is gone (_hoist_seed)
@@ -144,7 +174,13 @@ def _hoist_seed(
 
 
 def _block_generator(
-    group: GroupPlan, structure: CstStructure, edits: EditSet, imports: Imports, taken: set[str]
+    group: GroupPlan,
+    structure: CstStructure,
+    edits: EditSet,
+    imports: Imports,
+    taken: set[str],
+    context: FixContext,
+    base: str,
 ) -> str:
     """Case B: the generator takes the seeding call's place (or follows it)."""
     assert group.seed_call is not None and group.block is not None
@@ -153,11 +189,15 @@ def _block_generator(
     expr, line = found
     call = expr.value
     assert isinstance(call, cst.Call)
-    name = fresh_name(group.family.default_name, taken)
+    # In a function, the generator is local: no star import sees it.
+    name = fresh_name(group.family.default_name if group.block[0] == "function" else base, taken)
     taken.add(name)
     limit = None if group.block[0] == "function" else line
-    ctor = imports.spell(group.family.constructor, limit)
-    value = _constructor_call(group.family, ctor, _seed_value(call))
+    ctor = imports.spell_near(group.family.constructor, limit, call.func)
+    seed = _seed_value(call)
+    if group.derived:
+        seed = _derived_seed(group.family, seed, context.module)
+    value = _constructor_call(group.family, ctor, seed)
     if group.seed_replaced:
         edits.removed.update(name_mentions(call.func))
         edits.keep.append(expr)
@@ -174,15 +214,22 @@ def _parameter_generator(
     edits: EditSet,
     imports: Imports,
     taken: set[str],
+    fallback: str,
 ) -> str:
-    """Parameter style: `def f(..., rng=None):` and `rng = np.random.default_rng(rng)`."""
+    """Parameter style: `def f(..., rng=None):` and, first thing,
+    `rng = _rng if rng is None else np.random.default_rng(rng)`: the caller's generator (or
+    seed), else the module's seeded one (never fresh entropy on every call)."""
     func = index.function_by_key(key)
     assert func is not None
-    name = fresh_name(group.family.default_name, taken | _function_names(func))
+    name = fresh_name(group.family.default_name, taken | _function_names(func) | {fallback})
     ctor = imports.spell(group.family.constructor, None)
-    first = cst.SimpleStatementLine(
-        [_assign(name, _constructor_call(group.family, ctor, cst.Name(name)))]
+    value = cst.IfExp(
+        test=cst.Comparison(cst.Name(name), [cst.ComparisonTarget(cst.Is(), cst.Name("None"))]),
+        body=cst.Name(fallback),
+        orelse=_constructor_call(group.family, ctor, cst.Name(name)),
     )
+    edits.added[fallback] += 1
+    first = cst.SimpleStatementLine([_assign(name, value)])
     edits.keep.append(func)
     if id(func) in edits.params:  # another group already adds a parameter here
         raise AssertionError("one parameter-style group per function")

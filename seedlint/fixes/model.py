@@ -5,6 +5,8 @@ Nothing here imports libcst: `describe_fix` (JSON output) and the planner stay c
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -15,10 +17,17 @@ __all__ = [
     "FIXABLE_CODES",
     "AppliedFix",
     "Family",
+    "FixContext",
     "FixOptions",
     "FixOutcome",
+    "UNTRACKED_TORCH",
+    "derive_seed",
     "Reason",
 ]
+
+# Uses of torch's default generator the facts do not record: Tensor.multinomial()/bernoulli()
+# (the methods without an underscore draw too) and torch.initial_seed() (reads the seed).
+UNTRACKED_TORCH = re.compile(r"(?<!\btorch)\.(?:multinomial|bernoulli)\s*\(|\binitial_seed\s*\(")
 
 # The codes `--fix` knows how to fix; everything else is never touched or reported here.
 FIXABLE_CODES: frozenset[str] = frozenset({"SDL101", "SDL102", "SDL103", "SDL104"})
@@ -34,6 +43,39 @@ class FixOptions:
     numpy_target: NumpyTarget = "generator"
     fix_style: FixStyle = "module"
     seed: int | None = None  # --seed N: allowed to invent this seed where none exists
+
+
+@dataclass(frozen=True)
+class FixContext:
+    """What the rest of the program does that a fix of one module must account for.
+
+    The Workspace computes it from the cross-file facts it already has (the fixer never
+    reads other files): a fix keeps the numbers only when every later draw from that global
+    generator, in every program that reaches the module, moves to the new generator."""
+
+    module: str = ""  # dotted module name: derived seeds differ per module
+    # library -> why its global generator is shared with code outside this module (other
+    # project modules that draw from or seed it, third-party consumers, DataLoader workers).
+    shared: tuple[tuple[str, str], ...] = ()
+    # Names other project modules import from this one (they must stay importable).
+    imported_names: frozenset[str] = frozenset()
+    # Another project module does `from <this module> import *`: new module-level names
+    # must not be exported (they would overwrite the importer's own), and no import may go.
+    star_imported: bool = False
+
+    def shared_reason(self, library: str) -> str | None:
+        for name, reason in self.shared:
+            if name == library:
+                return reason
+        return None
+
+
+def derive_seed(seed: int | str, module: str, library: str) -> int:
+    """A seed derived from `seed` for one module and library: distinct modules (and the global
+    generator the original seed still seeds) get distinct streams.  The first 8 hex digits of
+    sha256("<seed>:<module>:<library>"), a 32-bit value every generator accepts."""
+    text = f"{seed}:{module}:{library}"
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
 
 @dataclass(frozen=True)
@@ -73,7 +115,10 @@ class Reason:
         "the library is not imported at module level (a module-level generator would import "
         "it at load time)"
     )
-    INT_SHADOWED = "`int` is rebound in this module: the result cannot be wrapped in int()"
+    INT_SHADOWED = (
+        "`int` is rebound in this module (or may be, by a star import of a module seedlint "
+        "does not know): the result cannot be wrapped in int()"
+    )
     ALREADY_TARGET = "already an explicit RandomState (--numpy-target=randomstate)"
     DEVICE = "non-CPU device= needs a generator on that device"
     TENSOR_DEVICE = (
@@ -97,6 +142,24 @@ class Reason:
         "generator it seeds"
     )
     UNSUPPORTED_ARGS = "these arguments have no call-for-call translation"
+    TORCHSCRIPT = (
+        "inside a TorchScript-compiled function (torch.jit.script): it cannot use a "
+        "module-level generator"
+    )
+    LOCAL_IMPORT = (
+        "the library is imported only locally under a name the generator cannot be spelled with"
+    )
+    SEED_INT_SHADOWED = (
+        "`int` is rebound in this module: the torch seed cannot be wrapped in int() "
+        "(Generator.manual_seed takes only an int)"
+    )
+    KEPT_DUPLICATE = (
+        "the seeding call stays for other draws, and a generator of the same algorithm "
+        "needs a seed derived from it: only a literal or a plain name can be derived"
+    )
+    PARAMETER_NO_SEED = (
+        "parameter style needs a seeded fallback generator: no seed to carry over (pass --seed N)"
+    )
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,23 @@ class Imports:
         self.edits.added[re.split(r"\W", found, maxsplit=1)[0]] += 1
         return found
 
+    def spell_near(
+        self, dotted: str, limit: cst.CSTNode | None, seed_func: cst.BaseExpression
+    ) -> str:
+        """Like `spell`, for a generator that takes a seeding call's place: when no
+        module-level import spells `dotted`, the seeding call's own spelling of the module
+        (`torch` of a function's local `import torch`) does, there."""
+        if (
+            self.index.alias_for(dotted, limit) is None
+            and isinstance(seed_func, cst.Attribute)
+            and not self.index.module.code_for_node(seed_func.value).endswith("mtrand")
+        ):
+            module = self.index.module.code_for_node(seed_func.value)
+            found = f"{module}.{dotted.rsplit('.', 1)[1]}"
+            self.edits.added[re.split(r"\W", found, maxsplit=1)[0]] += 1
+            return found
+        return self.spell(dotted, limit)
+
     def _new_import(self, dotted: str) -> str:
         library, _, rest = dotted.partition(".")
         if library not in self._added:
@@ -79,13 +96,15 @@ class Imports:
         return f"{spelling}.{rest}" if rest else spelling
 
 
-def plan_import_removals(index: CstIndex, edits: EditSet, path: str) -> None:
+def plan_import_removals(
+    index: CstIndex, edits: EditSet, path: str, keep: Collection[str] = (), star: bool = False
+) -> None:
     """Drop names of top-level imports that the rewrites left unused, when that is provable:
     the name was used before, nothing mentions it now (no other binding, no string spelling it,
     as in `__all__`), the line has no comment and no `# noqa`, and it is not a package
     `__init__` (whose imports are its interface)."""
-    if path.replace("\\", "/").endswith("__init__.py"):
-        return
+    if path.replace("\\", "/").endswith("__init__.py") or star:
+        return  # a package's imports, or a star-imported module's names, are its interface
     for record in index.imports:
         if not isinstance(record.container, cst.Module):
             continue
@@ -94,7 +113,7 @@ def plan_import_removals(index: CstIndex, edits: EditSet, path: str) -> None:
             continue
         drops: set[str] = set()
         for name, _ in record.bound:
-            if name == "*" or edits.removed[name] == 0:
+            if name == "*" or edits.removed[name] == 0 or name in keep:
                 continue
             if index.mentions[name] - edits.removed[name] + edits.added[name] > 0:
                 continue

@@ -44,10 +44,12 @@ from .model import (
     STDLIB,
     TORCH,
     Family,
+    FixContext,
     FixOptions,
     Reason,
     Site,
     SiteAction,
+    derive_seed,
 )
 from .structure import Block, Structure
 
@@ -73,6 +75,9 @@ _CPU_DEVICES: frozenset[str] = frozenset(
 )
 
 
+_IN_MODULE = "for the draws in this module that stay on the global generator"
+
+
 @dataclass
 class GroupPlan:
     family: Family
@@ -87,6 +92,12 @@ class GroupPlan:
     parameter_style: bool = False
     # Module-level sites exist (or case B/C need one generator): a generator is created.
     module_generator: bool = True
+    # The seeding call stays (not replaced): why, in words (for the description).
+    kept_because: str = ""
+    # The seeding call stays and the new generator uses the same algorithm as the global
+    # one: it gets a seed derived from the original (never two generators on one stream).
+    derived: bool = False
+    reseeded: bool = False  # some seeding calls become `gen.seed(...)` (case C)
 
 
 @dataclass
@@ -146,6 +157,17 @@ def _global_calls(facts: ModuleFacts, library: str) -> list[ApiCall]:
     return out
 
 
+def _global_api(qualname: str, library: str) -> bool:
+    """Is `qualname` a function of the library's global generator (a draw or a seeding)?"""
+    if library == "numpy":
+        return numpy_legacy_call(qualname) is not None
+    if library == "random":
+        head, _, name = qualname.partition(".")
+        return head == "random" and "." not in name and name[:1].islower()
+    api = torch_call(qualname)
+    return api is not None and (api.accepts_generator or qualname == "torch.manual_seed")
+
+
 def _foreign_seeds(facts: ModuleFacts, library: str) -> list[ApiCall]:
     """Calls of ecosystem helpers (Lightning's seed_everything, transformers' set_seed...)
     that seed this library's global generator."""
@@ -168,11 +190,24 @@ def _seed_args(call: ApiCall) -> int:
 
 
 class _Planner:
-    def __init__(self, facts: ModuleFacts, options: FixOptions, structure: Structure) -> None:
+    def __init__(
+        self,
+        facts: ModuleFacts,
+        options: FixOptions,
+        structure: Structure,
+        context: FixContext,
+    ) -> None:
         self.facts = facts
         self.options = options
         self.structure = structure
+        self.context = context
         self.plan = ModulePlan()
+
+    def option_seed(self, library: str) -> int | None:
+        """--seed N, derived for this module and library (distinct streams per module)."""
+        if self.options.seed is None:
+            return None
+        return derive_seed(self.options.seed, self.context.module or self.facts.module, library)
 
     # -- per-site classification ------------------------------------------------------
     def classify(self, family: Family, diag: Diagnostic, call: ApiCall) -> Site | str:
@@ -219,6 +254,9 @@ class _Planner:
         method, wrap = translated
         if wrap and self.structure.int_shadowed():
             return Reason.INT_SHADOWED
+        domain = self.structure.numpy_domain_risk(call)
+        if domain:
+            return domain
         return Site(diag, call, "draw", method)
 
     def _torch_refusal(self, call: ApiCall) -> str | None:
@@ -226,8 +264,12 @@ class _Planner:
         if api is None or not api.accepts_generator:
             return "this torch API takes no generator="
         device = call.keyword_value("device")
-        if device is not None and device not in _CPU_DEVICES:
-            return Reason.DEVICE
+        if (
+            device is not None
+            and device not in _CPU_DEVICES
+            and self.structure.name_value(call, device) not in _CPU_DEVICES
+        ):
+            return f"device={device} may not be the CPU: a CPU generator would fail there"
         if call.qualname.startswith("torch.utils.data."):
             return None
         if call.qualname in _TORCH_FACTORIES:
@@ -242,11 +284,29 @@ class _Planner:
     def describe(self, group: GroupPlan, site: Site) -> str:
         """A one-line description; `{gen}` stands for the generator's name."""
         family = group.family
+        kept = ""
+        if group.seed_call is not None and not group.seed_replaced:
+            kept = (
+                f" (the seeding call on line {group.seed_call.span.line} stays, "
+                f"{group.kept_because or 'for the draws that stay on the global generator'}"
+                + (
+                    "; the generator gets a seed derived from it, so that the two streams differ"
+                    if group.derived
+                    else ""
+                )
+                + ")"
+            )
+        option = ""
+        if group.option_seed is not None and self.options.seed is not None:
+            option = (
+                f"seeded with {group.option_seed} (derived from --seed {self.options.seed} "
+                "for this module: sha256 of 'seed:module:library')"
+            )
         if family.library == "torch":
-            return "Pass `generator={gen}`, a `torch.Generator().manual_seed(seed)` " + (
-                "seeded like the module's `torch.manual_seed(...)`"
-                if group.option_seed is None
-                else f"seeded with --seed {group.option_seed}"
+            return (
+                "Pass `generator={gen}`, a `torch.Generator().manual_seed(seed)` "
+                + (option or "seeded like the module's `torch.manual_seed(...)`")
+                + kept
             )
         ctor = {
             "numpy-generator": "np.random.default_rng",
@@ -259,10 +319,13 @@ class _Planner:
             return f"Replace with `{{gen}} = {ctor}(...)`"
         parameter = group.parameter_style and self.structure.owner_function(site.call) is not None
         if parameter:
-            where = f"an `{{gen}}=None` parameter (`{{gen}} = {ctor}({{gen}})`)"
+            where = (
+                f"an `{{gen}}=None` parameter (the caller's generator, else the module's "
+                f"`{ctor}(...)`)"
+            )
         elif group.block is not None and group.block[0] != "module":
             where = f"a `{ctor}(seed)` created where the global generator was seeded"
-        elif any(s.action == "seed-method" for s in group.sites):
+        elif group.reseeded:
             where = f"a module-level `{ctor}()`, seeded where the global generator was"
         else:
             where = f"a module-level `{ctor}(seed)`"
@@ -272,13 +335,15 @@ class _Planner:
             if translated is not None and translated[1]:
                 spelled = f"int({spelled})"
         text = f"Replace with `{spelled}` on {where}"
-        unseeded = group.seed_call is None and group.option_seed is None and not parameter
-        if unseeded and not any(s.action == "seed-method" for s in group.sites):
+        if option:
+            text += f", {option}"
+        unseeded = group.seed_call is None and group.option_seed is None
+        if unseeded and not group.reseeded:
             name = "numpy" if family.library == "numpy" else "random"
             text += f" ({name} is never seeded here: the generator stays unseeded; pass --seed N)"
-        if family.kind == "numpy-randomstate":
+        elif group.applicability == "stream-preserving":
             text += " (same numbers)"
-        return text
+        return text + kept
 
     # -- groups -------------------------------------------------------------------------
     def group(self, family: Family, found: list[tuple[Diagnostic, ApiCall]]) -> None:
@@ -303,9 +368,12 @@ class _Planner:
             return
         group = decided
         chosen = {id(s.call) for s in group.sites}
-        unfixed.extend(
-            (s.diagnostic, Reason.SEED_KEPT) for s in candidates if id(s.call) not in chosen
-        )
+        kept = Reason.SEED_KEPT
+        if group.kept_because.startswith("because"):
+            kept = f"kept {group.kept_because}"
+        unfixed.extend((s.diagnostic, kept) for s in candidates if id(s.call) not in chosen)
+        # Computed once: describing each site must not scan every site (linear in the file).
+        group.reseeded = any(s.action == "seed-method" for s in group.sites)
         group.sites = [
             Site(s.diagnostic, s.call, s.action, s.method, self.describe(group, s))
             for s in group.sites
@@ -325,6 +393,17 @@ class _Planner:
         draw_calls = [s.call for s in draws]
         # Every non-seeding call of the global API moves: nothing left relies on the seed.
         complete = all(id(c) in by_call for c in everything if not _is_seeding(c))
+        kept_because = "" if complete else _IN_MODULE
+        shared = (
+            self.context.shared_reason(family.library)
+            or structure.doctests()
+            or (structure.untracked_torch_use() if family.library == "torch" else None)
+            or self._escaping_alias(family.library)
+        )
+        if complete and shared:
+            # Whole-program accounting: draws elsewhere share the global generator after
+            # this seed; they would lose it, so it stays (and the numbers change).
+            complete, kept_because = False, shared
         preserving: Applicability = "stream-preserving"
         if family.kind == "numpy-generator" or (
             family.library == "torch"
@@ -344,6 +423,7 @@ class _Planner:
                     "generator: its seed cannot be carried over (pass --seed N)"
                 )
             complete = False  # the helper still seeds the global generator for other code
+            kept_because = kept_because or "for the code that relies on the seeding helper"
         why_not_b = ""
 
         # Case B: one seeding call becomes the constructor.
@@ -358,6 +438,10 @@ class _Planner:
             elif _seed_args(seed) > 1 or seed.has_star_args:
                 why_not_b = Reason.SEED_EXTRA_ARGS
             else:
+                if block[0] == "function":
+                    hazard = structure.reentrancy(block[1])
+                    if hazard and complete:
+                        complete, kept_because = False, hazard
                 seed_site = by_call.get(id(seed))
                 # torch seeding calls are no findings of ours: they need no diagnostic, only
                 # a line that may be edited.
@@ -367,6 +451,9 @@ class _Planner:
                 )
                 if not replaced and not structure.seed_duplicable(seed):
                     return Reason.SEED_NOT_DUPLICABLE
+                derived = self._derivation(family, seed, replaced)
+                if isinstance(derived, str):
+                    return derived
                 sites = list(draws)
                 if replaced and seed_site is not None:
                     sites.append(Site(seed_site.diagnostic, seed, "seed-carried", "seed"))
@@ -377,6 +464,8 @@ class _Planner:
                     seed_call=seed,
                     seed_replaced=replaced,
                     block=block,
+                    kept_because="" if replaced else kept_because,
+                    derived=derived,
                 )
 
         # Case B': the seed is a literal at module level, after some draws.  Creating the
@@ -398,6 +487,9 @@ class _Planner:
                 or (family.library == "torch" and not structure.site_refusal(family, seed))
             )
             replaced = complete and removable
+            derived = self._derivation(family, seed, replaced)
+            if isinstance(derived, str):
+                return derived
             sites = list(draws)
             if replaced and seed_site is not None:
                 sites.append(Site(seed_site.diagnostic, seed, "seed-carried", "seed"))
@@ -408,12 +500,18 @@ class _Planner:
                 seed_call=seed,
                 seed_replaced=replaced,
                 hoisted=True,
+                kept_because="" if replaced else (kept_because or "because its line has a comment"),
+                derived=derived,
             )
 
         # Case A: nothing seeds this library here.
         if not seeds:
             if family.library == "torch" and self.options.seed is None:
                 return Reason.NO_SEED
+            if shared and self.options.seed is None:
+                # Code elsewhere in the program may seed the global generator these draws
+                # use: an unseeded generator would make them irreproducible.
+                return f"{Reason.NO_SEED}: the global generator is shared {shared}"
             parameter = self.options.fix_style == "parameter" and family.kind == "numpy-generator"
             module_sites = [
                 c for c in draw_calls if not (parameter and structure.owner_function(c))
@@ -427,9 +525,11 @@ class _Planner:
                 family,
                 list(draws),
                 "stream-changing",
-                option_seed=self.options.seed,
+                option_seed=self.option_seed(family.library),
                 parameter_style=parameter,
-                module_generator=bool(module_sites),
+                # Parameter style: the module's generator is the seeded fallback of every
+                # function that gets a parameter (never `default_rng(None)` per call).
+                module_generator=bool(module_sites) or parameter,
             )
 
         # Case C: a reseedable generator takes every seeding call as a method call.
@@ -451,6 +551,38 @@ class _Planner:
             return why_not_b
         lines = ", ".join(str(c.span.line) for c in seeds)
         return f"several calls seed or reseed the global generator (lines {lines})"
+
+    def _escaping_alias(self, library: str) -> str | None:
+        """A module-level name bound to the library's global API (`sampler = np.random.rand`,
+        or an imported `rand` that other modules import from here) lets other code draw from
+        the global generator: that is not moved."""
+        for name, target in sorted(self.facts.exports.items()):
+            if not _global_api(target, library):
+                continue
+            imported_here = self.structure.bound_by_import(name)
+            if (
+                not imported_here
+                or name in self.context.imported_names
+                or self.context.star_imported
+            ):
+                return (
+                    f"because `{name}` (bound to `{_display(target)}`) can be called from "
+                    "other code, on the global generator"
+                )
+        return None
+
+    def _derivation(self, family: Family, seed: ApiCall, replaced: bool) -> bool | str:
+        """Whether the generator's seed must be derived from the seeding call's (it stays,
+        and the generator uses the same algorithm), or why that cannot be done; torch seeds
+        that are not int literals need int() as torch.manual_seed applies it."""
+        literal = self.structure.seed_literal(seed)
+        if family.library == "torch" and literal is None and self.structure.int_shadowed():
+            return Reason.SEED_INT_SHADOWED
+        if replaced or family.kind == "numpy-generator" or literal == "none":
+            return False
+        if family.kind == "numpy-randomstate" and literal is None:
+            return Reason.KEPT_DUPLICATE
+        return True
 
     # -- SDL102 -------------------------------------------------------------------------
     def randomstate(self, diag: Diagnostic, call: ApiCall) -> None:
@@ -483,7 +615,9 @@ class _Planner:
                 return
             if target != method and f"{method} -> {target}" not in renames:
                 renames.append(f"{method} -> {target}")
-        reason = self.structure.site_refusal(NUMPY_GENERATOR, call)
+        reason = self.structure.site_refusal(
+            NUMPY_GENERATOR, call
+        ) or self.structure.randomstate_domain_risk(call)
         if reason:
             unfixed.append((diag, reason))
             return
@@ -533,9 +667,12 @@ def plan_module(
     diagnostics: Iterable[Diagnostic],
     options: FixOptions,
     structure: Structure,
+    context: FixContext | None = None,
 ) -> ModulePlan:
-    """Decide, for every fixable diagnostic passed in, its fix or the reason it has none."""
-    planner = _Planner(facts, options, structure)
+    """Decide, for every fixable diagnostic passed in, its fix or the reason it has none.
+    `context`: what the rest of the program does with the global generators (None: the
+    module is taken to be the whole program)."""
+    planner = _Planner(facts, options, structure, context or FixContext(module=facts.module))
     found, missing = match_calls(facts, diagnostics)
     planner.plan.unfixed.extend(missing)
     numpy_family = NUMPY_RANDOMSTATE if options.numpy_target == "randomstate" else NUMPY_GENERATOR

@@ -66,6 +66,34 @@ class Structure(Protocol):
         """The methods called on the RandomState this call builds, when they are its only
         uses; else why not.  An empty tuple means "unknown, assume fixable"."""
 
+    def numpy_domain_risk(self, call: ApiCall) -> str | None:
+        """Why the Generator method could raise for arguments the legacy function accepts
+        (uniform(high, low), negative_binomial(n, 0.0), huge hypergeometric), or None."""
+
+    def randomstate_domain_risk(self, call: ApiCall) -> str | None:
+        """The same for the method calls on a RandomState instance (SDL102)."""
+
+    def reentrancy(self, function: str) -> str | None:
+        """Why a generator private to each call of this function would not draw what the
+        shared global one did (a generator function, recursion, lazy draws), or None."""
+
+    def seed_literal(self, call: ApiCall) -> int | Literal["none"] | None:
+        """The seeding call's seed when it is an int literal; "none" when it is absent or
+        None (entropy); None otherwise."""
+
+    def doctests(self) -> str | None:
+        """Why the module's doctests may share the global generators, or None."""
+
+    def untracked_torch_use(self) -> str | None:
+        """Why code the facts do not record uses torch's default generator, or None."""
+
+    def bound_by_import(self, name: str) -> bool:
+        """`name` is bound at module level by an import statement (not an assignment)."""
+
+    def name_value(self, call: ApiCall, name: str) -> str | None:
+        """The source of the one literal a plain name used by `call` is bound to (in the
+        module, or in the call's function), e.g. `"cpu"` for `dev = "cpu"`; else None."""
+
     def int_shadowed(self) -> bool: ...
 
     def mentions_devices(self) -> bool: ...
@@ -233,6 +261,38 @@ class FactsStructure:
 
     def randomstate_uses(self, call: ApiCall) -> tuple[str, ...] | str:
         return ()
+
+    def numpy_domain_risk(self, call: ApiCall) -> str | None:
+        return None
+
+    def randomstate_domain_risk(self, call: ApiCall) -> str | None:
+        return None
+
+    def reentrancy(self, function: str) -> str | None:
+        return None
+
+    def seed_literal(self, call: ApiCall) -> int | Literal["none"] | None:
+        seed = call.seed
+        if seed is None:
+            return None
+        if seed.kind in ("absent", "none"):
+            return "none"
+        text = seed.text.replace("_", "")
+        if seed.kind in ("constant", "dynamic") and re.fullmatch(r"-?\d+", text):
+            return int(text)
+        return None
+
+    def doctests(self) -> str | None:
+        return None
+
+    def untracked_torch_use(self) -> str | None:
+        return None
+
+    def bound_by_import(self, name: str) -> bool:
+        return True
+
+    def name_value(self, call: ApiCall, name: str) -> str | None:
+        return None
 
     def int_shadowed(self) -> bool:
         return False

@@ -22,6 +22,12 @@ def rewrite_torch_site(index: CstIndex, edits: EditSet, site: Site, generator: s
 
     def add_generator(updated: cst.CSTNode) -> cst.CSTNode:
         assert isinstance(updated, cst.Call)
+        for index, old in enumerate(updated.args):
+            if old.keyword is not None and old.keyword.value == "generator":
+                # `generator=None` (the default generator, spelled out) takes the new one.
+                args = list(updated.args)
+                args[index] = old.with_changes(value=cst.Name(generator))
+                return updated.with_changes(args=args)
         arg = keyword_arg("generator", cst.Name(generator))
         return updated.with_changes(
             args=append_item(updated.args, arg, updated.whitespace_before_args)

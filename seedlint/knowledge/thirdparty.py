@@ -220,3 +220,11 @@ ALIASES: dict[str, str] = {
 }
 
 THIRDPARTY_DRAWS: dict[str, T] = {t.qualname: t for t in _CALLS}
+
+# Packages whose random functions, given no seed, fall back to the global generators of these
+# libraries, and whose calls no table here describes: importing one is enough for `--fix` to
+# count the global generator as shared (measured with networkx 3.6: `gnp_random_graph` draws
+# from `random`, `random_layout` from numpy's global RandomState).
+GLOBAL_GENERATOR_PACKAGES: dict[str, tuple[str, ...]] = {
+    "networkx": ("random", "numpy"),
+}

@@ -58,9 +58,11 @@ class SharedSeed(Rule):
     summary = "Several generators created with the same constant seed"
     invalid = (
         "import numpy as np\na = np.random.default_rng(0)\nb = np.random.default_rng(0)\n",
-        "import random\nimport numpy as np\na = random.Random(1)\nb = np.random.default_rng(1)\n",
+        "import random\na = random.Random(1)\nb = random.Random(1)\n",
     )
     valid = (
+        # Different algorithms: the same seed gives unrelated streams.
+        "import random\nimport numpy as np\na = random.Random(1)\nb = np.random.default_rng(1)\n",
         "import numpy as np\na = np.random.default_rng(0)\nb = np.random.default_rng(1)\n",
         "import numpy as np\ndef f():\n    return np.random.default_rng(0)\n"
         "def g():\n    return np.random.default_rng(0)\n",
@@ -70,7 +72,7 @@ class SharedSeed(Rule):
         if is_test_file(module.path):
             # Tests build two generators with one seed on purpose, to compare their streams.
             return
-        first_by_seed: dict[tuple[str, str, str], ApiCall] = {}
+        first_by_seed: dict[tuple[str, str, str, str], ApiCall] = {}
         for call in module.calls:
             if not _seeded_generator(call):
                 continue
@@ -78,7 +80,7 @@ class SharedSeed(Rule):
             # Through a named constant, only generators of one kind count: `SEED` also seeds
             # other libraries' and other bit generators in most code, on purpose.
             named = call.qualname if call.seed.kind != "constant" else ""
-            key = (call.scope, call.seed.text, named)
+            key = (call.scope, _algorithm(call.qualname), call.seed.text, named)
             first = first_by_seed.setdefault(key, call)
             if first is call or (call.target is not None and call.target == first.target):
                 continue  # `rng = Random(0)` again: a deliberate restart, not a second stream
@@ -92,3 +94,11 @@ class SharedSeed(Rule):
             )
             library = call.library if call.library in ("random", "numpy", "torch") else None
             yield diagnostic(type(self), module, call, message, library, related=related)
+
+
+def _algorithm(qualname: str) -> str:
+    """What a constructor's seed feeds: only generators of one algorithm (and library) with
+    one seed produce the same stream (`random.Random(3)` and `default_rng(3)` do not)."""
+    library, _, rest = qualname.partition(".")
+    last = rest.rsplit(".", 1)[-1]
+    return f"{library}:{ {'default_rng': 'PCG64'}.get(last, last) }"

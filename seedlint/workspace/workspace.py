@@ -25,9 +25,10 @@ nesting, a bug) becomes an SDL900 diagnostic for that file; the other files are 
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from ..analysis.facts import ModuleFacts
 from ..analysis.loader import (
@@ -42,19 +43,21 @@ from ..analysis.loader import (
 from ..analysis.modules import module_name_for
 from ..cache import CACHE_DIR_NAME, FactsCache, cache_key, run_key
 from ..config import Overrides, build_settings, load_config
-from ..diagnostics import Diagnostic, Span
+from ..diagnostics import Diagnostic, Fix, Span
 from ..discovery import Discovery, discover, find_project_root
-from ..fixes import FIXABLE_CODES, FixOptions
+from ..fixes import FIXABLE_CODES, FixContext, FixOptions, FixOutcome
 from ..fixes.model import AppliedFix
 from ..notebooks import Notebook, is_notebook
 from ..rules import run_rules
 from ..settings import Settings
 from ..source import Source, SourceError, decode_source, overlay_source, read_source
 from .cells import to_cells
+from .program_context import ProjectImports, fix_context
 from .suppression import Suppression
 
 __all__ = ["FileFix", "FixResult", "Report", "Workspace", "file_error", "protected_findings"]
 
+_R = TypeVar("_R")
 ERROR_CODE = "SDL900"
 ERROR_NAME = "syntax-error"
 
@@ -137,6 +140,7 @@ class Workspace:
         self._project: Discovery | None = None  # the project's files, discovered once
         self._scans: dict[str, Scanned] = {}  # what earlier loads read, still current
         self._last: LoadResult | None = None
+        self._imports: ProjectImports | None = None  # for fix contexts, per load
         self._analysed: dict[str, str] = {}  # see `analysed_keys`
 
     @classmethod
@@ -285,18 +289,36 @@ class Workspace:
         fix_options: FixOptions | None,
     ) -> list[Diagnostic]:
         loaded = self._load(report_on, context, explicit)
+        self._imports = None
         checkable = [path for path in report_on if path in loaded.facts]
         results = without_gc(lambda: _run_rules(loaded.facts, checkable, self.settings))
         suppression = Suppression(self.settings, self.root)
         diagnostics: list[Diagnostic] = []
+        to_describe: list[tuple[list[Diagnostic], _FixJob]] = []
         for path in checkable:
             found_here = results.get(path, ())
             if found_here:
                 # Only files with findings need their text again (for noqa comments).
-                found_here = suppression.filter(path, found_here, self._text(path), noqa=self.noqa)
-                if describe and found_here:
-                    found_here = self._with_fixes(loaded.facts[path], found_here, fix_options)
-                diagnostics.extend(found_here)
+                text = self._text(path)
+                found_here = suppression.filter(path, found_here, text, noqa=self.noqa)
+                job = None
+                if describe and found_here and text is not None:
+                    job = self._describe_job(
+                        loaded.facts[path], found_here, fix_options, text, loaded
+                    )
+                if job is not None:
+                    to_describe.append((found_here, job))
+                else:
+                    diagnostics.extend(found_here)
+        jobs = [job for _, job in to_describe]
+        for (found_here, _), fixes in zip(to_describe, self._in_pool(_describe, jobs), strict=True):
+            # A planner bug (a str): no fix is announced; `fix` reports it per file.
+            if not isinstance(fixes, dict):
+                fixes = {}
+            diagnostics.extend(
+                replace(d, fix=fixes[(d.code, d.span)]) if (d.code, d.span) in fixes else d
+                for d in found_here
+            )
         for path, message in [*loaded.errors.items(), *found.errors]:
             diagnostics.extend(
                 suppression.filter(path, [file_error(path, message)], None, noqa=self.noqa)
@@ -311,6 +333,28 @@ class Workspace:
             return read_source(path)
         except SourceError:
             return None
+
+    def _describe_job(
+        self,
+        facts: ModuleFacts,
+        diagnostics: list[Diagnostic],
+        options: FixOptions | None,
+        text: str,
+        loaded: LoadResult,
+    ) -> _FixJob | None:
+        """What describing the fixes of one file needs: the very inputs `fix` plans it with
+        (same findings to fix and to protect, same program context, same text), so that the
+        announced fix (message, applicability) is the one `fix` makes with these options."""
+        to_fix = [d for d in diagnostics if d.code in FIXABLE_CODES]
+        if not to_fix:
+            return None
+        try:
+            protected = protected_findings(facts, to_fix, self.settings)
+            context = self.fix_context(facts.path, loaded)
+        except Exception:  # a bug: no fix is announced (fix reports it per file)
+            return None
+        options = options or FixOptions()
+        return _FixJob(facts.path, text, None, facts, to_fix, options, protected, context)
 
     def _text(self, path: str) -> str | None:
         source = self._source(path)
@@ -339,18 +383,6 @@ class Workspace:
             return diagnostics
         return to_cells(diagnostics, self._notebook, keep_order=keep_order)
 
-    def _with_fixes(
-        self, facts: ModuleFacts, diagnostics: list[Diagnostic], options: FixOptions | None
-    ) -> list[Diagnostic]:
-        """Attach the fix planner's answer (message, applicability) to the fixable ones."""
-        from ..fixes import describe_fixes  # libcst: only when fixes are described
-
-        fixes = describe_fixes(facts, diagnostics, options)
-        return [
-            replace(d, fix=fixes[(d.code, d.span)]) if (d.code, d.span) in fixes else d
-            for d in diagnostics
-        ]
-
     # --- fixing -------------------------------------------------------------------------------
     def fix(
         self,
@@ -378,8 +410,29 @@ class Workspace:
                 only is None or (diagnostic.code, diagnostic.span) in only
             ):
                 by_path.setdefault(diagnostic.path, []).append(diagnostic)
-        for path in sorted(by_path):
-            self._plan_file(path, by_path[path], loaded, options, result)
+        # Plan every file before writing any: a failure in one is reported with its file, and
+        # the others are still written whole (each atomically), never half.
+        jobs = [
+            job
+            for path in sorted(by_path)
+            if (job := self._prepare(path, by_path[path], loaded, options, result)) is not None
+        ]
+        for job, answer in zip(jobs, self._in_pool(_plan_job, jobs), strict=True):
+            if isinstance(answer, str):
+                self._failed(job.path, job.to_fix, answer, result)
+                continue
+            source = job.source
+            if source is not None and source.notebook is not None and answer.new_text != job.text:
+                try:  # the rewritten program must still map onto the notebook's cells
+                    source.encode(answer.new_text)
+                except SourceError as exc:
+                    result.unfixed.extend((d, f"cannot fix notebook: {exc}") for d in job.to_fix)
+                    continue
+            result.unfixed.extend(answer.remaining)
+            if answer.new_text != job.text:
+                result.files.append(
+                    FileFix(job.path, job.text, answer.new_text, job.source, tuple(answer.applied))
+                )
         if result.unfixed:  # shown to the user: positions in notebooks as cells
             shown = self._to_cells([d for d, _ in result.unfixed], keep_order=True)
             result.unfixed = [
@@ -405,14 +458,16 @@ class Workspace:
                 self.invalidate(result.written)
         return result
 
-    def _plan_file(
+    def _prepare(
         self,
         path: str,
         to_fix: list[Diagnostic],
         loaded: LoadResult,
         options: FixOptions,
         result: FixResult,
-    ) -> None:
+    ) -> _FixJob | None:
+        """Everything planning one file needs (its text as analysed, the findings to fix and
+        to protect, its program context), or None when it cannot be planned."""
         facts = loaded.facts[path]
         source: Source | None = None
         if path in self._overlays:
@@ -420,7 +475,7 @@ class Workspace:
                 text = overlay_source(self._overlays[path], path).text
             except SourceError as exc:
                 result.unfixed.extend((d, f"cannot read file: {exc}") for d in to_fix)
-                return
+                return None
         else:
             try:
                 data = Path(path).read_bytes()
@@ -428,32 +483,55 @@ class Workspace:
             except (OSError, SourceError) as exc:
                 reason = getattr(exc, "strerror", None) or str(exc)
                 result.unfixed.extend((d, f"cannot read file: {reason}") for d in to_fix)
-                return
+                return None
             if self._content_key(data, path) != loaded.keys.get(path):
                 reason = "the file changed on disk while it was being analysed"
                 result.unfixed.extend((d, reason) for d in to_fix)
                 result.skipped.append((path, reason))
-                return
+                return None
             text = source.text
-        protected = protected_findings(facts, to_fix, self.settings)
         try:
-            from ..fixes import fix_source  # libcst: only when fixes are planned
-
-            outcome = fix_source(text, facts, to_fix, options, protected)
+            protected = protected_findings(facts, to_fix, self.settings)
+            context = self.fix_context(path, loaded)
         except Exception as exc:  # one file's bug must not stop the others being fixed
-            result.unfixed.extend((d, crash_message(exc)) for d in to_fix)
-            return
-        if source is not None and source.notebook is not None and outcome.new_text != text:
-            try:  # the rewritten program must still map onto the notebook's cells
-                source.encode(outcome.new_text)
-            except SourceError as exc:
-                result.unfixed.extend((d, f"cannot fix notebook: {exc}") for d in to_fix)
-                return
-        result.unfixed.extend(outcome.remaining)
-        if outcome.new_text != text:
-            result.files.append(
-                FileFix(path, text, outcome.new_text, source, tuple(outcome.applied))
+            self._failed(path, to_fix, crash_message(exc), result)
+            return None
+        return _FixJob(path, text, source, facts, to_fix, options, protected, context)
+
+    def _in_pool(self, work: Callable[[_FixJob], _R], jobs: list[_FixJob]) -> list[_R]:
+        """`work` for every job: in the process pool when there is enough of it (libcst is
+        most of the cost of `--fix`), biggest files first; results in the jobs' order."""
+        if self.jobs <= 1 or len(jobs) < _PARALLEL_FIX_MIN_FILES:
+            return [work(job) for job in jobs]
+        import multiprocessing
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].text))
+        answers: dict[int, _R] = {}
+        with multiprocessing.get_context(method).Pool(self.jobs) as pool:
+            items = [(work, i, jobs[i]) for i in order]
+            for index, answer in pool.imap_unordered(_indexed, items):
+                answers[index] = answer
+        return [answers[i] for i in range(len(jobs))]
+
+    @staticmethod
+    def _failed(path: str, to_fix: list[Diagnostic], message: str, result: FixResult) -> None:
+        message = message.replace("cannot analyse file", "cannot plan fixes")
+        result.unfixed.extend((d, message) for d in to_fix)
+        result.skipped.append((path, message))
+
+    def fix_context(self, path: str, loaded: LoadResult) -> FixContext:
+        """What the rest of the program does with the global generators the file's fixes
+        would take draws off (see `program_context`)."""
+        if self._imports is None:
+            files = (
+                list(self._project.files)
+                if self.project_context and self._project is not None
+                else list(loaded.facts)
             )
+            files += [p for p in self._overlays if p not in files]
+            self._imports = ProjectImports.scan(files, self._text)
+        return fix_context(loaded.facts[path], loaded.facts, self._imports)
 
     def _content_key(self, data: bytes, path: str) -> str:
         return cache_key(data, module_name_for(path), self.settings.target_version)
@@ -472,6 +550,54 @@ class Workspace:
         if not mode & 0o222 or not os.access(path, os.W_OK):
             return "the file is read-only"
         return None
+
+
+# Below this many files to plan, a pool costs more than it saves.
+_PARALLEL_FIX_MIN_FILES = 4
+
+
+@dataclass(frozen=True)
+class _FixJob:
+    path: str
+    text: str
+    source: Source | None
+    facts: ModuleFacts
+    to_fix: list[Diagnostic]
+    options: FixOptions
+    protected: list[Diagnostic]
+    context: FixContext
+
+
+def _plan_job(job: _FixJob) -> FixOutcome | str:
+    """One file's plan, or the crash message (a bug in one file must not stop the others)."""
+    from ..fixes import fix_source  # libcst: only when fixes are planned
+
+    try:
+        return fix_source(job.text, job.facts, job.to_fix, job.options, job.protected, job.context)
+    except Exception as exc:
+        return crash_message(exc)
+
+
+def _describe(job: _FixJob) -> dict[tuple[str, Span], Fix] | str:
+    """What `_plan_job` would do for each finding (message, applicability), or the crash."""
+    from ..fixes import describe_fixes  # libcst: only when fixes are described
+
+    try:
+        return describe_fixes(
+            job.facts,
+            job.to_fix,
+            job.options,
+            text=job.text,
+            protected=job.protected,
+            context=job.context,
+        )
+    except Exception as exc:
+        return crash_message(exc)
+
+
+def _indexed(item: tuple[Callable[[_FixJob], _R], int, _FixJob]) -> tuple[int, _R]:
+    work, index, job = item
+    return index, work(job)
 
 
 def protected_findings(
