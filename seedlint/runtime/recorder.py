@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from types import CodeType, FrameType
@@ -25,7 +26,19 @@ from typing import Any, Literal
 from .attribution import Attribution, attribute
 from .seeds import classify_seed, short_repr
 
-__all__ = ["ACTIVE", "DrawSite", "Recorder", "SeedingEvent", "UnseededDrawError", "GENERATORS"]
+__all__ = [
+    "ACTIVE",
+    "DISCARD",
+    "GENERATORS",
+    "DrawSite",
+    "Recorder",
+    "SeedingEvent",
+    "SiteCache",
+    "Tally",
+    "UnseededDrawError",
+    "activate",
+    "invalidate",
+]
 
 Status = Literal["never", "entropy", "deterministic"]
 
@@ -109,6 +122,66 @@ class SeedingEvent:
         }
 
 
+class Tally:
+    """Draws of one API at one site while its generator was (not) deterministically seeded:
+    the one counter a draw increments (the wrappers' caches hold it, see `SiteCache`)."""
+
+    __slots__ = ("api", "unseeded", "n")
+
+    def __init__(self, api: str, unseeded: bool) -> None:
+        self.api = api
+        self.unseeded = unseeded
+        self.n = 0
+
+
+# What a wrapper's cache points at for calls that another wrapper already counted (numpy's
+# Cython methods calling each other through `self`): counted here, read by nobody.
+DISCARD = Tally("", False)
+
+
+class SiteCache:
+    """One wrapper's memory of the instructions that called it: `hit` is the last one,
+    (code, f_lasti, tally); `known` maps (id(code), f_lasti) -> tally.  A draw from a known
+    instruction is one comparison and one increment: no stack walk, no status look-up, no
+    recorder call.  Filled by `Recorder.draw` only for draws made directly by the user's line,
+    with neither strict mode nor the digest on; emptied (`invalidate`) whenever what a tally
+    means could change: the generator's seeding status, the active recorder, a fork."""
+
+    __slots__ = ("hit", "known", "__weakref__")
+
+    def __init__(self, generator: str) -> None:
+        self.hit: tuple[Any, int, Tally] = _EMPTY_HIT
+        self.known: dict[tuple[int, int], Tally] = {}
+        with _CACHE_LOCK:
+            _CACHES.setdefault(generator, weakref.WeakSet()).add(self)
+
+
+_EMPTY_HIT: tuple[Any, int, Tally] = (None, -1, DISCARD)
+_CACHES: dict[str, weakref.WeakSet[SiteCache]] = {}
+# Taken by `invalidate` and by `Recorder.draw` when it fills a cache, so that a tally chosen
+# under the old status is never stored after the status changed.
+_CACHE_LOCK = threading.Lock()
+_GENERATION = [0]
+
+
+def invalidate(generator: str | None = None) -> None:
+    """Forget every cached tally (of one generator, or of all)."""
+    with _CACHE_LOCK:
+        _GENERATION[0] += 1
+        groups = _CACHES.values() if generator is None else [_CACHES.get(generator, ())]
+        for group in groups:
+            for cache in list(group):
+                cache.hit = _EMPTY_HIT
+                cache.known = {}
+
+
+def activate(recorder: Recorder | None) -> None:
+    """Make `recorder` the one the hooks report to (None: none)."""
+    global ACTIVE
+    ACTIVE = recorder
+    invalidate()
+
+
 class DrawSite:
     __slots__ = (
         "code",
@@ -118,9 +191,7 @@ class DrawSite:
         "function",
         "user_code",
         "via",
-        "apis",
-        "count",
-        "unseeded_count",
+        "tallies",
         "first_seq",
         "first_time",
         "seeded_at_first_draw",
@@ -136,15 +207,34 @@ class DrawSite:
     function: str
     user_code: bool
     via: str | None
-    apis: dict[str, int]
-    count: int
-    unseeded_count: int
+    tallies: dict[tuple[str, bool], Tally]
     first_seq: int
     first_time: float
     seeded_at_first_draw: bool
     status_at_first_draw: str
     digest: int | None
     pid: int
+
+    def tally(self, api: str, unseeded: bool) -> Tally:
+        found = self.tallies.get((api, unseeded))
+        if found is None:
+            found = self.tallies.setdefault((api, unseeded), Tally(api, unseeded))
+        return found
+
+    @property
+    def count(self) -> int:
+        return sum(t.n for t in list(self.tallies.values()))
+
+    @property
+    def unseeded_count(self) -> int:
+        return sum(t.n for t in list(self.tallies.values()) if t.unseeded)
+
+    @property
+    def apis(self) -> dict[str, int]:
+        apis: dict[str, int] = {}
+        for t in list(self.tallies.values()):
+            apis[t.api] = apis.get(t.api, 0) + t.n
+        return apis
 
     def to_json(self, site: Callable[[str, int], str]) -> dict[str, Any]:
         return {
@@ -154,7 +244,7 @@ class DrawSite:
             "function": self.function,
             "user_code": self.user_code,
             "generator": self.generator,
-            "apis": dict(self.apis),
+            "apis": self.apis,
             "count": self.count,
             "unseeded_count": self.unseeded_count,
             "first_seq": self.first_seq,
@@ -171,7 +261,7 @@ class Recorder:
     def __init__(self, digest: bool = False) -> None:
         self.digest = digest
         self._strict_depth = 0
-        self.inline = not digest  # wrappers may count a known site themselves
+        self.inline = not digest  # wrappers may count a known site themselves (`SiteCache`)
         self.started = time.time()
         self._clock = time.perf_counter
         self._t0 = self._clock()
@@ -189,12 +279,15 @@ class Recorder:
         self.fork_status: dict[str, Status] = {}  # the parent's statuses when it forked us
 
     def reset_records(self) -> None:
+        """Forget the draws and events recorded so far (a forked child, a new test); also
+        call it after changing `status` from outside (the wrappers' caches depend on it)."""
         self.sites: dict[tuple[str, int, int], DrawSite] = {}
         # (generator, id(code), f_lasti) -> site, for draws made directly by the user's line
         self.fast: dict[tuple[str, int, int], DrawSite] = {}
         self.events: list[SeedingEvent] = []
         self.event_count = 0
         self.first_draw: dict[str, tuple[int, bool]] = {}  # library -> (seq, seeded then)
+        invalidate()
 
     @property
     def strict_depth(self) -> int:
@@ -204,6 +297,7 @@ class Recorder:
     def strict_depth(self, value: int) -> None:
         self._strict_depth = value
         self.inline = not (self.digest or value)
+        invalidate()
 
     # --- re-entrancy: a draw API calling another one counts once -------------------------
 
@@ -219,52 +313,49 @@ class Recorder:
 
     # --- events ----------------------------------------------------------------------------
 
-    def count(self, site: DrawSite, generator: str, api: str) -> None:
-        """Count a draw at a site already known (`fast`), when neither strict mode nor the
-        digest is on (`inline` is True): what the wrappers do inline, spelt out."""
-        if self.status[generator] != "deterministic":
-            site.unseeded_count += 1
-        site.count += 1
-        site.apis[api] = site.apis.get(api, 0) + 1
-
     def draw(
         self,
         generator: str,
         api: str,
         frame: FrameType | None,
         fingerprint: Callable[[], Any] | None = None,
+        cache: SiteCache | None = None,
     ) -> None:
-        """Record one draw, called by the hooks before it happens (the hot path: a program
-        may draw millions of times)."""
-        # The common case: a line of the user's code seen before; one dictionary look-up,
-        # keyed by the instruction (f_lasti is free, f_lineno scans the line table).
+        """Record one draw, called by the hooks before it happens.  The wrappers count draws
+        from instructions they have seen before themselves (`cache`); this is the rest."""
+        generation = _GENERATION[0]
         site = self.fast.get((generator, id(frame.f_code), frame.f_lasti)) if frame else None
+        direct = site is not None  # the user's line drew itself (not through a library)
         if site is None:
-            site = self._site(generator, api, frame)
+            site, direct = self._site(generator, api, frame)
         if site is None:
             return
-        if self.status[generator] != "deterministic":
-            if self._strict_depth:
-                raise UnseededDrawError(
-                    GENERATORS[generator], generator, api, f"{site.path}:{site.line}"
-                )
-            site.unseeded_count += 1
-        site.count += 1
-        apis = site.apis
-        apis[api] = apis.get(api, 0) + 1
+        unseeded = self.status[generator] != "deterministic"
+        if unseeded and self._strict_depth:
+            raise UnseededDrawError(
+                GENERATORS[generator], generator, api, f"{site.path}:{site.line}"
+            )
+        tally = site.tally(api, unseeded)
+        tally.n += 1
         if self.digest and fingerprint is not None:
             site.digest = hash((site.digest, fingerprint()))
+        if cache is not None and direct and self.inline and frame is not None:
+            with _CACHE_LOCK:
+                if generation == _GENERATION[0]:  # no seeding, fork or switch since
+                    cache.known[(id(frame.f_code), frame.f_lasti)] = tally
+                    cache.hit = (frame.f_code, frame.f_lasti, tally)
 
-    def _site(self, generator: str, api: str, frame: FrameType | None) -> DrawSite | None:
+    def _site(
+        self, generator: str, api: str, frame: FrameType | None
+    ) -> tuple[DrawSite | None, bool]:
         where = attribute(frame)
         if where is None:
-            return None
+            return None, False
+        site = self._find(generator, api, where)
         if frame is not None and where.code is frame.f_code:  # the user's line drew itself
-            self.fast[(generator, id(frame.f_code), frame.f_lasti)] = self._find(
-                generator, api, where
-            )
-            return self.fast[(generator, id(frame.f_code), frame.f_lasti)]
-        return self._find(generator, api, where)
+            self.fast[(generator, id(frame.f_code), frame.f_lasti)] = site
+            return site, True
+        return site, False
 
     def _find(self, generator: str, api: str, where: Attribution) -> DrawSite:
         key = (generator, id(where.code), where.line)  # the site keeps the code alive
@@ -294,9 +385,7 @@ class Recorder:
         site.function = code.co_name
         site.user_code = user
         site.via = via
-        site.apis = {}
-        site.count = 0
-        site.unseeded_count = 0
+        site.tallies = {}
         site.first_seq = next(self._seq)
         site.first_time = self._clock() - self._t0
         site.seeded_at_first_draw = status == "deterministic"
@@ -344,6 +433,7 @@ class Recorder:
             new = "never" if source == "saved-state:never" else "entropy"
         for generator in generators:
             self.status[generator] = new
+            invalidate(generator)
         self.event_count += 1
         if len(self.events) >= MAX_EVENTS:
             return
@@ -377,6 +467,11 @@ class Recorder:
     # --- processes -------------------------------------------------------------------------
 
     def after_fork_child(self) -> None:
+        global _CACHE_LOCK
+        # Another thread of the parent may have held these locks when it forked: the child's
+        # copies would stay locked forever.
+        _CACHE_LOCK = threading.Lock()
+        self._lock = threading.Lock()
         self.fork_status = dict(self.status)
         self.parent_pid = self.pid
         self.pid = os.getpid()

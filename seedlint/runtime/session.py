@@ -110,7 +110,7 @@ class Session:
         else:
             self._parts_dir = tempfile.mkdtemp(prefix="seedlint-runtime-")
             self._owns_parts = True
-        _recorder.ACTIVE = self.recorder
+        _recorder.activate(self.recorder)
         _STACK.append(self)
         hooks_random.install()
         self.recorder.hooked["random"] = "stdlib"
@@ -153,9 +153,9 @@ class Session:
         if self not in _STACK:
             return
         _STACK.remove(self)
-        _recorder.ACTIVE = self._outer
         if self._outer is not None:
             self._outer.status.update(self.recorder.status)
+        _recorder.activate(self._outer)
         if self._import_hooks is not None:
             self._import_hooks.uninstall()
         if not _STACK:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 from . import recorder as _recorder
@@ -29,31 +30,57 @@ def draw_wrapper(
     key, or None when the call uses an explicit generator (then nothing is recorded).
     `nested`: the API may call other hooked APIs (nn.init.kaiming_uniform_ calls
     Tensor.uniform_): only the outermost call counts.  stdlib `random`'s module functions
-    never call each other (they call the hidden instance's methods), so they skip that."""
+    never call each other (they call the hidden instance's methods), and numpy's methods call
+    each other only from Cython (the caller is then this very wrapper): they skip that."""
+    if not nested and isinstance(generator, str):
+        wrapper = _flat(original, generator, api, fingerprint)
+    else:
+        wrapper = _nested(original, generator, api, fingerprint)
+    wrapper.__seedlint_original__ = original  # type: ignore[attr-defined]
+    return functools.update_wrapper(wrapper, original)
+
+
+def _flat(original: Fn, generator: str, api: str, fingerprint: Callable[[], Any] | None) -> Fn:
+    cache = _recorder.SiteCache(generator)
+
+    def flat(*args: Any, **kwargs: Any) -> Any:
+        # The hot path (a program may draw millions of times): an instruction seen before
+        # costs one frame look-up, one comparison and one increment.
+        frame = _getframe(1)
+        hit = cache.hit
+        if frame.f_code is hit[0] and frame.f_lasti == hit[1]:
+            hit[2].n += 1
+        else:
+            tally = cache.known.get((id(frame.f_code), frame.f_lasti))
+            if tally is not None:
+                tally.n += 1
+            else:
+                rec = _recorder.ACTIVE
+                if rec is not None:
+                    if frame.f_code is _FLAT_CODE[0]:
+                        # Called by another of these wrappers through C (numpy's `choice`
+                        # calling `self.randint`): that one counted the draw.
+                        cache.known[(id(frame.f_code), frame.f_lasti)] = _recorder.DISCARD
+                    else:
+                        rec.draw(generator, api, frame, fingerprint, cache)
+        return original(*args, **kwargs)
+
+    _FLAT_CODE[0] = flat.__code__  # one code object for every flat wrapper
+    return flat
+
+
+_FLAT_CODE: list[Any] = [None]
+
+
+def _nested(
+    original: Fn,
+    generator: str | Callable[[tuple[Any, ...], dict[str, Any]], str | None],
+    api: str,
+    fingerprint: Callable[[], Any] | None,
+) -> Fn:
     fixed = generator if isinstance(generator, str) else None
     choose = None if isinstance(generator, str) else generator
 
-    if not nested and fixed is not None:
-
-        @functools.wraps(original)
-        def flat(*args: Any, **kwargs: Any) -> Any:
-            rec = _recorder.ACTIVE
-            if rec is not None:
-                frame = _getframe(1)
-                site = rec.fast.get((fixed, id(frame.f_code), frame.f_lasti))
-                if site is not None and rec.inline:  # Recorder.count, inline (hot path)
-                    if rec.status[fixed] != "deterministic":
-                        site.unseeded_count += 1
-                    site.count += 1
-                    site.apis[api] = site.apis.get(api, 0) + 1
-                else:
-                    rec.draw(fixed, api, frame, fingerprint)
-            return original(*args, **kwargs)
-
-        flat.__seedlint_original__ = original  # type: ignore[attr-defined]
-        return flat
-
-    @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         rec = _recorder.ACTIVE
         if rec is None:
@@ -68,7 +95,6 @@ def draw_wrapper(
         finally:
             rec.leave()
 
-    wrapper.__seedlint_original__ = original  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -81,19 +107,46 @@ def seed_wrapper(
     """`value` extracts the seed from the call's arguments; None: the call takes no seed
     (it seeds from entropy, like `torch.seed()`)."""
 
+    def report(rec: _recorder.Recorder, args: Any, kwargs: Any, frame: FrameType) -> None:
+        seed = None if value is None else value(args, kwargs)
+        rec.seeded(generators, api, seed, frame)
+
+    return _seeding(original, report)
+
+
+def state_setter(
+    original: Fn,
+    generators: tuple[str, ...],
+    api: str,
+    key: Callable[[Any], Any],
+    state_arg: Callable[[tuple[Any, ...], dict[str, Any]], Any],
+) -> Fn:
+    def report(rec: _recorder.Recorder, args: Any, kwargs: Any, frame: FrameType) -> None:
+        state_key = _safe(key, state_arg(args, kwargs))
+        rec.seeded(generators, api, None, frame, "state", state_key)
+
+    return _seeding(original, report)
+
+
+def _seeding(
+    original: Fn,
+    report: Callable[[_recorder.Recorder, tuple[Any, ...], dict[str, Any], FrameType], None],
+) -> Fn:
+    """A seeding or state-setting call, reported once it succeeded; nested ones count once
+    (torch.manual_seed calls torch.cuda.manual_seed_all: one event)."""
+
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         rec = _recorder.ACTIVE
         if rec is None:
             return original(*args, **kwargs)
-        outer = rec.enter()  # torch.manual_seed calls torch.cuda.manual_seed_all: one event
+        outer = rec.enter()
         try:
             result = original(*args, **kwargs)
         finally:
             rec.leave()
         if outer:
-            seed = None if value is None else value(args, kwargs)
-            rec.seeded(generators, api, seed, sys._getframe(1))
+            report(rec, args, kwargs, _getframe(1))
         return result
 
     wrapper.__seedlint_original__ = original  # type: ignore[attr-defined]
@@ -108,32 +161,6 @@ def state_getter(original: Fn, generator: str, key: Callable[[Any], Any]) -> Fn:
         if rec is not None:
             rec.remember_state(_safe(key, state), generator)
         return state
-
-    wrapper.__seedlint_original__ = original  # type: ignore[attr-defined]
-    return wrapper
-
-
-def state_setter(
-    original: Fn,
-    generators: tuple[str, ...],
-    api: str,
-    key: Callable[[Any], Any],
-    state_arg: Callable[[tuple[Any, ...], dict[str, Any]], Any],
-) -> Fn:
-    @functools.wraps(original)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        rec = _recorder.ACTIVE
-        if rec is None:
-            return original(*args, **kwargs)
-        outer = rec.enter()
-        try:
-            result = original(*args, **kwargs)
-        finally:
-            rec.leave()
-        if outer:
-            state_key = _safe(key, state_arg(args, kwargs))
-            rec.seeded(generators, api, None, sys._getframe(1), "state", state_key)
-        return result
 
     wrapper.__seedlint_original__ = original  # type: ignore[attr-defined]
     return wrapper
