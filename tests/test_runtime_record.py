@@ -136,7 +136,7 @@ def test_observing_does_not_change_a_single_number(tmp_path: Path, seed: str | N
     plain = run(cwd, "same_numbers.py", *args)
     done, report = record(cwd, "same_numbers.py", *args)
     assert plain.returncode == done.returncode == 0, done.stderr
-    assert done.stdout == plain.stdout and len(plain.stdout.splitlines()) == 13
+    assert done.stdout == plain.stdout and len(plain.stdout.splitlines()) == 15
     for library in ("random", "numpy", "torch"):
         assert report["libraries"][library]["draws"] >= 8, library
 
@@ -259,3 +259,63 @@ def test_module_mode_and_numpy_unused(tmp_path: Path) -> None:
     ]
     assert report["libraries"]["numpy"]["used"] is False
     assert report["libraries"]["torch"]["used"] is False
+
+
+def test_counts_are_exact_when_the_wrappers_count_themselves(tmp_path: Path) -> None:
+    """Every count in counting.py is known: seen-before lines are counted by the wrappers'
+    caches, which must follow each reseeding, strict mode and library frames."""
+    cwd = project(tmp_path, "counting.py")
+    library = cwd / "lib" / "site-packages"
+    library.mkdir(parents=True)
+    (library / "drawlib.py").write_text(
+        "import numpy as np\n\ndef draw():\n    return np.random.rand()\n"
+    )
+    done, report = record(cwd, "counting.py", str(library))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"strict": "18"}
+
+    def counts(lib: str) -> dict[int, tuple[int, int, dict[str, int]]]:
+        sites = report["libraries"][lib]["draw_sites"]
+        return {s["line"]: (s["count"], s["unseeded_count"], s["apis"]) for s in sites}
+
+    numpy = counts("numpy")
+    assert numpy == {
+        25: (6, 3, {"numpy.random.rand": 6}),
+        27: (6, 3, {"numpy.random.normal": 6}),
+        18: (11, 8, {"numpy.random.rand": 11}),  # 6 from line 28, 5 from the last loop
+        30: (4, 0, {"numpy.random.rand": 4}),
+        31: (4, 0, {"numpy.random.choice": 4}),
+        32: (4, 0, {"numpy.random.normal": 4}),
+        35: (5, 5, {"numpy.random.rand": 5}),
+    }
+    assert counts("random") == {26: (6, 3, {"random.random": 6})}
+    via = {s["line"]: s["via"] for s in report["libraries"]["numpy"]["draw_sites"]}
+    assert via[30].endswith("drawlib.py:4 in draw") and via[35] == via[30]
+
+
+def test_wrappers_take_the_signatures_of_what_they_wrap() -> None:
+    """The draw wrappers are generated with the wrapped function's signature (not `*args,
+    **kwargs`): a call binds its arguments exactly as it would without the companion."""
+    import inspect
+    import random
+
+    import numpy as np
+
+    import seedlint.runtime
+    from seedlint.runtime import hooks_numpy, hooks_random
+
+    with seedlint.runtime.record():
+        np.random.rand()  # hooks numpy (already imported) and random
+        wrapped = {**hooks_numpy._SAVED["numpy.random"], **hooks_random._SAVED}
+        assert len(wrapped) > 50
+        for name, original in wrapped.items():
+            if name in {"seed", "get_state", "set_state", "getstate", "setstate"}:
+                continue  # seeding: functions of ours (numpy) or `functools.wraps`
+            module = random if name in hooks_random._SAVED else np.random
+            now = getattr(module, name)
+            assert now is not original, name
+            try:
+                expected = inspect.signature(original)
+            except ValueError:  # no signature: the wrapper takes *args, **kwargs
+                continue
+            assert inspect.signature(now) == expected, name

@@ -15,7 +15,7 @@ import zlib
 from typing import Any
 
 from . import recorder as _recorder
-from .wrap import draw_wrapper
+from .flat import flat_wrapper
 
 __all__ = ["install", "uninstall"]
 
@@ -34,20 +34,25 @@ def _state_key(state: Any) -> int:
 def _make_class(base: Any) -> type:
     def draw_method(name: str) -> Any:
         original = getattr(base, name)
+        api = f"numpy.random.{name}"
         if name in _SHAPE_ALIASES:
             # rand/randn are `random_sample(size=args)` / `standard_normal(size=args)` in
             # numpy, which Cython calls through `self` (a second recorded call); calling the
             # base method directly saves it (same numbers: tests/test_runtime_record.py
             # compares every draw).
-            target = getattr(base, _SHAPE_ALIASES[name])
+            def shape(self: Any, *args: Any) -> Any: ...
 
-            def original(self: Any, *args: Any) -> Any:
-                return target(self, size=args) if args else target(self)
-
-            original.__name__ = name
-            original.__doc__ = getattr(base, name).__doc__
-        # `self` travels in the arguments: a method is a function of (self, *args).
-        return draw_wrapper(original, "numpy", f"numpy.random.{name}", _fingerprint, nested=False)
+            return flat_wrapper(
+                original,
+                "numpy",
+                api,
+                _fingerprint,
+                shape_of=shape,
+                call="_sl_target(self, size=args) if args else _sl_target(self)",
+                names={"_sl_target": getattr(base, _SHAPE_ALIASES[name])},
+            )
+        # `self` travels in the arguments: a method is a function of (self, ...).
+        return flat_wrapper(original, "numpy", api, _fingerprint)
 
     def seed(self: Any, seed: Any = None) -> None:
         base.seed(self, seed)

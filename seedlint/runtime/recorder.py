@@ -23,7 +23,7 @@ from collections.abc import Callable
 from types import CodeType, FrameType
 from typing import Any, Literal
 
-from .attribution import Attribution, attribute
+from .attribution import Attribution, attribute, describe, frames
 from .seeds import classify_seed, short_repr
 
 __all__ = [
@@ -141,17 +141,18 @@ DISCARD = Tally("", False)
 
 class SiteCache:
     """One wrapper's memory of the instructions that called it: `hit` is the last one,
-    (code, f_lasti, tally); `known` maps (id(code), f_lasti) -> tally.  A draw from a known
-    instruction is one comparison and one increment: no stack walk, no status look-up, no
-    recorder call.  Filled by `Recorder.draw` only for draws made directly by the user's line,
-    with neither strict mode nor the digest on; emptied (`invalidate`) whenever what a tally
-    means could change: the generator's seeding status, the active recorder, a fork."""
+    (code, f_lasti, tally); `known` maps (id(code), f_lasti) -> tally, and, for draws made
+    inside a library, (id(code), f_lasti, id(user's code), user's f_lasti) -> tally.  A draw
+    from a known instruction is a comparison or a look-up and one increment: no status
+    look-up, no recorder call.  Filled by `Recorder.draw` only when neither strict mode nor
+    the digest is on; emptied (`invalidate`) whenever what a tally means could change: the
+    generator's seeding status, the active recorder, a fork."""
 
     __slots__ = ("hit", "known", "__weakref__")
 
     def __init__(self, generator: str) -> None:
         self.hit: tuple[Any, int, Tally] = _EMPTY_HIT
-        self.known: dict[tuple[int, int], Tally] = {}
+        self.known: dict[tuple[int, ...], Tally] = {}
         with _CACHE_LOCK:
             _CACHES.setdefault(generator, weakref.WeakSet()).add(self)
 
@@ -282,8 +283,9 @@ class Recorder:
         """Forget the draws and events recorded so far (a forked child, a new test); also
         call it after changing `status` from outside (the wrappers' caches depend on it)."""
         self.sites: dict[tuple[str, int, int], DrawSite] = {}
-        # (generator, id(code), f_lasti) -> site, for draws made directly by the user's line
-        self.fast: dict[tuple[str, int, int], DrawSite] = {}
+        # (generator, id(code), f_lasti) -> site, for draws made directly by the user's line;
+        # (generator, id(code), f_lasti, id(user code), user f_lasti) for the others
+        self.fast: dict[tuple[Any, ...], DrawSite] = {}
         self.events: list[SeedingEvent] = []
         self.event_count = 0
         self.first_draw: dict[str, tuple[int, bool]] = {}  # library -> (seq, seeded then)
@@ -339,23 +341,52 @@ class Recorder:
         tally.n += 1
         if self.digest and fingerprint is not None:
             site.digest = hash((site.digest, fingerprint()))
-        if cache is not None and direct and self.inline and frame is not None:
-            with _CACHE_LOCK:
-                if generation == _GENERATION[0]:  # no seeding, fork or switch since
-                    cache.known[(id(frame.f_code), frame.f_lasti)] = tally
+        if cache is not None and self.inline and frame is not None:
+            self._remember(cache, generation, frame, tally, direct)
+
+    @staticmethod
+    def _remember(
+        cache: SiteCache, generation: int, frame: FrameType, tally: Tally, direct: bool
+    ) -> None:
+        """Let the wrapper count the next draws from this instruction itself (direct) or
+        from this pair of instructions (drawn inside a library: the wrapper walks up to the
+        user's frame, `flat.flat_wrapper`)."""
+        if direct:
+            key: tuple[int, ...] = (id(frame.f_code), frame.f_lasti)
+        else:
+            first, user = frames(frame)
+            if first is None or user is None:
+                return
+            key = (id(first.f_code), first.f_lasti, id(user.f_code), user.f_lasti)
+        with _CACHE_LOCK:
+            if generation == _GENERATION[0]:  # no seeding, fork or switch since
+                cache.known[key] = tally
+                if direct:
                     cache.hit = (frame.f_code, frame.f_lasti, tally)
 
     def _site(
         self, generator: str, api: str, frame: FrameType | None
     ) -> tuple[DrawSite | None, bool]:
-        where = attribute(frame)
-        if where is None:
+        """(the site of a draw not in `fast` by its own instruction, whether the user's
+        line drew itself).  A draw made inside a library (scikit-learn's `check_random_state`
+        path, torch's samplers) is looked up by the pair (library instruction, user
+        instruction): the stack is walked every time, but nothing is formatted and no line
+        number is computed for a site seen before."""
+        first, user = frames(frame)
+        if first is None:
             return None, False
-        site = self._find(generator, api, where)
-        if frame is not None and where.code is frame.f_code:  # the user's line drew itself
-            self.fast[(generator, id(frame.f_code), frame.f_lasti)] = site
-            return site, True
-        return site, False
+        direct = user is frame
+        if direct:
+            key: tuple[Any, ...] = (generator, id(first.f_code), first.f_lasti)
+        else:
+            key = (generator, id(first.f_code), first.f_lasti, id(user.f_code) if user else 0)
+            key += (user.f_lasti if user else 0,)
+            site = self.fast.get(key)
+            if site is not None:
+                return site, False
+        site = self._find(generator, api, describe(first, user))
+        self.fast[key] = site  # the codes stay alive: attribution keeps every code it met
+        return site, direct
 
     def _find(self, generator: str, api: str, where: Attribution) -> DrawSite:
         key = (generator, id(where.code), where.line)  # the site keeps the code alive

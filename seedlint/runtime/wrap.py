@@ -11,6 +11,7 @@ from types import FrameType
 from typing import Any
 
 from . import recorder as _recorder
+from .flat import flat_wrapper
 
 __all__ = ["draw_wrapper", "seed_wrapper", "state_getter", "state_setter"]
 
@@ -31,45 +32,14 @@ def draw_wrapper(
     `nested`: the API may call other hooked APIs (nn.init.kaiming_uniform_ calls
     Tensor.uniform_): only the outermost call counts.  stdlib `random`'s module functions
     never call each other (they call the hidden instance's methods), and numpy's methods call
-    each other only from Cython (the caller is then this very wrapper): they skip that."""
+    each other only from Cython (the caller is then another wrapper): they take the fast
+    shape (`flat.flat_wrapper`)."""
     if not nested and isinstance(generator, str):
-        wrapper = _flat(original, generator, api, fingerprint)
+        wrapper = flat_wrapper(original, generator, api, fingerprint)
     else:
         wrapper = _nested(original, generator, api, fingerprint)
     wrapper.__seedlint_original__ = original  # type: ignore[attr-defined]
     return functools.update_wrapper(wrapper, original)
-
-
-def _flat(original: Fn, generator: str, api: str, fingerprint: Callable[[], Any] | None) -> Fn:
-    cache = _recorder.SiteCache(generator)
-
-    def flat(*args: Any, **kwargs: Any) -> Any:
-        # The hot path (a program may draw millions of times): an instruction seen before
-        # costs one frame look-up, one comparison and one increment.
-        frame = _getframe(1)
-        hit = cache.hit
-        if frame.f_code is hit[0] and frame.f_lasti == hit[1]:
-            hit[2].n += 1
-        else:
-            tally = cache.known.get((id(frame.f_code), frame.f_lasti))
-            if tally is not None:
-                tally.n += 1
-            else:
-                rec = _recorder.ACTIVE
-                if rec is not None:
-                    if frame.f_code is _FLAT_CODE[0]:
-                        # Called by another of these wrappers through C (numpy's `choice`
-                        # calling `self.randint`): that one counted the draw.
-                        cache.known[(id(frame.f_code), frame.f_lasti)] = _recorder.DISCARD
-                    else:
-                        rec.draw(generator, api, frame, fingerprint, cache)
-        return original(*args, **kwargs)
-
-    _FLAT_CODE[0] = flat.__code__  # one code object for every flat wrapper
-    return flat
-
-
-_FLAT_CODE: list[Any] = [None]
 
 
 def _nested(
