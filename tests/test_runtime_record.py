@@ -319,3 +319,35 @@ def test_wrappers_take_the_signatures_of_what_they_wrap() -> None:
             except ValueError:  # no signature: the wrapper takes *args, **kwargs
                 continue
             assert inspect.signature(now) == expected, name
+
+
+def test_explicit_generators_are_recorded_and_stay_compatible(tmp_path: Path) -> None:
+    cwd = project(tmp_path, "explicit_types.py")
+    plain = run(cwd, "explicit_types.py")
+    done, report = record(cwd, "explicit_types.py")
+    assert done.returncode == plain.returncode == 0, done.stderr
+    assert done.stdout == plain.stdout
+    assert done.stdout.startswith("[True, True, True, True, 'RandomState', True, True, True]")
+
+    def made(library: str) -> dict[tuple[int, str], tuple[int, int, int, int]]:
+        return {
+            (c["line"], c["api"]): (
+                c["count"],
+                c["entropy_count"],
+                c["reseeded_count"],
+                c["unseeded_draws"],
+            )
+            for c in report["libraries"][library]["explicit_generators"]
+        }
+
+    assert made("numpy") == {
+        (11, "numpy.random.RandomState"): (1, 1, 1, 0),
+        (13, "numpy.random.SeedSequence"): (1, 0, 0, 0),
+        (13, "numpy.random.PCG64"): (1, 0, 0, 0),
+    }
+    assert made("torch") == {
+        (14, "torch.Generator"): (1, 0, 0, 0),
+        (27, "torch.Generator"): (3, 0, 0, 3),
+    }
+    # Random(5) twice, and unpickling makes one from entropy, then sets its state
+    assert made("random") == {(24, "random.Random"): (3, 1, 1, 0)}

@@ -27,6 +27,8 @@ CASES = {
     "config_seed.py": (("config_seed.json",), ("--strict",), 0),
     # An optional seed missing from the file: np.random.seed(None), entropy.
     "config_seed_optional.py": (("config_empty.json",), (), 1),
+    # SDL003 on explicit generators: reseeded in a helper (refuted), drawn unseeded (confirmed)
+    "explicit_generators.py": ((), (), 1),
 }
 
 

@@ -29,6 +29,7 @@ from .seeds import classify_seed, short_repr
 __all__ = [
     "ACTIVE",
     "DISCARD",
+    "Construction",
     "GENERATORS",
     "DrawSite",
     "Recorder",
@@ -258,6 +259,65 @@ class DrawSite:
         }
 
 
+class Construction:
+    """Explicit generators created at one line of the user's code (`np.random.default_rng()`,
+    `random.Random(seed)`, `torch.Generator()`), aggregated: how many, how many from entropy,
+    and, for torch generators, how many draws came from one never seeded (its fixed default
+    seed: every such generator gives the same stream)."""
+
+    __slots__ = (
+        "library",
+        "api",
+        "code",
+        "path",
+        "line",
+        "function",
+        "count",
+        "entropy_count",
+        "reseeded_count",
+        "unseeded_draws",
+        "source",
+        "value",
+        "first_seq",
+        "first_time",
+        "pid",
+    )
+
+    library: str
+    api: str
+    code: CodeType
+    path: str
+    line: int
+    function: str
+    count: int
+    entropy_count: int  # created from entropy or the clock (numpy, random)
+    reseeded_count: int  # of those, reseeded deterministically before being drawn from
+    unseeded_draws: int  # torch: draws from a generator of this line never manual_seeded
+    source: str  # of the first one created from entropy, else "value" / "fixed-default"
+    value: str
+    first_seq: int
+    first_time: float
+    pid: int
+
+    def to_json(self, site: Callable[[str, int], str]) -> dict[str, Any]:
+        return {
+            "site": site(self.path, self.line),
+            "path": self.path,
+            "line": self.line,
+            "function": self.function,
+            "api": self.api,
+            "count": self.count,
+            "entropy_count": self.entropy_count,
+            "reseeded_count": self.reseeded_count,
+            "unseeded_draws": self.unseeded_draws,
+            "source": self.source,
+            "value": self.value,
+            "first_seq": self.first_seq,
+            "first_time": round(self.first_time, 6),
+            "pid": self.pid,
+        }
+
+
 class Recorder:
     def __init__(self, digest: bool = False) -> None:
         self.digest = digest
@@ -289,6 +349,7 @@ class Recorder:
         self.events: list[SeedingEvent] = []
         self.event_count = 0
         self.first_draw: dict[str, tuple[int, bool]] = {}  # library -> (seq, seeded then)
+        self.constructions: dict[tuple[str, int, int], Construction] = {}
         invalidate()
 
     @property
@@ -484,6 +545,58 @@ class Recorder:
         event.via = where.detail if where else None
         event.pid = os.getpid()
         self.events.append(event)
+
+    def constructed(
+        self, library: str, api: str, value: Any, frame: FrameType | None, *, fixed: bool = False
+    ) -> Construction | None:
+        """An explicit generator was created by the user's line `frame` (None: not the user's
+        code, not recorded) from seed `value`; `fixed`: it starts from a fixed default seed
+        (torch.Generator()).  Returns the line's record, for `reseeded` / `explicit_draw`."""
+        if frame is None:
+            return None
+        first, user = frames(frame)
+        if first is None or user is not first:  # made inside a library: not the user's call
+            return None
+        line = frame.f_lineno
+        key = (api, id(frame.f_code), line)
+        with self._lock:
+            record = self.constructions.get(key)
+            if record is None:
+                record = Construction()
+                record.library = library
+                record.api = api
+                record.code = frame.f_code
+                record.path = frame.f_code.co_filename
+                record.line = line
+                record.function = frame.f_code.co_name
+                record.count = record.entropy_count = record.reseeded_count = 0
+                record.unseeded_draws = 0
+                record.source = "fixed-default" if fixed else "value"
+                record.value = "" if fixed else short_repr(value)
+                record.first_seq = next(self._seq)
+                record.first_time = self._clock() - self._t0
+                record.pid = os.getpid()
+                self.constructions[key] = record
+            record.count += 1
+            if not fixed:
+                deterministic, source = classify_seed(value)
+                if not deterministic:
+                    if record.entropy_count == 0:
+                        record.source, record.value = source, short_repr(value)
+                    record.entropy_count += 1
+        return record if (fixed or not deterministic) else None
+
+    def reseeded(self, record: Construction | None, value: Any) -> bool:
+        """A generator created from entropy at `record` (or a torch generator) was seeded
+        again before its first draw; True when deterministically."""
+        deterministic = classify_seed(value)[0]
+        if record is not None and deterministic:
+            record.reseeded_count += 1
+        return deterministic
+
+    def explicit_draw(self, record: Construction) -> None:
+        """A draw from a torch generator of `record`'s line that was never seeded."""
+        record.unseeded_draws += 1
 
     def remember_state(self, state_key: Any, generator: str) -> None:
         """A getstate-like call handed out a state: a later setstate of it restores this

@@ -52,6 +52,9 @@ def part_json(rec: Recorder, role: str, exit_info: dict[str, Any]) -> dict[str, 
         "event_count": rec.event_count,
         "events": [e.to_json(_absolute) for e in rec.events],
         "sites": [s.to_json(_absolute) for s in sorted(rec.sites.values(), key=_first_seq)],
+        "constructions": [
+            c.to_json(_absolute) for c in sorted(rec.constructions.values(), key=_first_seq)
+        ],
         "children": list(rec.children),
     }
 
@@ -88,8 +91,12 @@ def build_report(
         generators = [g for g, lib in GENERATORS.items() if lib == library]
         events: list[dict[str, Any]] = []
         sites: list[dict[str, Any]] = []
+        explicit: list[dict[str, Any]] = []
         first: tuple[int, bool] | None = None
         for index, part in enumerate(parts):
+            for made in part.get("constructions", ()):
+                if made["api"].split(".", 1)[0] == library:
+                    explicit.append(_relocate(made, cwd, part))
             for event in part["events"]:
                 if any(g in event["generator"].split(",") for g in generators):
                     events.append(_relocate(event, cwd, part))
@@ -117,6 +124,7 @@ def build_report(
             "seeding_events": events,
             "draw_sites": sites,
             "unseeded_draw_sites": unseeded,
+            "explicit_generators": explicit,
         }
     processes = []
     seen = set()

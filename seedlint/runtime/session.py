@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from . import hooks_random
+from . import explicit, hooks_random
 from . import recorder as _recorder
 from .imports import PostImportHooks
 from .recorder import Recorder
@@ -50,12 +50,14 @@ def _hook_numpy() -> None:
     from . import hooks_numpy
 
     hooks_numpy.install()
+    explicit.install_numpy()
 
 
 def _hook_torch() -> None:
     from . import hooks_torch
 
     hooks_torch.install()
+    explicit.install_torch()
 
 
 _LIBRARY_HOOKS: dict[str, tuple[str, Callable[[], None]]] = {
@@ -113,6 +115,7 @@ class Session:
         _recorder.activate(self.recorder)
         _STACK.append(self)
         hooks_random.install()
+        explicit.install_random()
         self.recorder.hooked["random"] = "stdlib"
         pending: dict[str, Callable[[], None]] = {}
         for library, (module, hook) in _LIBRARY_HOOKS.items():
@@ -160,6 +163,7 @@ class Session:
             self._import_hooks.uninstall()
         if not _STACK:
             hooks_random.uninstall()
+            explicit.uninstall()
             for library in ("numpy", "torch"):
                 if library in self.recorder.hooked:
                     module = {"numpy": "hooks_numpy", "torch": "hooks_torch"}[library]

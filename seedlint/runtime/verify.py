@@ -4,11 +4,14 @@ Each SDL001 / SDL002 / SDL006 finding (a draw from an unseeded global generator)
 - `confirmed`: the run drew there from a generator not deterministically seeded at that moment;
 - `refuted`: the run drew there, always from a deterministically seeded generator;
 - `not-executed`: the run never drew there.
-An SDL003 finding (a seed from entropy or the clock) is confirmed or refuted by the seeding
-events the run recorded at its line; the companion does not watch explicit generators
-(`default_rng()`), so SDL003 findings on those stay `not-executed`.
-Every draw the run made at a line of the checked files from an unseeded generator that no
-finding points at is `missed-by-static`.
+An SDL003 finding (a seed from entropy or the clock, an explicit generator created without
+one, a torch.Generator never seeded) is confirmed or refuted by what the run recorded at its
+line: seeding events (confirmed when one was not deterministic), explicit generators created
+there (confirmed when one came from entropy and was not seeded again deterministically, or,
+for torch, was drawn from while never seeded).
+`missed-by-static`: every draw the run made at a line of the checked files from a generator
+not deterministically seeded, and every seeding call or explicit generator there that took its
+seed from entropy or the clock, that no finding points at.
 
 This module is handed the diagnostics (the CLI gets them from the Workspace): it never runs
 the static analysis itself.
@@ -48,8 +51,13 @@ def verify(
         for event in info["seeding_events"]:
             if event["user_code"] and event["path"]:
                 events.setdefault(_real(event["path"], cwd), []).append((library, event))
+    made: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for library, info in report["libraries"].items():
+        for construction in info.get("explicit_generators", ()):
+            made.setdefault(_real(construction["path"], cwd), []).append((library, construction))
     entries: list[dict[str, Any]] = []
     explained: set[tuple[str, int, str]] = set()
+    seeds_explained: set[tuple[str, int, str]] = set()
     for d in sorted(diagnostics, key=Diagnostic.sort_key):
         if d.code not in VERIFIED_CODES:
             continue
@@ -76,10 +84,16 @@ def verify(
                 evidence = [_site_evidence(lib, s) for lib, s in here]
         else:
             seeded = [(lib, e) for lib, e in events.get(path, ()) if matches(lib, e)]
-            if seeded:
-                entropy = any(not e["deterministic"] for _, e in seeded)
-                status = "confirmed" if entropy else "refuted"
+            created = [(lib, c) for lib, c in made.get(path, ()) if matches(lib, c)]
+            for lib, record in seeded + created:
+                seeds_explained.add((path, record["line"], lib))
+            if seeded or created:
+                bad = any(not e["deterministic"] for _, e in seeded) or any(
+                    _not_reproducible(c) for _, c in created
+                )
+                status = "confirmed" if bad else "refuted"
                 evidence = [_event_evidence(lib, e) for lib, e in seeded]
+                evidence += [_construction_evidence(lib, c) for lib, c in created]
         entries.append(
             {
                 "status": status,
@@ -103,22 +117,108 @@ def verify(
             if path not in checked:
                 continue
             explained.add(key)
+            how = _HOW.get(site["status_at_first_draw"], "not deterministically seeded")
             entries.append(
-                {
-                    "status": "missed-by-static",
-                    "code": None,
-                    "name": "runtime-unseeded-draw",
-                    "path": _shown(path),
-                    "line": site["line"],
-                    "column": 1,
-                    "library": library,
-                    "message": f"{', '.join(sorted(site['apis']))} drew {site['unseeded_count']} "
-                    f"time(s) from {library}'s unseeded global generator ({site['generator']}) "
-                    "and no static finding points here",
-                    "runtime": [_site_evidence(library, site)],
-                }
+                _missed(
+                    "runtime-unseeded-draw",
+                    path,
+                    site["line"],
+                    library,
+                    f"{', '.join(sorted(site['apis']))} drew {site['unseeded_count']} "
+                    f"{_times(site['unseeded_count'])} from {library}'s global generator "
+                    f"({site['generator']}) while it was {how}, and no static finding points "
+                    "here",
+                    _site_evidence(library, site),
+                )
             )
+    entries.extend(_missed_seeds(events, made, checked, seeds_explained))
     return entries
+
+
+_HOW = {"never": "never seeded", "entropy": "seeded from entropy or the clock"}
+
+
+def _times(n: int) -> str:
+    return "time" if n == 1 else "times"
+
+
+def _not_reproducible(construction: dict[str, Any]) -> bool:
+    """An explicit generator line whose run made a generator that is not reproducible."""
+    if construction["source"] == "fixed-default":  # torch.Generator(): drawn from unseeded
+        return bool(construction["unseeded_draws"])
+    return bool(construction["entropy_count"] > construction["reseeded_count"])
+
+
+def _missed(
+    name: str, path: str, line: int, library: str, message: str, evidence: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "status": "missed-by-static",
+        "code": None,
+        "name": name,
+        "path": _shown(path),
+        "line": line,
+        "column": 1,
+        "library": library,
+        "message": message,
+        "runtime": [evidence],
+    }
+
+
+def _missed_seeds(
+    events: dict[str, list[tuple[str, dict[str, Any]]]],
+    made: dict[str, list[tuple[str, dict[str, Any]]]],
+    checked: set[str],
+    explained: set[tuple[str, int, str]],
+) -> list[dict[str, Any]]:
+    """Seeding calls and explicit generators of the checked files that took their seed from
+    entropy or the clock (or, torch, drew while never seeded) with no SDL003 there."""
+    found = []
+    for path in sorted(checked):
+        for library, event in events.get(path, ()):
+            key = (path, event["line"], library)
+            if event["deterministic"] or key in explained:
+                continue
+            explained.add(key)
+            found.append(
+                _missed(
+                    "runtime-nonreproducible-seed",
+                    path,
+                    event["line"],
+                    library,
+                    f"{event['api']}({event['value']}) seeded {library}'s global generator "
+                    f"from {event['source']} and no static finding points here",
+                    _event_evidence(library, event),
+                )
+            )
+        for library, construction in made.get(path, ()):
+            key = (path, construction["line"], library)
+            if not _not_reproducible(construction) or key in explained:
+                continue
+            explained.add(key)
+            if construction["source"] == "fixed-default":
+                n = construction["unseeded_draws"]
+                what = (
+                    f"drew {n} {_times(n)} from a {construction['api']}() never seeded (every "
+                    "such generator starts from the same fixed seed)"
+                )
+            else:
+                n = construction["entropy_count"] - construction["reseeded_count"]
+                what = (
+                    f"created {n} {_times(n)} with a seed from {construction['source']} "
+                    f"({construction['value']})"
+                )
+            found.append(
+                _missed(
+                    "runtime-nonreproducible-seed",
+                    path,
+                    construction["line"],
+                    library,
+                    f"{construction['api']} {what}, and no static finding points here",
+                    _construction_evidence(library, construction),
+                )
+            )
+    return sorted(found, key=lambda e: (e["path"], e["line"]))
 
 
 def _shown(path: str) -> str:
@@ -149,6 +249,20 @@ def _event_evidence(library: str, event: dict[str, Any]) -> dict[str, Any]:
         "deterministic": event["deterministic"],
         "source": event["source"],
         "value": event["value"],
+    }
+
+
+def _construction_evidence(library: str, construction: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": "explicit-generator",
+        "library": library,
+        "api": construction["api"],
+        "count": construction["count"],
+        "entropy_count": construction["entropy_count"],
+        "reseeded_count": construction["reseeded_count"],
+        "unseeded_draws": construction["unseeded_draws"],
+        "source": construction["source"],
+        "value": construction["value"],
     }
 
 
