@@ -59,9 +59,9 @@ def test_html_page_renders_timeline_sites_and_verify_statuses(tmp_path: Path) ->
     text = " ".join(text.split())
     assert "seedlint runtime report" in text
     # per library: heading, summary, timeline, call-site table
-    assert "random 1 draws at 1 call sites; not seeded before its first draw." in text
-    assert "numpy 1 draws at 1 call sites; not seeded before its first draw." in text
-    assert "torch 1 draws at 1 call sites; seeded before its first draw." in text
+    assert "random 1 draw at 1 call site; not deterministically seeded before its first" in text
+    assert "numpy 1 draw at 1 call site; not deterministically seeded before its first" in text
+    assert "torch 1 draw at 1 call site; deterministically seeded before its first draw." in text
     assert dom.count('class="timeline"') == 3
     assert dom.count('class="mark draw unseeded"') == 2  # random and numpy, drawn unseeded
     assert dom.count('class="mark seed"') == 1  # torch.manual_seed

@@ -113,7 +113,9 @@ def test_run_passes_output_and_status_through(tmp_path: Path) -> None:
     assert done.returncode == plain.returncode == 1
     assert done.stdout == plain.stdout
     assert done.stderr.startswith(plain.stderr)
-    assert "random: 1 draws at 1 sites, NOT seeded before its first draw" in done.stderr
+    assert "random: 1 draw at 1 site, NOT deterministically seeded before its first draw" in (
+        done.stderr
+    )
     report = json.loads((cwd / "out" / "r.json").read_text())
     assert report["libraries"]["random"]["unseeded_draw_sites"] == ["crash.py:8"]
     quiet = run(
