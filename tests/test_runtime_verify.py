@@ -104,6 +104,15 @@ def test_verify_run_in_one_go_text_and_sarif(tmp_path: Path) -> None:
         "not-executed",
         "not-executed",
     ]
+    # The one SARIF writer (reporters/sarif.py): rules described, results point at them
+    assert document["runs"][0]["automationDetails"]["id"] == "seedlint-verify/"
+    rules = document["runs"][0]["tool"]["driver"]["rules"]
+    for result in results:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    missed = next(r for r in results if r["properties"]["verifyStatus"] == "missed-by-static")
+    assert (missed["ruleId"], missed["level"]) == ("runtime-unseeded-draw", "error")
+    location = missed["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "getattr_draw.py", "uriBaseId": "%SRCROOT%"}
 
 
 def test_run_passes_output_and_status_through(tmp_path: Path) -> None:

@@ -26,11 +26,40 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 
-__all__ = ["VERIFIED_CODES", "verify", "format_text", "format_json", "format_sarif", "failed"]
+__all__ = [
+    "OBSERVATIONS",
+    "VERIFIED_CODES",
+    "failed",
+    "format_json",
+    "format_text",
+    "verify",
+]
 
 VERIFIED_CODES = ("SDL001", "SDL002", "SDL003", "SDL006")
 STATUSES = ("confirmed", "refuted", "not-executed", "missed-by-static")
 _DRAW_CODES = frozenset({"SDL001", "SDL002", "SDL006"})
+
+# What `missed-by-static` entries are (name -> (summary, documentation)), for the formats
+# that describe their rules (SARIF): the static rules' own documentation covers the rest.
+OBSERVATIONS = {
+    "runtime-unseeded-draw": (
+        "A draw from a global generator not deterministically seeded, with no static finding",
+        "## What it does\nReports a line of the checked files that drew, in the recorded run, "
+        "from a global generator that was never seeded or seeded from entropy or the clock, "
+        "where no static finding points.\n\n## Why is this bad?\nThe static analysis "
+        "missed it (a draw through `getattr`, a seed it took for fixed): the numbers change "
+        "from run to run.",
+    ),
+    "runtime-nonreproducible-seed": (
+        "A seed from entropy or the clock, or a torch.Generator never seeded, with no static "
+        "finding",
+        "## What it does\nReports a line of the checked files that, in the recorded run, "
+        "seeded a global generator or made an explicit generator from entropy or the clock "
+        "(or drew from a `torch.Generator()` never seeded), where no SDL003 finding points."
+        "\n\n## Why is this bad?\nThe static analysis took the seed for fixed (a seed read "
+        "from a configuration that did not have one): the run was not reproducible.",
+    ),
+}
 
 
 def _real(path: str, cwd: str) -> str:
@@ -296,49 +325,5 @@ def format_json(entries: Sequence[dict[str, Any]], report_path: str | None) -> s
         "runtime_report": report_path,
         "summary": counts(entries),
         "entries": list(entries),
-    }
-    return json.dumps(document, indent=1) + "\n"
-
-
-def format_sarif(entries: Sequence[dict[str, Any]], version: str) -> str:
-    rules: dict[str, dict[str, Any]] = {}
-    results = []
-    for e in entries:
-        rule_id = e["code"] or "runtime-unseeded-draw"
-        rules.setdefault(rule_id, {"id": rule_id, "name": e["name"]})
-        level = {"confirmed": "error", "missed-by-static": "error", "refuted": "note"}.get(
-            e["status"], "none"
-        )
-        results.append(
-            {
-                "ruleId": rule_id,
-                "level": level,
-                "message": {"text": f"[{e['status']}] {e['message']}"},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": e["path"].replace(os.sep, "/")},
-                            "region": {"startLine": e["line"], "startColumn": e["column"]},
-                        }
-                    }
-                ],
-                "properties": {"verifyStatus": e["status"], "runtime": e["runtime"]},
-            }
-        )
-    document = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "seedlint verify",
-                        "version": version,
-                        "rules": list(rules.values()),
-                    }
-                },
-                "results": results,
-            }
-        ],
     }
     return json.dumps(document, indent=1) + "\n"
