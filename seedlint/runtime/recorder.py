@@ -240,10 +240,7 @@ class DrawSite:
 
     def to_json(self, site: Callable[[str, int], str]) -> dict[str, Any]:
         return {
-            "site": site(self.path, self.line),
-            "path": self.path,
-            "line": self.line,
-            "function": self.function,
+            **_where(self, site),
             "user_code": self.user_code,
             "generator": self.generator,
             "apis": self.apis,
@@ -301,10 +298,7 @@ class Construction:
 
     def to_json(self, site: Callable[[str, int], str]) -> dict[str, Any]:
         return {
-            "site": site(self.path, self.line),
-            "path": self.path,
-            "line": self.line,
-            "function": self.function,
+            **_where(self, site),
             "api": self.api,
             "count": self.count,
             "entropy_count": self.entropy_count,
@@ -316,6 +310,15 @@ class Construction:
             "first_time": round(self.first_time, 6),
             "pid": self.pid,
         }
+
+
+def _where(record: DrawSite | Construction, site: Callable[[str, int], str]) -> dict[str, Any]:
+    return {
+        "site": site(record.path, record.line),
+        "path": record.path,
+        "line": record.line,
+        "function": record.function,
+    }
 
 
 class Recorder:

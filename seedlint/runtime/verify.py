@@ -256,43 +256,44 @@ def _shown(path: str) -> str:
     return os.path.relpath(path, cwd) if path.startswith(cwd + os.sep) else path
 
 
+# What each kind of runtime record contributes to a verify entry's evidence.
+_EVIDENCE = {
+    "draw": (
+        "generator",
+        "apis",
+        "count",
+        "unseeded_count",
+        "seeded_at_first_draw",
+        "via",
+        "process",
+    ),
+    "seeding": ("api", "deterministic", "source", "value"),
+    "explicit-generator": (
+        "api",
+        "count",
+        "entropy_count",
+        "reseeded_count",
+        "unseeded_draws",
+        "source",
+        "value",
+    ),
+}
+
+
+def _evidence(kind: str, library: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": kind, "library": library, **{f: record.get(f) for f in _EVIDENCE[kind]}}
+
+
 def _site_evidence(library: str, site: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": "draw",
-        "library": library,
-        "generator": site["generator"],
-        "apis": site["apis"],
-        "count": site["count"],
-        "unseeded_count": site["unseeded_count"],
-        "seeded_at_first_draw": site["seeded_at_first_draw"],
-        "via": site["via"],
-        "process": site.get("process"),
-    }
+    return _evidence("draw", library, site)
 
 
 def _event_evidence(library: str, event: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": "seeding",
-        "library": library,
-        "api": event["api"],
-        "deterministic": event["deterministic"],
-        "source": event["source"],
-        "value": event["value"],
-    }
+    return _evidence("seeding", library, event)
 
 
 def _construction_evidence(library: str, construction: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": "explicit-generator",
-        "library": library,
-        "api": construction["api"],
-        "count": construction["count"],
-        "entropy_count": construction["entropy_count"],
-        "reseeded_count": construction["reseeded_count"],
-        "unseeded_draws": construction["unseeded_draws"],
-        "source": construction["source"],
-        "value": construction["value"],
-    }
+    return _evidence("explicit-generator", library, construction)
 
 
 def counts(entries: Sequence[dict[str, Any]]) -> dict[str, int]:

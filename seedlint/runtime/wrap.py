@@ -51,21 +51,12 @@ def _nested(
     fixed = generator if isinstance(generator, str) else None
     choose = None if isinstance(generator, str) else generator
 
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        rec = _recorder.ACTIVE
-        if rec is None:
-            return original(*args, **kwargs)
-        outer = rec.enter()
-        try:
-            if outer:
-                key = fixed if choose is None else choose(args, kwargs)
-                if key is not None:
-                    rec.draw(key, api, _getframe(1), fingerprint)
-            return original(*args, **kwargs)
-        finally:
-            rec.leave()
+    def record(rec: _recorder.Recorder, args: Any, kwargs: Any, frame: FrameType) -> None:
+        key = fixed if choose is None else choose(args, kwargs)
+        if key is not None:
+            rec.draw(key, api, frame, fingerprint)
 
-    return wrapper
+    return _outermost(original, before=record)
 
 
 def seed_wrapper(
@@ -98,12 +89,18 @@ def state_setter(
     return _seeding(original, report)
 
 
-def _seeding(
-    original: Fn,
-    report: Callable[[_recorder.Recorder, tuple[Any, ...], dict[str, Any], FrameType], None],
-) -> Fn:
+Hook = Callable[[_recorder.Recorder, tuple[Any, ...], dict[str, Any], FrameType], None]
+
+
+def _seeding(original: Fn, report: Hook) -> Fn:
     """A seeding or state-setting call, reported once it succeeded; nested ones count once
     (torch.manual_seed calls torch.cuda.manual_seed_all: one event)."""
+    return _outermost(original, after=report)
+
+
+def _outermost(original: Fn, *, before: Hook | None = None, after: Hook | None = None) -> Fn:
+    """`original`, with `before` / `after` called (with the caller's frame) around the
+    outermost hooked call on this thread only."""
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -112,11 +109,13 @@ def _seeding(
             return original(*args, **kwargs)
         outer = rec.enter()
         try:
+            if outer and before is not None:
+                before(rec, args, kwargs, _getframe(1))
             result = original(*args, **kwargs)
         finally:
             rec.leave()
-        if outer:
-            report(rec, args, kwargs, _getframe(1))
+        if outer and after is not None:
+            after(rec, args, kwargs, _getframe(1))
         return result
 
     wrapper.__seedlint_original__ = original  # type: ignore[attr-defined]
