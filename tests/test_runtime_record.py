@@ -351,3 +351,33 @@ def test_explicit_generators_are_recorded_and_stay_compatible(tmp_path: Path) ->
     }
     # Random(5) twice, and unpickling makes one from entropy, then sets its state
     assert made("random") == {(24, "random.Random"): (3, 1, 1, 0)}
+
+
+def test_cuda_paths_without_a_gpu(tmp_path: Path) -> None:
+    """No GPU here: this runs what a CPU-only torch allows of the CUDA paths (torch.cuda's
+    seeding calls, draws asked for on a CUDA device, one status per generator).  Draws that
+    really run on a GPU and torch.cuda's get/set_rng_state are untested."""
+    cwd = project(tmp_path, "cuda_paths.py")
+    done, report = record(cwd, "cuda_paths.py")
+    assert done.returncode == 0, done.stderr
+    import torch
+
+    gpu = torch.cuda.is_available()
+    allowed = "drew" if gpu else "allowed, no GPU"
+    assert json.loads(done.stdout) == {
+        "never seeded": "refused: torch:cuda",
+        "after torch.cuda.manual_seed_all": allowed,
+        "after torch.cuda.seed": "refused: torch:cuda",
+        "after torch.manual_seed": allowed,
+    }
+    torch_info = report["libraries"]["torch"]
+    assert [
+        (e["api"], e["generator"], e["deterministic"]) for e in torch_info["seeding_events"]
+    ] == [
+        ("torch.cuda.manual_seed_all", "torch:cuda", True),
+        ("torch.cuda.seed", "torch:cuda", False),
+        ("torch.manual_seed", "torch:cpu,torch:cuda", True),
+    ]
+    assert torch_info["final_status"] == "deterministic"
+    generators = {s["generator"] for s in torch_info["draw_sites"]}
+    assert generators == {"torch:cuda", "torch:cpu"}
