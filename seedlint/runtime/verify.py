@@ -137,6 +137,7 @@ def verify(
             }
         )
     checked = {os.path.realpath(f) for f in files}
+    missed: list[dict[str, Any]] = []
     for library, info in report["libraries"].items():
         for site in info["draw_sites"]:
             path = _real(site["path"], cwd)
@@ -147,7 +148,7 @@ def verify(
                 continue
             explained.add(key)
             how = _HOW.get(site["status_at_first_draw"], "not deterministically seeded")
-            entries.append(
+            missed.append(
                 _missed(
                     "runtime-unseeded-draw",
                     path,
@@ -160,7 +161,8 @@ def verify(
                     _site_evidence(library, site),
                 )
             )
-    entries.extend(_missed_seeds(events, made, checked, seeds_explained))
+    missed.extend(_missed_seeds(events, made, checked, seeds_explained))
+    entries.extend(sorted(missed, key=lambda e: (e["path"], e["line"])))
     return entries
 
 
@@ -216,7 +218,7 @@ def _missed_seeds(
                     event["line"],
                     library,
                     f"{event['api']}({event['value']}) seeded {library}'s global generator "
-                    f"from {event['source']} and no static finding points here",
+                    f"from {event['source']}, and no static finding points here",
                     _event_evidence(library, event),
                 )
             )
@@ -247,7 +249,7 @@ def _missed_seeds(
                     _construction_evidence(library, construction),
                 )
             )
-    return sorted(found, key=lambda e: (e["path"], e["line"]))
+    return found
 
 
 def _shown(path: str) -> str:
