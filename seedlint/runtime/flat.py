@@ -77,8 +77,8 @@ def flat_wrapper(
             cache.known[(id(frame.f_code), frame.f_lasti)] = _recorder.DISCARD
             return
         first, user = frames(frame)
-        if user is not None and user is not first:  # drawn inside a library, seen before?
-            key = (id(first.f_code), first.f_lasti, id(user.f_code), user.f_lasti)  # type: ignore[union-attr]
+        if first is not None and user is not None and user is not first:  # inside a library
+            key = (id(first.f_code), first.f_lasti, id(user.f_code), user.f_lasti)
             tally = cache.known.get(key)
             if tally is not None:
                 tally.n += 1

@@ -1,8 +1,12 @@
 """The recorder: generator states, seeding events and draws aggregated per call site.
 
 Hooks (`hooks_random`, `hooks_numpy`, `hooks_torch`) call `Recorder.draw` before each draw
-from a global generator and `Recorder.seeded` after each seeding or state-setting call.  The
-recorder never touches a generator itself, so observing cannot change a drawn number.
+from a global generator and `Recorder.seeded` after each seeding or state-setting call;
+`explicit` calls `Recorder.constructed` when the user's code makes an explicit generator.  A
+draw from an instruction seen before is counted by the wrapper itself, on a `Tally` this
+recorder handed it (`SiteCache`); everything that changes what a tally means (a seeding, a
+fork, another recorder, strict mode) empties those caches.  The recorder never touches a
+generator itself, so observing cannot change a drawn number.
 
 One recorder is active per process (`ACTIVE`).  A forked child (DataLoader workers,
 `multiprocessing` with the fork start method) inherits it; `after_fork_child` clears what the
