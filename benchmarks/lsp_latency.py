@@ -173,12 +173,18 @@ class Client:
             except asyncio.TimeoutError:
                 pass
 
-    async def indexed(self, timeout: float = 900) -> float:
+    async def indexed(self, fallback: float | None, timeout: float = 900) -> float:
         """Wait until every work-done progress the server started has ended (its index is
-        built); returns how long that took."""
+        built); returns how long that took.  A server that reports no progress within 10 s
+        (an older one): wait `fallback` seconds instead."""
         started = time.perf_counter()
         deadline = started + timeout
         while not self.progress or any(k != "end" for k in self.progress.values()):
+            if not self.progress and time.perf_counter() - started > 10:
+                if fallback is None:
+                    raise TimeoutError("the server reports no indexing progress: --index-wait")
+                await asyncio.sleep(fallback)
+                return time.perf_counter() - started
             self.event.clear()
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
@@ -231,12 +237,16 @@ def edit_line(lines: list[str]) -> int:
 
 
 async def measure(
-    root: Path, files: list[tuple[int, Path, int]], edits: int, memory_edits: int
+    root: Path,
+    files: list[tuple[int, Path, int]],
+    edits: int,
+    memory_edits: int,
+    index_wait: float | None = None,
 ) -> dict[str, Any]:
     client = Client()
     started = time.perf_counter()
     pid = await client.start(root)
-    index_s = await client.indexed()
+    index_s = await client.indexed(index_wait)
     print(f"  index built in {index_s:.1f} s", file=sys.stderr)
     results: list[FileResult] = []
     opened: dict[str, tuple[list[str], int]] = {}
@@ -369,6 +379,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=30, help="timed edits per file")
     parser.add_argument("--memory-edits", type=int, default=0, help="edits for the memory check")
     parser.add_argument("--json", metavar="OUT", help="write the raw numbers here")
+    parser.add_argument(
+        "--index-wait",
+        type=float,
+        metavar="S",
+        help="for a server that reports no indexing progress: seconds to wait for its index",
+    )
     args = parser.parse_args(argv)
     package = package_root(args.package)
     files = pick_files(package, args.per_class)
@@ -378,7 +394,9 @@ def main(argv: list[str] | None = None) -> int:
         for kind in kinds:
             print(f"workspace {kind}:", file=sys.stderr)
             root, mapped = copy_corpus(kind, package, files, Path(tmp))
-            measured = asyncio.run(measure(root, mapped, args.edits, args.memory_edits))
+            measured = asyncio.run(
+                measure(root, mapped, args.edits, args.memory_edits, args.index_wait)
+            )
             everything[kind] = measured
             report(kind, measured)
     if args.json:

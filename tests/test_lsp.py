@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from seedlint.urls import rule_docs_url
+
 from .conftest import FIXTURES
 
 try:
@@ -236,7 +238,9 @@ async def test_diagnostics_on_open_and_after_an_edit(client: LanguageClient, pro
     assert sdl002.range == types.Range(types.Position(6, 12), types.Position(6, 26))
     assert "seeds only random and numpy" in sdl002.message
     assert sdl002.code_description is not None
-    assert sdl002.code_description.href.endswith("docs/rules/SDL002.md")
+    # The web page SARIF links too (`seedlint.urls`), never a path on this machine.
+    assert sdl002.code_description.href == rule_docs_url("SDL002")
+    assert sdl002.code_description.href.startswith("https://")
     related = sdl002.related_information or []
     assert [(r.location.uri, r.location.range.start.line) for r in related][:1] == [
         (uri(project / "seeding.py"), 7)
