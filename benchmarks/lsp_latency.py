@@ -8,7 +8,9 @@
 What is timed: from sending `textDocument/didChange` (one line changed in the middle of the
 file, as typing does) to receiving the `textDocument/publishDiagnostics` for that version.
 Edits are sent one at a time (the next after the previous answer), so no edit is coalesced
-with another, and every edit makes a text the server has not seen (no cache answers it).
+with another, and every edit makes a text the server has not seen (no cache answers it):
+`--edit-kind comment` (default) types a new comment, `code` a new statement calling a
+function (which makes the server run the seeding analysis of the project again).
 Edits start once the server's index is built (its "indexing" work-done progress has ended):
 before that a buffer gets only its single-file findings, and those are not what is timed.
 Files: real modules of the installed torch package, the `--per-class` files closest to about
@@ -225,6 +227,20 @@ class Client:
             await self.client.stop()
 
 
+def edited(original: str, lines: list[str], line: int, i: int, kind: str) -> str:
+    """Edit `i` of line `line`: a new comment each time (``comment``: the findings and what
+    the seeding analysis reads stay the same, only positions move), or a one-line function
+    drawing from `random` one to three times in turn (``code``: a new finding, and facts
+    that change from one edit to the next, so the seeding analysis of the project runs
+    again), indented as the code after it."""
+    if kind == "comment":
+        return original + f"  # edit {i}"
+    following = next((text for text in lines[line + 1 :] if text.strip()), "")
+    indent = following[: len(following) - len(following.lstrip())]
+    draws = ", ".join(["random.random()"] * (i % 3 + 1))
+    return f"{indent}def bench_edit(): import random; return {draws}"
+
+
 def edit_line(lines: list[str]) -> int:
     """A line in the middle to edit: the first blank or comment-only line from the middle on
     (appending a comment there changes no finding)."""
@@ -242,6 +258,7 @@ async def measure(
     edits: int,
     memory_edits: int,
     index_wait: float | None = None,
+    kind: str = "comment",
 ) -> dict[str, Any]:
     client = Client()
     started = time.perf_counter()
@@ -274,7 +291,7 @@ async def measure(
         original = text_lines[line]
         for i in range(edits):
             old = text_lines[line]
-            new = original + f"  # edit {i}"
+            new = edited(original, text_lines, line, i, kind)
             versions[uri] += 1
             t0 = time.perf_counter()
             client.change_line(uri, versions[uri], line, old, new)
@@ -380,6 +397,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-edits", type=int, default=0, help="edits for the memory check")
     parser.add_argument("--json", metavar="OUT", help="write the raw numbers here")
     parser.add_argument(
+        "--edit-kind",
+        choices=("comment", "code"),
+        default="comment",
+        help="what each edit types: a comment, or a statement calling a function",
+    )
+    parser.add_argument(
         "--index-wait",
         type=float,
         metavar="S",
@@ -395,7 +418,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"workspace {kind}:", file=sys.stderr)
             root, mapped = copy_corpus(kind, package, files, Path(tmp))
             measured = asyncio.run(
-                measure(root, mapped, args.edits, args.memory_edits, args.index_wait)
+                measure(
+                    root, mapped, args.edits, args.memory_edits, args.index_wait, args.edit_kind
+                )
             )
             everything[kind] = measured
             report(kind, measured)

@@ -60,6 +60,8 @@ vim.cmd("qa!")
 
 EMACS_DRIVER = r"""
 (require 'package)
+;; Debian's elpa-* packages (elpa-eglot for Emacs 28): -Q skips the site start-up that adds them.
+(add-to-list 'package-directory-list "/usr/share/emacs/site-lisp/elpa")
 (package-initialize)
 (require 'eglot)
 (load-file (getenv "SEEDLINT_SNIPPET"))
