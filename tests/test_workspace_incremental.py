@@ -136,6 +136,19 @@ def test_edits_give_what_a_fresh_workspace_gives(
     assert taken["seeding"] >= 2, taken
 
 
+def test_a_reported_file_on_disk_is_read_again(tmp_path: Path) -> None:
+    """Checked twice without a buffer: the second check sees what the disk says now."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / ".git").mkdir()
+    script = root / "script.py"
+    script.write_text("import random\n", encoding="utf-8")
+    workspace = Workspace(root, use_cache=False, jobs=1)
+    assert workspace.check([script]).diagnostics == ()
+    script.write_text("import random\nrandom.random()\n", encoding="utf-8")
+    assert [d.code for d in workspace.check([script]).diagnostics] == ["SDL001", "SDL103"]
+
+
 def _as_json(facts: dict[str, ModuleFacts]) -> dict[str, object]:
     """Facts compared as the cache stores them (a cached flow node is a list, a parsed one a
     tuple)."""

@@ -4,8 +4,9 @@ costs about that buffer (a language server checks after every keystroke).
 Two shortcuts, each taken only where its answer is the one a fresh check gives; anything else
 goes the whole way (`loader.load_facts`, `seeding.analyse_project`):
 
-1. `reload_buffers`: the project's files and the previous load's inputs are the same and only
-   buffer texts changed: re-read those buffers alone and keep every other file's facts from
+1. `reload_buffers`: the project's files and the previous load's inputs are the same, every
+   file reported on is a buffer (a file on disk that is reported on is always read again),
+   and only buffer texts changed: re-read those buffers alone and keep every other file's facts from
    the previous load.  That is the previous load's answer unless a changed buffer changes
    which program-tier files the loader parses (`loader._load` follows imports from the
    programs): so the buffer must import the same modules and be a program, or a possible
@@ -21,12 +22,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
+from operator import attrgetter
 
-from ..analysis.facts import ModuleFacts
+from ..analysis.facts import ApiCall, FunctionFacts, ModuleFacts
 from ..analysis.loader import LoadResult
 from ..analysis.seeding import SeedingReport, is_program, may_be_script
-from ..diagnostics import Span
 
 __all__ = [
     "Kept",
@@ -113,6 +114,8 @@ def reload_buffers(
     forced to be parsed), or None when a full load is needed."""
     if base is None or base.inputs != inputs or base.overlays.keys() != overlays.keys():
         return None
+    if any(path not in overlays for path in inputs[0]):
+        return None  # a file reported on is read from disk again every time (it may change)
     changed = [path for path, text in overlays.items() if base.overlays[path] != text]
     previous = base.loaded
     forced = set(inputs[2])
@@ -146,7 +149,9 @@ def reload_buffers(
     return result
 
 
-_NOWHERE = Span(0, 0, 0, 0)
+# Every field but the position, as one tuple (a new field is compared too).
+_CALL_BUT_SPAN = attrgetter(*(f.name for f in fields(ApiCall) if f.name != "span"))
+_FUNCTION_BUT_LINE = attrgetter(*(f.name for f in fields(FunctionFacts) if f.name != "line"))
 
 
 def same_apart_from_positions(a: ModuleFacts, b: ModuleFacts) -> bool:
@@ -158,14 +163,11 @@ def same_apart_from_positions(a: ModuleFacts, b: ModuleFacts) -> bool:
     for item in fields(ModuleFacts):
         x, y = getattr(a, item.name), getattr(b, item.name)
         if item.name == "calls":
-            if len(x) != len(y) or any(
-                c is not d and replace(c, span=_NOWHERE) != replace(d, span=_NOWHERE)
-                for c, d in zip(x, y, strict=True)
-            ):
+            if len(x) != len(y) or list(map(_CALL_BUT_SPAN, x)) != list(map(_CALL_BUT_SPAN, y)):
                 return False
         elif item.name == "functions":
-            if list(x) != list(y) or any(
-                replace(x[name], line=0) != replace(y[name], line=0) for name in x
+            if list(x) != list(y) or list(map(_FUNCTION_BUT_LINE, x.values())) != list(
+                map(_FUNCTION_BUT_LINE, y.values())
             ):
                 return False
         elif item.name == "syntax_error":
