@@ -303,6 +303,40 @@ async def test_a_project_indexed_by_worker_processes(client: LanguageClient, pro
 
 
 @pytest.mark.asyncio
+async def test_indexing_is_reported_as_work_done_progress(
+    client: LanguageClient, project: Path
+) -> None:
+    """Editors show it; once it has ended, a file's first diagnostics are the whole
+    project's (before, a buffer gets its single-file findings first)."""
+    caps = capabilities()
+    caps.window = types.WindowClientCapabilities(work_done_progress=True)
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps, workspace_folders=[types.WorkspaceFolder(uri(project), "proj")]
+        )
+    )
+
+    def ended() -> bool:
+        reports = list(client.progress_reports.values())
+        return bool(reports) and all(
+            r and isinstance(r[-1], types.WorkDoneProgressEnd) for r in reports
+        )
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + TIMEOUT
+    while not ended():
+        assert loop.time() < deadline, f"indexing did not end: {client.progress_reports}"
+        await asyncio.sleep(0.02)
+    ((_, reports),) = client.progress_reports.items()
+    assert isinstance(reports[0], types.WorkDoneProgressBegin)
+    assert reports[0].title == "seedlint: indexing proj"
+    editor = Editor(client, project)
+    train = editor.open("train.py")
+    first = await wait_until(client, train, lambda d: True, "the first diagnostics of train.py")
+    assert codes(first) == ["SDL002", "SDL104"]
+
+
+@pytest.mark.asyncio
 async def test_a_notebook_opened_as_a_file(client: LanguageClient, project: Path) -> None:
     """The Workspace places findings in notebooks by cell; the editor shows the .ipynb file,
     so ranges are in the file's JSON text, at the code they are about."""
