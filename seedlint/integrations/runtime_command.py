@@ -151,16 +151,17 @@ def _verify(ns: argparse.Namespace, stdout: TextIO) -> int:
 
 def _verify_rule_docs() -> list[RuleDoc]:
     """The verified rules' documentation and the runtime observations', for SARIF."""
-    from ..reporters.sarif import REPOSITORY_URL, RuleDoc
+    from ..reporters.sarif import RuleDoc
     from ..rules import ALL_RULES
     from ..runtime.verify import OBSERVATIONS, VERIFIED_CODES
+    from ..urls import repository_url
 
     docs = [
         RuleDoc(rule.code, rule.name, rule.summary, rule.doc())
         for rule in ALL_RULES
         if rule.code in VERIFIED_CODES
     ]
-    readme = REPOSITORY_URL + "#runtime-companion-seedlint-run-and-seedlint-verify"
+    readme = repository_url() + "#runtime-companion-seedlint-run-and-seedlint-verify"
     for name, (summary, doc) in OBSERVATIONS.items():
         docs.append(RuleDoc(name, name, summary, doc, help_uri=readme))
     return docs
