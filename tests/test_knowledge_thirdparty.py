@@ -258,3 +258,75 @@ def test_check_random_state_is_the_global() -> None:
     utils = require("sklearn.utils")
     mtrand = require("numpy.random.mtrand")
     assert utils.check_random_state(None) is mtrand._rand
+
+
+def _table_says_random(qualname: str, arguments: str) -> bool:
+    """What the analysis decides for `Estimator(arguments).fit(X, Y)` written in a file."""
+    from seedlint.analysis.draws import global_draw_library
+    from seedlint.analysis.extract import extract_facts
+
+    module, _, name = qualname.rpartition(".")
+    source = f"from {module} import {name}\nm = {name}({arguments})\nm.fit(X, Y)\n"
+    facts = extract_facts(source, "fit_one.py")
+    return any(global_draw_library(c) == "numpy" for c in facts.calls)
+
+
+def _model_depends_on_global_state(make: Callable[[], Any], y: Any, attr: str) -> bool:
+    """`attr`: a fitted attribute, or "predict" (the fitted model's predictions on XS)."""
+
+    def fitted() -> Any:
+        model = make().fit(XS, y)
+        if attr != "predict":
+            return getattr(model, attr)
+        # Probabilities, not labels: two slightly different models often agree on labels.
+        return model.predict_proba(XS) if hasattr(model, "predict_proba") else model.predict(XS)
+
+    np.random.seed(1)
+    first = fitted()
+    np.random.seed(2)
+    return not bool(np.allclose(first, fitted()))
+
+
+# More samples than features, a signal to fit (LinearSVC/HistGradientBoosting need one).
+XS = np.random.RandomState(3).randn(80, 5)
+YS = (XS[:, 0] + 0.3 * np.random.RandomState(4).randn(80) > 0).astype(int)
+YR = XS[:, 0] + 0.1 * np.random.RandomState(5).randn(80)
+
+
+@pytest.mark.parametrize(
+    ("qualname", "arguments", "target", "attr"),
+    [
+        ("sklearn.svm.LinearSVC", "", "class", "coef_"),
+        ("sklearn.svm.LinearSVC", "dual='auto'", "class", "coef_"),
+        ("sklearn.svm.LinearSVC", "dual=True, max_iter=20", "class", "coef_"),
+        ("sklearn.svm.LinearSVC", "loss='hinge', max_iter=20", "class", "coef_"),
+        ("sklearn.svm.LinearSVC", "dual=False", "class", "coef_"),
+        ("sklearn.svm.LinearSVR", "max_iter=20", "regression", "coef_"),
+        ("sklearn.svm.LinearSVR", "loss='epsilon_insensitive', max_iter=20", "regression", "coef_"),
+        ("sklearn.svm.LinearSVR", "loss='squared_epsilon_insensitive'", "regression", "coef_"),
+        ("sklearn.svm.LinearSVR", "dual=True, loss='squared_epsilon_insensitive', max_iter=20",
+         "regression", "coef_"),
+        ("sklearn.ensemble.HistGradientBoostingClassifier", "max_iter=20", "class", "predict"),
+        ("sklearn.ensemble.HistGradientBoostingClassifier", "max_iter=20, early_stopping=True",
+         "class", "predict"),
+        ("sklearn.ensemble.HistGradientBoostingClassifier", "max_iter=20, max_features=0.5",
+         "class", "predict"),
+        ("sklearn.ensemble.HistGradientBoostingClassifier", "max_iter=20, max_features=1.0",
+         "class", "predict"),
+        ("sklearn.ensemble.HistGradientBoostingRegressor", "max_iter=20", "regression",
+         "predict"),
+        ("sklearn.ensemble.HistGradientBoostingRegressor", "max_iter=20, early_stopping=True",
+         "regression", "predict"),
+    ],
+)  # fmt: skip
+def test_argument_conditions_agree_with_the_fit(
+    qualname: str, arguments: str, target: str, attr: str
+) -> None:
+    """The analysis reports an unseeded fit exactly when the fitted model depends on numpy's
+    global state (small data: more samples than features, fewer than 10,000 samples)."""
+    cls = resolve_qualname(qualname)
+    make = eval(f"lambda: cls({arguments})", {"cls": cls})  # the same text the analysis reads
+    y = YS if target == "class" else YR
+    assert _table_says_random(qualname, arguments) == _model_depends_on_global_state(
+        make, y, attr
+    ), (qualname, arguments)

@@ -202,6 +202,8 @@ class _Extractor:
         # The calls under test in `with pytest.raises(...)`: a failing call draws nothing.
         self.raising_calls: set[int] = set()
         self.called_lambdas: set[int] = set()  # lambdas handed to a call that calls them
+        # Test functions' parameters bound to the objects of their parametrize lists.
+        self.parametrized: dict[int, dict[str, frozenset[Value]]] = {}
         self.entropy_text = any(t in text for t in _ENTROPY_HINTS)
         # (scope, name) -> the expression last assigned to it (a seed's entropy is looked up
         # through locals only when a seeding call needs it).
@@ -703,6 +705,8 @@ class _Extractor:
     def stmt_FunctionDef(self, node: FuncNode) -> None:
         for expr in node.decorator_list:
             self.expr(expr)
+            if self.call_objs and type(expr) is _Call:
+                self.parametrized_objects(node, expr)
         args = node.args
         for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
             self.expr(default)
@@ -712,6 +716,53 @@ class _Extractor:
         self.bind(node.name, frozenset({("ref", f"{self.module}.{qualname}")}))
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
+
+    def parametrized_objects(self, node: FuncNode, decorator: ast.Call) -> None:
+        """`@pytest.mark.parametrize("est", [RandomForestClassifier(), KMeans()])`: the
+        estimators are the test's parameter, used (or not) in its body, e.g. only inside
+        `pytest.raises`; not drawn where the list is built."""
+        if ("ref", "pytest.mark.parametrize") not in self.resolve(decorator.func):
+            return
+        if len(decorator.args) < 2:
+            return
+        names_node, values_node = decorator.args[0], decorator.args[1]
+        if type(names_node) is _Constant and isinstance(names_node.value, str):
+            names = [n.strip() for n in names_node.value.split(",")]
+        elif isinstance(names_node, (ast.Tuple, ast.List)) and all(
+            type(e) is _Constant and isinstance(e.value, str) for e in names_node.elts
+        ):
+            names = [e.value for e in names_node.elts]  # type: ignore[attr-defined]
+        else:
+            return
+        if not isinstance(values_node, (ast.List, ast.Tuple)):
+            return
+        found: dict[str, set[int]] = {}
+        for element in values_node.elts:
+            if (
+                type(element) is _Call
+                and type(element.func) is _Attribute
+                and element.func.attr == "param"
+            ):
+                row: list[ast.expr] = list(element.args)  # `pytest.param(RF(), id="rf")`
+            elif len(names) == 1:
+                row = [element]
+            elif isinstance(element, (ast.Tuple, ast.List)):
+                row = list(element.elts)
+            else:
+                continue
+            for name, value in zip(names, row, strict=False):
+                for index in self.objects(value):
+                    found.setdefault(name, set()).add(index)
+                    if self.facts.calls[index].is_argument:
+                        # An argument of `pytest.param`, not a meta-estimator's sub-estimator.
+                        self.facts.calls[index] = replace(
+                            self.facts.calls[index], is_argument=False
+                        )
+        if found:
+            bound = {n: frozenset(("obj", str(i)) for i in sorted(v)) for n, v in found.items()}
+            self.parametrized[id(node)] = bound
+            for indices in found.values():
+                self.deferred_bound.update(indices)
 
     def _child_qualname(self, name: str) -> str:
         if self.scope.kind == "module":
@@ -736,6 +787,8 @@ class _Extractor:
         scope = _Scope("function", qualname, parent, frozenset(params), global_names, params)
         for param in params:
             scope.bindings[param] = _UNKNOWN_SET
+        if self.parametrized:
+            scope.bindings.update(self.parametrized.get(id(node), {}))
         if cls is not None and params and not _is_staticmethod(node):
             # `self.method()` resolves to the class's method (an instance of the class);
             # `cls(...)` in a classmethod constructs the class.
@@ -1102,8 +1155,10 @@ class _Extractor:
             name = func.attr
         else:
             name = func.id if type(func) is _Name else ""
-        if name in _NOT_USES:
-            return
+        if name in _NOT_USES or name in ("parametrize", "param") and (
+            ("ref", "pytest.mark.parametrize") in values or ("ref", "pytest.param") in values
+        ):
+            return  # a parametrize list: bound to the test's parameter (`parametrized_objects`)
         container = any(
             tag == "ref" and knowledge.canonical(value.rstrip("()")) in CONTAINERS
             for tag, value in values
