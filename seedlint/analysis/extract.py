@@ -100,6 +100,36 @@ _NOT_USES = frozenset(
         "get_params", "set_params", "named_modules", "modules", "parameters", "add_module",
     }
 )  # fmt: skip
+# Methods of tensors, containers, strings and files called on parameters all the time: not
+# worth a flow node (`parameter_call`), as no project object is passed for them.
+_NOT_OBJECT_CALLS = frozenset(
+    {
+        "append", "extend", "items", "keys", "values", "get", "pop", "update", "size", "view",
+        "reshape", "to", "cuda", "cpu", "item", "numpy", "detach", "float", "long", "int",
+        "sum", "mean", "max", "min", "format", "split", "join", "strip", "replace",
+        "startswith", "endswith", "lower", "upper", "add", "copy", "clone", "squeeze",
+        "unsqueeze", "permute", "transpose", "contiguous", "backward", "zero_grad", "write",
+        "read", "close", "type", "dim", "numel", "tolist", "astype", "flatten", "expand",
+        "repeat", "index", "count", "encode", "decode", "add_argument", "info", "debug",
+        "warning", "error", "exception", "unsqueeze_", "insert", "remove", "setdefault",
+        "add_scalar", "parameters", "named_parameters", "state_dict", "load_state_dict",
+        "eval", "train", "requires_grad_", "fill_", "zero_", "copy_", "mul", "div", "sub",
+        "matmul", "mm", "bmm", "t", "abs", "exp", "log", "sqrt", "pow", "clamp", "argmax",
+        "argmin", "all", "any", "nonzero", "masked_fill", "gather", "scatter", "chunk",
+        "narrow", "split_with_sizes", "softmax", "log_softmax", "sigmoid", "tanh", "relu",
+        "isoformat", "strftime", "group", "match", "search", "sub_", "add_", "mul_", "div_",
+    }
+)  # fmt: skip
+# `x.to(device)` and friends return the module itself.
+_SELF_RETURNING = (".to()", ".cuda()", ".cpu()", ".float()", ".double()", ".half()", ".train()")
+# Process classes whose `target=` runs in the child (`indirect_targets`).
+_PROCESS_CLASSES = frozenset(
+    {("ref", "multiprocessing.Process"), ("ref", "torch.multiprocessing.Process")}
+)
+# Launchers that run their first argument in fresh processes (start method "spawn").
+_SPAWNS = frozenset(
+    {("ref", "torch.multiprocessing.spawn"), ("ref", "torch.multiprocessing.start_processes")}
+)
 _GLOBAL_DECL = re.compile(r"^[ \t]+(?:global|nonlocal)[ \t]", re.MULTILINE)
 
 
@@ -433,6 +463,8 @@ class _Extractor:
             self.expr_targets(target)
             self.bind_target(target, values)
             self.bind_attribute(target, values)
+            if type(target) is _Attribute and self.scope.cls is not None:
+                self.attribute_from_parameter(target, node.value)
             if (
                 type(target) is ast.Subscript
                 and type(target.value) is _Name
@@ -513,6 +545,26 @@ class _Extractor:
         for tag, index in values:
             if tag == "obj":
                 self.deferred_bound.add(int(index))
+
+    def attribute_from_parameter(self, target: ast.Attribute, value: ast.expr) -> None:
+        """`self.model = model` (or `model.to(device)`) in `__init__`: the attribute holds
+        what the constructor's caller passed (`ModuleFacts.attr_params`)."""
+        scope = self.scope
+        if (
+            not scope.qualname.endswith(".__init__")
+            or type(target.value) is not _Name
+            or not scope.params
+            or target.value.id != scope.params[0]
+        ):
+            return
+        while (
+            type(value) is _Call
+            and type(value.func) is _Attribute
+            and f".{value.func.attr}()" in _SELF_RETURNING
+        ):
+            value = value.func.value
+        if type(value) is _Name and value.id in scope.params[1:] and scope.cls is not None:
+            self.facts.attr_params.setdefault(scope.cls, {})[target.attr] = value.id
 
     def stmt_AugAssign(self, node: ast.AugAssign) -> None:
         self.expr(node.value)
@@ -986,7 +1038,9 @@ class _Extractor:
         self.last_call = (node, values)
         if self.call_objs:
             self.deferred_uses(node, values)
-        if self.facts.imports_torch and type(func) is _Attribute and func.attr in ("eval", "train"):
+        # Not only where torch is imported: a trainer module may switch the mode of the
+        # model it was given without importing torch itself.
+        if type(func) is _Attribute and func.attr in ("eval", "train"):
             self.mode_switch(node)
         recorded: list[int] = []
         targets: list[str] = []
@@ -1027,24 +1081,123 @@ class _Extractor:
             recorded = []  # recorded for the per-call rules, but it fails before it draws
         for index in recorded:
             self.flow.append(("api", index))
-        if not recorded and (
+        if recorded:
+            return
+        if (
             type(func) is _Name
             and func.id in ("map", "filter")
             or type(func) is _Attribute
-            and (func.attr in _TAKES_FUNCTION or func.attr == "Thread" or type(func.value) is _Call)
+            and (
+                func.attr in _TAKES_FUNCTION
+                or func.attr in ("Thread", "Process")
+                or type(func.value) is _Call
+            )
             or ("ref", "threading.Thread") in values
+            or not values.isdisjoint(_PROCESS_CLASSES)
         ):
             targets.extend(self.indirect_targets(node, values))
-        if not recorded:
+        if not values.isdisjoint(_SPAWNS):
+            self.spawned(node)
+        if targets:
+            args = self.call_args(node)
+            # `self.m()` in a method: the override in the class of the object it runs on.
+            kind = "vcall" if self.self_receiver(func) else "call"
             for target in targets:
-                self.flow.append(("call", target))
+                node_args = args or kind == "vcall"
+                self.flow.append((kind, target, args) if node_args else (kind, target))
+        elif not candidates:
+            self.parameter_call(node)
+
+    def self_receiver(self, func: ast.expr) -> bool:
+        scope = self.scope
+        return (
+            scope.cls is not None
+            and type(func) is _Attribute
+            and type(func.value) is _Name
+            and bool(scope.params)
+            and func.value.id == scope.params[0]
+        )
+
+    def call_args(self, node: ast.Call) -> tuple[tuple[Any, str, str], ...]:
+        """Arguments whose class is visible here (a project object, `Net()`, `model` bound to
+        one) or that pass on a parameter of this function: the callee's parameters are bound
+        to them (`Trainer(model)` then `self.model(x)` in `Trainer.fit` runs `Net.forward`)."""
+        out: list[tuple[Any, str, str]] = []
+        for position, arg in enumerate(node.args):
+            if type(arg) is ast.Starred:
+                break
+            found = self.arg_class(arg)
+            if found is not None:
+                out.append((position, *found))
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                found = self.arg_class(keyword.value)
+                if found is not None:
+                    out.append((keyword.arg, *found))
+        return tuple(out)
+
+    def arg_class(self, arg: ast.expr) -> tuple[str, str] | None:
+        kind = type(arg)
+        if kind is _Name:
+            name = arg.id  # type: ignore[attr-defined]
+            values = self.lookup(name)
+            scope = self.scope
+            if values == _UNKNOWN_SET and name in scope.params:
+                return "param", name
+        elif kind is _Call or kind is _Attribute:
+            values = self.resolve(arg)
+        else:
+            return None
+        if len(values) != 1:
+            return None
+        ((tag, value),) = values
+        if tag != "ref":
+            return None
+        while value.endswith(_SELF_RETURNING):
+            value = value[: value.rindex(".")]  # `Net().to(device)` is the Net
+        if not value.endswith("()") or "()" in value[:-2]:
+            return None
+        if _ref_callee(value)[1] is None:
+            return None  # a library's object
+        return "cls", value[:-2]
+
+    def parameter_call(self, node: ast.Call) -> None:
+        """`model(x)` / `model.fit(x)` on a parameter: runs whatever the caller passed."""
+        func = node.func
+        if type(func) is _Name:
+            name, method = func.id, "__call__"
+        elif type(func) is _Attribute and type(func.value) is _Name:
+            name, method = func.value.id, func.attr
+            if method in _NOT_OBJECT_CALLS:
+                return
+        else:
+            return
+        scope = self.scope
+        if name not in scope.params or (scope.cls is not None and name == scope.params[0]):
+            return
+        if self.lookup(name) != _UNKNOWN_SET:
+            return
+        self.flow.append(("pcall", name, method, self.call_args(node)))
+
+    def spawned(self, node: ast.Call) -> None:
+        """`torch.multiprocessing.spawn(fn, ...)`: fn runs in fresh processes."""
+        passed = node.args[:1] or [k.value for k in node.keywords if k.arg == "fn"]
+        for arg in passed:
+            if type(arg) in (_Name, _Attribute):
+                for kind, value in sorted(self.resolve(arg)):
+                    if kind == "ref":
+                        target = _ref_callee(value)[1]
+                        if target is not None:
+                            self.flow.append(("spawn", target))
 
     def indirect_targets(self, node: ast.Call, values: frozenset[Value]) -> list[str]:
         """Project functions a call runs without naming them as its callee: `super().m()`
         (the bases' `m`), and functions passed to `map`, `Thread(target=f)`, `pool.map(f)`,
         `executor.submit(f)`."""
         func = node.func
-        if ("ref", "threading.Thread") in values:
+        if ("ref", "threading.Thread") in values or not values.isdisjoint(_PROCESS_CLASSES):
+            # A process started with "fork" (Linux's default before Python 3.14, assumed
+            # here) inherits the parent's generator states, like a thread.
             passed = [k.value for k in node.keywords if k.arg == "target"]
         elif type(func) is _Attribute:
             receiver = func.value
@@ -1155,8 +1308,10 @@ class _Extractor:
             name = func.attr
         else:
             name = func.id if type(func) is _Name else ""
-        if name in _NOT_USES or name in ("parametrize", "param") and (
-            ("ref", "pytest.mark.parametrize") in values or ("ref", "pytest.param") in values
+        if (
+            name in _NOT_USES
+            or name in ("parametrize", "param")
+            and (("ref", "pytest.mark.parametrize") in values or ("ref", "pytest.param") in values)
         ):
             return  # a parametrize list: bound to the test's parameter (`parametrized_objects`)
         container = any(
