@@ -184,9 +184,16 @@ def test_unless_conditions_make_fits_independent_of_the_global_state() -> None:
     assert not _same_fit(
         lambda: cluster.KMeans(2, n_init=1), lambda m: m.fit(X), "cluster_centers_"
     )
-    assert DRAWS["sklearn.manifold.TSNE"].unless == (("init", "<array>"),)
+    assert DRAWS["sklearn.manifold.TSNE"].only_if == (("init", "'random'"),)
     assert not _draws_global(
         lambda: manifold.TSNE(2, init=X[:, :2], perplexity=5, max_iter=250).fit(X)
+    )
+    # The default init='pca' on small data: PCA's exact solver, nothing drawn.
+    assert not _draws_global(lambda: manifold.TSNE(2, perplexity=5, max_iter=250).fit(X))
+    assert not _same_fit(
+        lambda: manifold.TSNE(2, init="random", perplexity=5, max_iter=250),
+        lambda m: m.fit(X),
+        "embedding_",
     )
     sgd_family = [
         q
@@ -330,3 +337,19 @@ def test_argument_conditions_agree_with_the_fit(
     assert _table_says_random(qualname, arguments) == _model_depends_on_global_state(
         make, y, attr
     ), (qualname, arguments)
+
+
+def test_svd_started_dictionary_learning_is_not_in_the_table() -> None:
+    """DictionaryLearning and SparsePCA start from an SVD: an ordinary fit leaves numpy's
+    global state alone (they draw only to replace an unused atom), so they are no entry;
+    MiniBatchDictionaryLearning shuffles its batches and is one."""
+    decomposition = require("sklearn.decomposition")
+    data = np.random.RandomState(0).randn(20, 8)
+    for name in ("DictionaryLearning", "SparsePCA"):
+        assert f"sklearn.decomposition.{name}" not in DRAWS
+        estimator = getattr(decomposition, name)()
+        assert not _draws_global(partial(estimator.fit, data)), name
+    assert "sklearn.decomposition.MiniBatchDictionaryLearning" in DRAWS
+    assert _draws_global(
+        lambda: decomposition.MiniBatchDictionaryLearning(batch_size=4, max_iter=10).fit(data)
+    )

@@ -98,6 +98,7 @@ _NOT_USES = frozenset(
         "print", "repr", "str", "len", "isinstance", "type", "id", "hasattr", "getattr",
         "setattr", "vars", "dir", "format", "info", "debug", "warning", "log", "write",
         "get_params", "set_params", "named_modules", "modules", "parameters", "add_module",
+        "estimator_html_repr",
     }
 )  # fmt: skip
 # Methods of tensors, containers, strings and files called on parameters all the time: not
@@ -120,6 +121,7 @@ _NOT_OBJECT_CALLS = frozenset(
         "isoformat", "strftime", "group", "match", "search", "sub_", "add_", "mul_", "div_",
     }
 )  # fmt: skip
+_CLONES = frozenset({("ref", "sklearn.base.clone"), ("ref", "sklearn.clone")})
 # `x.to(device)` and friends return the module itself.
 _SELF_RETURNING = (".to()", ".cuda()", ".cpu()", ".float()", ".double()", ".half()", ".train()")
 # Process classes whose `target=` runs in the child (`indirect_targets`).
@@ -232,6 +234,8 @@ class _Extractor:
         # The calls under test in `with pytest.raises(...)`: a failing call draws nothing.
         self.raising_calls: set[int] = set()
         self.called_lambdas: set[int] = set()  # lambdas handed to a call that calls them
+        # `clone(est)` calls: id -> the objects they copy (`deferred_uses`).
+        self.clones: dict[int, frozenset[Value]] = {}
         # Test functions' parameters bound to the objects of their parametrize lists.
         self.parametrized: dict[int, dict[str, frozenset[Value]]] = {}
         self.entropy_text = any(t in text for t in _ENTROPY_HINTS)
@@ -352,6 +356,9 @@ class _Extractor:
             index = self.call_objs.get(id(node))
             if index is not None:
                 return frozenset({("obj", str(index))})
+            cloned = self.clones.get(id(node))
+            if cloned is not None:
+                return cloned
         if kind is _Call and self.last_call is not None and self.last_call[0] is node:
             # `x = f(...)`: `call` has just resolved `f`.
             return _advance(self.last_call[1], "call", "")
@@ -1271,6 +1278,9 @@ class _Extractor:
             index = self.call_objs.get(id(node))
             if index is not None:
                 yield index
+            elif self.clones and id(node) in self.clones:
+                for _, found in self.clones[id(node)]:
+                    yield int(found)
         elif kind is _Name or (kind is _Attribute and node.attr in self.class_attr_names):  # type: ignore[attr-defined]
             for tag, found in self.resolve(node):
                 if tag == "obj":
@@ -1308,6 +1318,12 @@ class _Extractor:
             name = func.attr
         else:
             name = func.id if type(func) is _Name else ""
+        if name == "clone" and not values.isdisjoint(_CLONES):
+            # `clone(est)`: an unfitted copy, nothing drawn; it stands for the estimator.
+            held = {i for arg in node.args[:1] for i in self.objects(arg)}
+            if held:
+                self.clones[id(node)] = frozenset(("obj", str(i)) for i in sorted(held))
+            return
         if (
             name in _NOT_USES
             or name in ("parametrize", "param")
