@@ -1320,9 +1320,9 @@ class _Extractor:
             name = func.id if type(func) is _Name else ""
         if name == "clone" and not values.isdisjoint(_CLONES):
             # `clone(est)`: an unfitted copy, nothing drawn; it stands for the estimator.
-            held = {i for arg in node.args[:1] for i in self.objects(arg)}
-            if held:
-                self.clones[id(node)] = frozenset(("obj", str(i)) for i in sorted(held))
+            copied = {i for arg in node.args[:1] for i in self.objects(arg)}
+            if copied:
+                self.clones[id(node)] = frozenset(("obj", str(i)) for i in sorted(copied))
             return
         if (
             name in _NOT_USES
