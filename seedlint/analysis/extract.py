@@ -19,6 +19,7 @@ Name resolution is our own and deliberately small (no scope metadata pass):
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -30,7 +31,7 @@ from ..diagnostics import Span
 from ..knowledge.torch_api import CONTAINERS
 from . import compat_parse
 from .facts import ApiCall, Flow, FunctionFacts, ModuleFacts, SeedArg
-from .modules import LIBRARY_PACKAGES, module_name_for, resolve_relative
+from .modules import LIBRARY_PACKAGES, is_library_module, module_name_for, resolve_relative
 
 Value = tuple[str, str]
 UNKNOWN: Value = ("unknown", "")
@@ -132,6 +133,7 @@ _PROCESS_CLASSES = frozenset(
 _SPAWNS = frozenset(
     {("ref", "torch.multiprocessing.spawn"), ("ref", "torch.multiprocessing.start_processes")}
 )
+_BUILTIN_NAMES = frozenset(dir(builtins))
 _GLOBAL_DECL = re.compile(r"^[ \t]+(?:global|nonlocal)[ \t]", re.MULTILINE)
 
 
@@ -234,6 +236,8 @@ class _Extractor:
         # The calls under test in `with pytest.raises(...)`: a failing call draws nothing.
         self.raising_calls: set[int] = set()
         self.called_lambdas: set[int] = set()  # lambdas handed to a call that calls them
+        # Modules of the project's `from <module> import *` statements, in order.
+        self.star_sources: list[str] = []
         # `clone(est)` calls: id -> the objects they copy (`deferred_uses`).
         self.clones: dict[int, frozenset[Value]] = {}
         # Test functions' parameters bound to the objects of their parametrize lists.
@@ -317,6 +321,9 @@ class _Extractor:
                 if parent.kind == "function" and name in parent.locals:
                     return _UNKNOWN_SET
             parent = parent.parent
+        if self.star_sources and name not in _BUILTIN_NAMES:
+            # Bound by a project star import (or undefined): a name of one of its modules.
+            return frozenset(("ref", f"{source}.{name}") for source in self.star_sources)
         return frozenset()  # a builtin or an undefined name
 
     def bind(self, name: str, values: frozenset[Value]) -> None:
@@ -637,8 +644,13 @@ class _Extractor:
         self.note_import(source)
         for alias in node.names:
             if alias.name == "*":
-                for name in knowledge.star_exports(source):
+                names = knowledge.star_exports(source)
+                for name in names:
                     self.bind(name, frozenset({("ref", f"{source}.{name}")}))
+                if not names and source and not is_library_module(source):
+                    # `from .misc import *`: a name bound nowhere here may come from there.
+                    self.star_sources.append(source)
+                    self.facts.star_imports += (source,)
                 continue
             qualname = f"{source}.{alias.name}" if source else alias.name
             self.note_import(qualname, submodule=True)

@@ -142,5 +142,7 @@ class ModuleFacts:
     # `self.<attr> = <param>` in a class's `__init__`: class qualname -> {attr: param}, so
     # that `self.<attr>.m()` runs `m` of the class the constructor's caller passed.
     attr_params: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Project modules of `from <module> import *` (names bound nowhere else come from them).
+    star_imports: tuple[str, ...] = ()
     # Parse error: (message, line, column) when the file does not parse.
     syntax_error: tuple[str, int, int] | None = None

@@ -124,6 +124,8 @@ class _Project:
         self._functions: dict[tuple[str, str], Alternatives] = {}
         self._attr_types: dict[tuple[str, str], dict[str, set[str]]] | None = None
         self.fresh_process: dict[str, State] = {}
+        # Dotted path suffixes of every module, for namespace packages (`_namespace_module`).
+        self._suffixes: dict[str, list[tuple[str, ModuleFacts]]] | None = None
         self.imports: dict[tuple[str, State], Effect] = {}
         self.folder = {path: os.path.dirname(path) for path in modules}
         self.conftests = {
@@ -135,13 +137,40 @@ class _Project:
     def module(self, name: str, near: ModuleFacts | None) -> ModuleFacts | None:
         candidates = self.by_name.get(name)
         if not candidates:
-            return None
+            return self._namespace_module(name, near) if "." in name else None
         if len(candidates) > 1 and near is not None:
             folder = self.folder.get(near.path)
             for candidate in candidates:
                 if self.folder.get(candidate.path) == folder:
                     return candidate
         return candidates[0]
+
+    def _namespace_module(self, name: str, near: ModuleFacts | None) -> ModuleFacts | None:
+        """`utils.helpers` where `utils/` has no `__init__.py` (a namespace package, as
+        Python imports it from the running script's folder or the project root): the file
+        `utils/helpers.py` (or `utils/helpers/__init__.py`) under a folder holding the
+        importer, the nearest first."""
+        if self._suffixes is None:
+            self._suffixes = {}
+            for path, facts in self.by_path.items():
+                parts = os.path.normpath(os.path.abspath(path)).split(os.sep)
+                parts[-1] = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
+                if parts[-1] == "__init__":
+                    parts.pop()
+                for i in range(len(parts) - 2, 0, -1):
+                    root = os.sep.join(parts[:i]) or os.sep
+                    dotted = ".".join(parts[i:])
+                    self._suffixes.setdefault(dotted, []).append((root, facts))
+        found = self._suffixes.get(name)
+        if not found:
+            return None
+        folder = os.path.abspath(os.path.dirname(near.path)) if near is not None else ""
+        best: tuple[int, ModuleFacts] | None = None
+        for root, facts in found:
+            if folder == root or folder.startswith(root + os.sep):
+                if best is None or len(root) > best[0]:
+                    best = (len(root), facts)
+        return best[1] if best is not None else None
 
     def function(self, target: str, near: ModuleFacts) -> Alternatives:
         key = (self.folder.get(near.path, ""), target)
@@ -151,10 +180,14 @@ class _Project:
             found = self._functions[key] = self._find_function(target, near)
         return found
 
-    def _locate(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts, str] | None:
+    def _locate(
+        self, target: str, near: ModuleFacts, hops: int = 4
+    ) -> tuple[ModuleFacts, str] | None:
         """The module defining `target` (a function, class or method) and its name there,
-        following re-exports a few hops."""
-        for _ in range(4):
+        following re-exports (names imported into a package, project star imports) a few
+        hops."""
+        while hops > 0:
+            hops -= 1
             module, qualname = self._split(target, near)
             if module is None:
                 return None
@@ -165,6 +198,10 @@ class _Project:
                 return module, qualname  # a method, maybe inherited
             exported = module.exports.get(head)
             if exported is None:
+                for source in module.star_imports:  # `from .misc import *`
+                    found = self._locate(f"{source}.{qualname}", module, hops)
+                    if found is not None:
+                        return found
                 return None
             target = f"{exported}.{rest}" if rest else exported
         return None
