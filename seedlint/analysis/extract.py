@@ -99,7 +99,8 @@ _NOT_USES = frozenset(
         "print", "repr", "str", "len", "isinstance", "type", "id", "hasattr", "getattr",
         "setattr", "vars", "dir", "format", "info", "debug", "warning", "log", "write",
         "get_params", "set_params", "named_modules", "modules", "parameters", "add_module",
-        "estimator_html_repr",
+        "estimator_html_repr", "is_classifier", "is_regressor", "is_clusterer",
+        "is_outlier_detector", "get_tags", "check_is_fitted",
     }
 )  # fmt: skip
 # Methods of tensors, containers, strings and files called on parameters all the time: not
@@ -1330,6 +1331,19 @@ class _Extractor:
             name = func.attr
         else:
             name = func.id if type(func) is _Name else ""
+        if name == "set_random_state" and any(
+            tag == "ref" and value.startswith("sklearn.") for tag, value in values
+        ):
+            # scikit-learn's test helper `set_random_state(est, random_state=0)`: seeded.
+            seed = node.args[1] if len(node.args) > 1 else None
+            for keyword in node.keywords:
+                if keyword.arg == "random_state":
+                    seed = keyword.value
+            if not (type(seed) is _Constant and seed.value is None):
+                for held in {i for arg in node.args[:1] for i in self.objects(arg)}:
+                    self.deferred_used.add(held)
+                    self.seeded_objects.add(held)
+            return
         if name == "clone" and not values.isdisjoint(_CLONES):
             # `clone(est)`: an unfitted copy, nothing drawn; it stands for the estimator.
             copied = {i for arg in node.args[:1] for i in self.objects(arg)}
