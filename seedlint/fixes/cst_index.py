@@ -110,9 +110,13 @@ class _Syntactic:
     ) -> None:
         state = self.state
         ranges = state.ranges
-        start = ranges[self.start_node][0] if self.start_node is not None else self.start
-        end = ranges[self.end_node][1] if self.end_node is not None else (state.line, state.column)
-        ranges[self.node] = (start, end)
+        start = ranges[id(self.start_node)][0] if self.start_node is not None else self.start
+        end = (
+            ranges[id(self.end_node)][1]
+            if self.end_node is not None
+            else (state.line, state.column)
+        )
+        ranges[id(self.node)] = (start, end)
 
 
 class _IndexingState(CodegenState):
@@ -125,7 +129,8 @@ class _IndexingState(CodegenState):
         )
         self.line = 1
         self.column = 0
-        self.ranges: dict[cst.CSTNode, Range] = {}
+        self.ranges: dict[int, Range] = {}  # by id(node): a node's hash is a Python call
+        self.located: list[cst.CSTNode] = []  # the nodes looked up by position
         self._starts: list[Position] = []
         self.stack: list[cst.CSTNode] = []
         self.chains: list[Chain] = []
@@ -170,40 +175,51 @@ class _IndexingState(CodegenState):
     ) -> _Syntactic:
         return _Syntactic(self, node, start_node, end_node)
 
+    # Dispatch on the exact type: libcst's node classes are ABCs, and isinstance() on them
+    # goes through ABCMeta (a third of this pass's time when it was used per node).
     def before_codegen(self, node: cst.CSTNode) -> None:
         self._starts.append((self.line, self.column))
         stack = self.stack
-        parent = stack[-1] if stack else None
-        chain: Chain = self.chains[-1] if stack else (0,)
-        if parent is not None:
-            self.parent[id(node)] = parent
-            chain = _chain_of(node, parent, stack, chain)
+        kind = type(node)
+        parent: cst.CSTNode | None = None
+        chain: Chain = (0,)
+        if stack:
+            above = stack[-1]
+            self.parent[id(node)] = parent = above
+            chain = self.chains[-1]
+            if type(above) in _SCOPE_PARENTS or kind in _COMPREHENSION_TYPES:
+                chain = _chain_of(node, above, stack, chain)
         stack.append(node)
         self.chains.append(chain)
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
+        if kind is cst.Name:
+            self._name(cast(cst.Name, node), parent, chain)
+        elif kind in _IMPORT_TYPES:
             self._in_import += 1
-            self._import_bindings(node, chain)
-        elif isinstance(node, cst.Name):
-            self._name(node, parent, chain)
-        else:
+            self._import_bindings(cast("cst.Import | cst.ImportFrom", node), chain)
+        elif kind in _BINDING_TYPES:
             self._binding(node, chain)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self._starts.pop()
-        if node not in self.ranges:  # a syntactic position recorded already wins
-            self.ranges[node] = (start, (self.line, self.column))
+        key = id(node)
+        if key not in self.ranges:  # a syntactic position recorded already wins
+            self.ranges[key] = (start, (self.line, self.column))
+        kind = type(node)
+        if kind in _LOCATED_TYPES:
+            self.located.append(node)
         self.stack.pop()
         self.chains.pop()
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
+        if kind in _IMPORT_TYPES:
             self._in_import -= 1
 
     # -- names ---------------------------------------------------------------------------------
     def _name(self, node: cst.Name, parent: cst.CSTNode | None, chain: Chain) -> None:
         if self._in_import:
             return
-        if isinstance(parent, cst.Attribute) and parent.attr is node:
+        kind = type(parent)
+        if kind is cst.Attribute and cast(cst.Attribute, parent).attr is node:
             return
-        if isinstance(parent, cst.Arg) and parent.keyword is node:
+        if kind is cst.Arg and cast(cst.Arg, parent).keyword is node:
             return
         self.mentions[node.value] += 1
         self.mention_nodes.setdefault(node.value, []).append((node, chain))
@@ -273,6 +289,32 @@ class _IndexingState(CodegenState):
         return 0
 
 
+_IMPORT_TYPES = frozenset({cst.Import, cst.ImportFrom})
+_BINDING_TYPES = frozenset(
+    {
+        cst.Param,
+        cst.FunctionDef,
+        cst.ClassDef,
+        cst.AsName,
+        cst.AssignTarget,
+        cst.AnnAssign,
+        cst.AugAssign,
+        cst.For,
+        cst.CompFor,
+        cst.NamedExpr,
+        cst.Del,
+        cst.Global,
+        cst.Nonlocal,
+        cst.MatchAs,
+        cst.MatchStar,
+        cst.MatchMapping,
+    }
+)
+_SCOPE_PARENTS = frozenset({cst.FunctionDef, cst.Lambda, cst.Param, cst.ClassDef, cst.CompFor})
+_COMPREHENSION_TYPES = frozenset(_COMPREHENSIONS)
+_LOCATED_TYPES = frozenset({cst.Call, cst.Attribute, cst.Name, cst.FunctionDef})
+
+
 def _chain_of(
     node: cst.CSTNode, parent: cst.CSTNode, stack: list[cst.CSTNode], chain: Chain
 ) -> Chain:
@@ -321,9 +363,9 @@ class CstIndex:
         self.bound_names = {name for name, _ in state.bindings}
         self.star_import = state.star_import
         self._by_span: dict[Span, list[cst.CSTNode]] = {}
-        for node, where in self.positions.items():
-            if isinstance(node, (cst.Call, cst.Attribute, cst.Name)):
-                self._by_span.setdefault(_span(where), []).append(node)
+        for node in state.located:
+            if type(node) is not cst.FunctionDef:
+                self._by_span.setdefault(_span(self.positions[id(node)]), []).append(node)
         self.protected = self._protected_lines(protected)
         self.imports = self._imports()
         self._functions: dict[str, cst.FunctionDef] | None = None
@@ -331,13 +373,13 @@ class CstIndex:
 
     # -- positions ----------------------------------------------------------------------
     def span(self, node: cst.CSTNode) -> Span:
-        return _span(self.positions[node])
+        return _span(self.positions[id(node)])
 
     def start(self, node: cst.CSTNode) -> tuple[int, int]:
-        return self.positions[node][0]
+        return self.positions[id(node)][0]
 
     def end(self, node: cst.CSTNode) -> tuple[int, int]:
-        return self.positions[node][1]
+        return self.positions[id(node)][1]
 
     def node_for(self, call: ApiCall) -> cst.CSTNode | None:
         """The Call (or, for a reference, the Attribute/Name) node of a recorded call."""
@@ -381,7 +423,7 @@ class CstIndex:
         return frozenset(lines)
 
     def touches_protected(self, node: cst.CSTNode) -> bool:
-        (first, _), (last, _) = self.positions[node]
+        (first, _), (last, _) = self.positions[id(node)]
         return any(line in self.protected for line in range(first, last + 1))
 
     # -- function ownership -------------------------------------------------------------------
@@ -403,7 +445,7 @@ class CstIndex:
         if self._functions is None:
             self._functions = {
                 self.function_key(node): node
-                for node in self.positions
+                for node in self._state.located
                 if isinstance(node, cst.FunctionDef)
             }
         return self._functions.get(key)

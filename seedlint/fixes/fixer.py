@@ -133,7 +133,7 @@ def _rewrite(
         rewrite_randomstate(index, edits, construction, methods, ctor)
         applied.append(_applied(rs.site, "stream-changing", rs.site.description))
     plan_import_removals(index, edits, facts.path, context.imported_names, context.star_imported)
-    new_text = apply_edits(module, edits).code
+    new_text = apply_edits(module, edits, index.parent).code
     applied.sort(key=lambda a: (a.line, a.code))
     remaining = sorted(plan.unfixed, key=lambda r: r[0].sort_key())
     return FixOutcome(new_text, applied, remaining)
