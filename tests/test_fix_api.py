@@ -194,3 +194,81 @@ def test_seed_in_main_block() -> None:
         'import numpy as np\n\nif __name__ == "__main__":\n'
         "    rng = np.random.default_rng(3)\n    print(rng.random())\n"
     )
+
+
+# --- SDL102: which names are uses of the RandomState (Python's scoping rules) --------------
+
+_MODULE_RS = """\
+import numpy as np
+
+rng = np.random.RandomState(0)
+
+
+def uses():
+    return rng.rand(2)
+
+
+def shadows():
+    rng = make()
+    return rng.toarray()
+
+
+def parameter(rng):
+    return rng.choice(3)
+
+
+def comprehension(xs):
+    return [rng for rng in xs]
+
+
+def outermost_iterable():
+    # The first iterable is evaluated outside the comprehension: the module's rng.
+    return [rng for rng in rng.rand(3)]
+
+
+def nested():
+    def inner():
+        return rng.randint(3)
+
+    return inner
+"""
+
+
+def test_randomstate_uses_follow_python_scopes() -> None:
+    outcome = _fix(_MODULE_RS)
+    assert [a.code for a in outcome.applied] == ["SDL102"], outcome.remaining
+    new = outcome.new_text
+    assert "rng = np.random.default_rng(0)" in new
+    assert "return rng.random(2)" in new
+    assert "return int(rng.integers(3))" in new  # randint without size: a Python int
+    # Local bindings of the same name are other variables: left alone.
+    assert "return rng.toarray()" in new and "return rng.choice(3)" in new
+    assert "return [rng for rng in xs]" in new
+    assert "return [rng for rng in rng.random(3)]" in new
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        ("def f():\n    global rng\n    rng = None\n", "bound more than once"),
+        ("def f(rng=rng):\n    return rng\n", "is used other than"),
+        ("def f():\n    return [x for x in rng.rand(3)]\n\n\nkeep = rng\n", "is used other than"),
+        ("class C:\n    r = rng\n", "is used other than"),
+    ],
+)
+def test_randomstate_uses_refused_when_not_all_visible(extra: str, reason: str) -> None:
+    text = "import numpy as np\n\nrng = np.random.RandomState(0)\nx = rng.rand(2)\n\n\n" + extra
+    outcome = _fix(text)
+    assert not outcome.applied and outcome.new_text == text
+    assert any(reason in why for _, why in outcome.remaining), outcome.remaining
+
+
+def test_randomstate_in_function_sees_nested_and_lambda_uses() -> None:
+    text = (
+        "import numpy as np\n\n\ndef f():\n    rng = np.random.RandomState(1)\n"
+        "    g = lambda: rng.rand(1)\n    return [rng.randn() for _ in range(2)], g\n"
+    )
+    new = _fix(text).new_text
+    assert "rng = np.random.default_rng(1)" in new
+    assert "g = lambda: rng.random(1)" in new
+    assert "[rng.standard_normal() for _ in range(2)]" in new
