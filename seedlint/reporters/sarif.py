@@ -34,13 +34,13 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Edit, Related, Span
+from ..urls import repository_url, rule_docs_url
 from . import Locate, display_path, file_span, sort_for_display
 
 __all__ = ["REPOSITORY_URL", "SARIF_SCHEMA", "RuleDoc", "render_sarif"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-REPOSITORY_URL = "https://github.com/seedlint/seedlint"
-RULE_DOCS_URL = REPOSITORY_URL + "/blob/main/docs/rules/{code}.md"
+REPOSITORY_URL = repository_url()
 SRCROOT = "%SRCROOT%"
 _SECTION = re.compile(r"^## (.+)$", re.MULTILINE)
 
@@ -81,7 +81,7 @@ def rule_descriptor(rule: RuleDoc) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full},
         "help": {"text": rule.doc, "markdown": rule.doc},
-        "helpUri": RULE_DOCS_URL.format(code=rule.code),
+        "helpUri": rule_docs_url(rule.code),
         "defaultConfiguration": {"level": "error"},
         "properties": {"tags": ["reproducibility"]},
     }
