@@ -587,3 +587,54 @@ def test_explicit_torch_generator() -> None:
     assert gen.seed_param is None and resolve_qualname(gen.qualname) is torch.Generator
     g = torch.Generator().manual_seed(4)
     assert torch.equal(torch.rand(2, generator=g), torch.rand(2, generator=g.manual_seed(4)))
+
+
+class _DrawingDataset(data.Dataset):  # type: ignore[misc,name-defined]
+    """Each item draws from the three global generators (where `__getitem__` runs)."""
+
+    def __len__(self) -> int:
+        return 4
+
+    def __getitem__(self, index: int) -> tuple[float, float, float]:
+        import random
+
+        import numpy as np
+
+        return random.random(), float(np.random.rand()), float(torch.rand(()).item())
+
+
+def _items(workers: int, seed: int | None, generator: Any = None) -> list[tuple[float, ...]]:
+    if seed is not None:
+        torch.manual_seed(seed)
+    loader = data.DataLoader(
+        _DrawingDataset(),
+        batch_size=None,
+        num_workers=workers,
+        generator=generator,
+        multiprocessing_context="fork" if workers else None,
+    )
+    return [tuple(float(v) for v in item) for item in loader]
+
+
+def test_loader_workers_positions() -> None:
+    for qualname, entry in torch_api.LOADER_WORKERS.items():
+        params = list(inspect.signature(resolve_qualname(qualname)).parameters)
+        for position, keyword in (entry.dataset, entry.num_workers, entry.generator):
+            assert params[position] == keyword, (qualname, keyword)
+        assert knowledge.loader_workers(qualname) is entry
+
+
+def test_loader_workers_seed_from_the_parents_torch_generator() -> None:
+    """Workers seed random, numpy and torch from a base seed drawn from torch's generator."""
+    entry = torch_api.LOADER_WORKERS["torch.utils.data.DataLoader"]
+    assert entry.seeds == {"random", "numpy", "torch"}
+    assert _items(2, 0) == _items(2, 0)  # every library's draws repeat
+    assert _items(2, None) != _items(2, None)
+    seeded = [torch.Generator().manual_seed(1) for _ in range(2)]
+    assert _items(2, None, seeded[0]) == _items(2, None, seeded[1])
+    # Without workers the dataset draws from the loading process's own generators: seeding
+    # torch leaves random and numpy unseeded.
+    first, second = _items(0, 0), _items(0, 0)
+    assert [i[2] for i in first] == [i[2] for i in second]
+    assert [i[0] for i in first] != [i[0] for i in second]
+    assert [i[1] for i in first] != [i[1] for i in second]

@@ -11,6 +11,7 @@ from functools import lru_cache
 from . import generators, numpy_legacy, seeding, stdlib_random, thirdparty, torch_api
 from .schema import (
     ExplicitGenerator,
+    LoaderWorkers,
     NumpyLegacy,
     SeedingCall,
     StdlibRandom,
@@ -20,6 +21,7 @@ from .schema import (
 
 __all__ = [
     "ExplicitGenerator",
+    "LoaderWorkers",
     "NumpyLegacy",
     "SeedingCall",
     "StdlibRandom",
@@ -27,6 +29,7 @@ __all__ = [
     "TorchApi",
     "canonical",
     "explicit_generator",
+    "loader_workers",
     "numpy_legacy_call",
     "seeding_call",
     "stdlib_call",
@@ -94,6 +97,11 @@ def stdlib_call(qualname: str, python: tuple[int, int] | None = None) -> StdlibR
 
 def torch_call(qualname: str) -> TorchApi | None:
     return torch_api.APIS.get(qualname)
+
+
+def loader_workers(qualname: str) -> LoaderWorkers | None:
+    """How a data loader runs (and seeds) its dataset in worker processes."""
+    return torch_api.LOADER_WORKERS.get(canonical(qualname))
 
 
 def tensor_inplace_random(method: str) -> TorchApi | None:

@@ -132,3 +132,20 @@ class ExplicitGenerator(NamedTuple):
     instance: str
     seed_param: tuple[int, str] | None
     legacy: bool = False  # numpy.random.RandomState: explicit, but legacy (SDL102)
+
+
+class LoaderWorkers(NamedTuple):
+    """Where a data loader runs its dataset's `__getitem__`, and how it seeds that place.
+
+    With no worker processes the dataset runs in the loading process, on that process's global
+    generators.  With workers, iterating the loader draws a base seed from its `generator` (or
+    torch's default generator), and each worker seeds `seeds` from it before running the
+    dataset: draws there are reproducible exactly when that generator was seeded.
+    """
+
+    qualname: str
+    dataset: tuple[int, str]  # position and keyword of the dataset argument
+    num_workers: tuple[int, str]  # position and keyword of the worker count (default 0)
+    generator: tuple[int, str]  # position and keyword of the base seed's generator
+    seeds: frozenset[str]  # global generators each worker seeds from the base seed
+    methods: tuple[str, ...]  # dataset methods the workers call

@@ -11,7 +11,7 @@ Every entry is verified by calling it in ``tests/test_knowledge_torch.py``.
 from __future__ import annotations
 
 from . import _generated_torch as _gen
-from .schema import TorchApi
+from .schema import LoaderWorkers, TorchApi
 
 _F = "torch.nn.functional"
 
@@ -102,6 +102,20 @@ APIS: dict[str, TorchApi] = {
         for n in _FORWARD
     },
     **{a.qualname: a for a in _CORRECTIONS},
+}
+
+# Data loaders whose workers seed `random`, `numpy` and torch from a base seed drawn at
+# `iter()` (torch 2.13: `_worker_loop` calls `random.seed`, `torch.manual_seed` and
+# `np.random.seed`; tests/test_knowledge_torch.py checks it by running workers).
+LOADER_WORKERS: dict[str, LoaderWorkers] = {
+    "torch.utils.data.DataLoader": LoaderWorkers(
+        "torch.utils.data.DataLoader",
+        dataset=(0, "dataset"),
+        num_workers=(5, "num_workers"),
+        generator=(12, "generator"),
+        seeds=frozenset({"random", "numpy", "torch"}),
+        methods=("__getitem__", "__getitems__", "__iter__"),
+    )
 }
 
 # Containers whose forward pass runs the modules they are built from (`nn.Sequential(...,
