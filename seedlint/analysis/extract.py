@@ -230,6 +230,8 @@ class _Extractor:
         self.deferred_bound: set[int] = set()  # bound to a name or `self.<attr>`
         self.deferred_used: set[int] = set()
         self.seeded_objects: set[int] = set()  # estimators given a seed by `set_params`
+        # Loaders built over a project dataset: deferred index -> (dataset class, workers).
+        self.loaders: dict[int, tuple[str, str, str, int]] = {}
         # `self.<attr> = value` in a method: (class qualname, attr) -> values, so that another
         # method's `self.<attr>` resolves to them (`self.drop(x)` in `forward`).
         self.class_attrs: dict[tuple[str, str], frozenset[Value]] = {}
@@ -1281,6 +1283,35 @@ class _Extractor:
         )
         self.facts.calls.append(call)
         self.flow.append(("api", len(self.facts.calls) - 1))
+        loader = self.loaders.get(index)
+        if loader is not None:
+            self.flow.append(("loader", *loader))
+
+    def loader_dataset(self, node: ast.Call, index: int) -> None:
+        """`DataLoader(Dataset(), num_workers=...)`: iterating it runs the dataset's methods,
+        in this process (no workers), in worker processes (a literal count > 0) or in either
+        (a count we cannot read)."""
+        entry = knowledge.loader_workers(self.facts.calls[index].qualname)
+        if entry is None:
+            return
+        dataset = _arg_node(node, entry.dataset)
+        found = self.arg_class(dataset) if dataset is not None else None
+        if found is None or found[0] != "cls":
+            return
+        workers = _arg_node(node, entry.num_workers)
+        if workers is None and any(k.arg is None for k in node.keywords):
+            where = "either"  # `**kwargs` may hold num_workers
+        elif workers is None or (type(workers) is _Constant and workers.value == 0):
+            where = "main"
+        elif type(workers) is _Constant and type(workers.value) is int and workers.value > 0:
+            where = "workers"
+        else:
+            where = "either"
+        generator = _arg_node(node, entry.generator)
+        own = int(
+            generator is not None and not (type(generator) is _Constant and generator.value is None)
+        )
+        self.loaders[index] = (entry.qualname, found[1], where, own)
 
     def objects(self, node: ast.expr, depth: int = 0) -> Iterator[int]:
         """Deferred objects `node` evaluates to (or holds, in a list/tuple/dict literal)."""
@@ -1440,7 +1471,9 @@ class _Extractor:
                     return None  # `training=False`
                 train_only = training is not None and type(training) is not _Constant
             if torch_api.draws_on in ("forward", "iteration"):
-                return self.record_deferred(node, torch_api.qualname, "torch", n_candidates)
+                index = self.record_deferred(node, torch_api.qualname, "torch", n_candidates)
+                self.loader_dataset(node, index)
+                return index
             index = self.record(node, torch_api.qualname, "torch", "draw", n=n_candidates)
             if train_only:
                 self.facts.calls[index] = replace(self.facts.calls[index], train_only=True)

@@ -98,6 +98,12 @@ class ApiCall:
 #                                             a parameter: runs the passed object's method
 #   ("spawn", target)                         `torch.multiprocessing.spawn(target)`: runs in
 #                                             fresh processes
+#   ("loader", qualname, dataset class, where, own)
+#                                             iterating a data loader runs the dataset's
+#                                             methods: where is "main" (in this process),
+#                                             "workers" (seeded from the loader's generator)
+#                                             or "either" (a worker count we cannot read);
+#                                             own=1: it has its own `generator=`
 #   ("import", module)                        importing a module runs its top level once
 #   ("branch", [flow, flow, ...], exhaustive) exactly one branch runs; exhaustive=False when the
 #                                             "no branch taken" path exists (if without else)

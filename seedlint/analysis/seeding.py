@@ -16,7 +16,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..knowledge import seeding_call
+from ..knowledge import loader_workers, seeding_call
 from .draws import global_draw_library
 from .facts import ApiCall, Flow, FunctionFacts, ModuleFacts
 from .prefilter import is_test_file
@@ -65,7 +65,8 @@ class Effect:
 
     state: State | None  # state after it (None: it never completes normally)
     returns: list[State] = field(default_factory=list)  # states at `return`
-    draws: list[tuple[Site, str, State]] = field(default_factory=list)  # site, library, state
+    # site, library, state, and whether it ran in a DataLoader worker (reseeded from torch)
+    draws: list[tuple[Site, str, State, bool]] = field(default_factory=list)
     seeds: list[SeedEvent] = field(default_factory=list)
     # Processes started with fresh generators (`torch.multiprocessing.spawn(fn)`): the
     # function's name and what running it there does.  Each is a program of its own.
@@ -94,6 +95,8 @@ class DrawFinding:
     program: Program
     state: int  # NO or MAYBE
     seeds: tuple[SeedEvent, ...]  # every seeding event of the program, in order
+    # The draw runs in a DataLoader worker, which reseeds the library from torch's generator.
+    worker: bool = False
 
 
 @dataclass
@@ -395,6 +398,8 @@ class _Interpreter:
                 self._pcall(module, node, effect, depth)
             elif kind == "spawn":
                 self._spawn(module, node[1], effect, depth)
+            elif kind == "loader":
+                self._loader(module, node, effect, depth)
             elif kind == "import":
                 self._import(module, node[1], effect, depth)
             elif kind == "branch":
@@ -421,7 +426,7 @@ class _Interpreter:
         if library is not None:
             if call.train_only and effect.state[_MODE] == YES:
                 return  # a dropout layer after `.eval()`
-            effect.draws.append(((module.path, index), library, effect.state))
+            effect.draws.append(((module.path, index), library, effect.state, False))
             return
         if call.role in ("seed", "state-write", "entropy"):
             seeded = _seeded_libraries(call)
@@ -490,6 +495,44 @@ class _Interpreter:
         self._run_alternatives(alternatives, (), child, depth)
         self.env = saved
         effect.processes.append((target, child))  # the parent's own state is unchanged
+
+    def _loader(self, caller: ModuleFacts, node: Any, effect: Effect, depth: int) -> None:
+        """Iterating a data loader runs its dataset's methods.  In worker processes each
+        worker seeds the generators of `entry.seeds` from a base seed the loader drew from
+        torch's default generator, or from its own `generator=` (taken as seeded), so they are
+        seeded exactly where that is; in this process they run on its own state."""
+        _, qualname, cls, where, own = node
+        entry = loader_workers(qualname)
+        if entry is None or depth >= MAX_DEPTH:
+            return
+        methods = [self.project.function(f"{cls}.{name}", caller) for name in entry.methods]
+        if not any(methods):
+            return
+        start = effect.state
+        assert start is not None
+        saved, self.env = self.env, NO_ENV
+        if where in ("main", "either"):
+            here = Effect(start)
+            for alternatives in methods:
+                if here.state is not None:
+                    self._run_alternatives(alternatives, (), here, depth)
+            effect.draws.extend(here.draws)
+            effect.seeds.extend(here.seeds)
+            effect.processes.extend(here.processes)
+            if here.state is not None:
+                effect.state = here.state if where == "main" else _merge(start, here.state)
+        if where in ("workers", "either"):
+            torch = YES if own else start[_INDEX["torch"]]
+            worker = tuple(
+                torch if lib in entry.seeds else start[i] for i, lib in enumerate(LIBRARIES)
+            )
+            child = Effect((*worker, start[_MODE]))  # type: ignore[arg-type]
+            for alternatives in methods:
+                if child.state is not None:
+                    self._run_alternatives(alternatives, (), child, depth)
+            # The worker's seedings stay in the worker.
+            effect.draws.extend((site, lib, state, True) for site, lib, state, _ in child.draws)
+        self.env = saved
 
     def _run_alternatives(
         self, alternatives: Alternatives, args: Any, effect: Effect, depth: int
@@ -847,13 +890,13 @@ def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) ->
     # Modules some other module imports are libraries, not scripts.
     imported = {name for m in modules.values() for name in m.imported_modules}
     report = SeedingReport()
-    records: dict[tuple[Site, str], list[tuple[Program, int, tuple[SeedEvent, ...]]]] = {}
+    records: dict[tuple[Site, str], list[tuple[Program, int, tuple[SeedEvent, ...], bool]]] = {}
 
     def collect(program: Program, effect: Effect) -> None:
         seeds = tuple(effect.seeds)
-        for site, library, state in effect.draws:
+        for site, library, state, worker in effect.draws:
             value = state[_INDEX[library]]
-            records.setdefault((site, library), []).append((program, value, seeds))
+            records.setdefault((site, library), []).append((program, value, seeds, worker))
         report.programs.append(program)
         for target, child in effect.processes:
             name = target.rpartition(".")[2]
@@ -889,12 +932,12 @@ def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) ->
     threshold = MAYBE if strict else NO
     for (site, library), seen in records.items():
         # Deterministic choice: the first program (by name) that reaches the draw unseeded.
-        bad = sorted((p.name, p, v, s) for p, v, s in seen if v <= threshold)
+        bad = sorted((p.name, w, p, v, s) for p, v, s, w in seen if v <= threshold)
         if not bad:
             continue
-        _, program, value, seeds = bad[0]
+        _, worker, program, value, seeds = bad[0]
         report.findings.setdefault(site[0], []).append(
-            DrawFinding(site, library, program, value, seeds)
+            DrawFinding(site, library, program, value, seeds, worker)
         )
     return report
 

@@ -86,6 +86,12 @@ def describe_seeding(
     entropy = entropy_seeding(finding, modules_by_path)
     if entropy is not None and finding.state != MAYBE:
         return entropy
+    if finding.worker and finding.state != MAYBE:
+        # A DataLoader worker reseeds every library from torch's default generator.
+        return (
+            " in a DataLoader worker process, which reseeds it from a base seed drawn from "
+            "torch's default generator, and this program never seeds torch"
+        ), ()
     later = [e for e in deterministic_seeds(finding) if library in e.libraries]
     if later and finding.state != MAYBE:
         path, line, col = seed_location(later[0], modules_by_path)
