@@ -85,6 +85,17 @@ _ENTROPY_EXPRS = frozenset({ast.Call, ast.BinOp, ast.JoinedStr, ast.UnaryOp, ast
 _TAKES_FUNCTION = frozenset(
     {"map", "imap", "imap_unordered", "starmap", "submit", "apply", "apply_async"}
 )
+# Event-loop methods that call back the function at this argument position (asyncio's
+# `loop.call_soon(f)`, `call_later(delay, f)`, `run_in_executor(pool, f)`, a future's
+# `add_done_callback(f)`): it runs while the loop runs, taken as here.
+_CALLBACK_POSITION: dict[str, int] = {
+    "call_soon": 0,
+    "call_soon_threadsafe": 0,
+    "call_later": 1,
+    "call_at": 1,
+    "run_in_executor": 1,
+    "add_done_callback": 0,
+}
 # Calls that call the lambda they are given before they return.
 _CALLS_LAMBDA = frozenset(
     {
@@ -1111,6 +1122,7 @@ class _Extractor:
             or type(func) is _Attribute
             and (
                 func.attr in _TAKES_FUNCTION
+                or func.attr in _CALLBACK_POSITION
                 or func.attr in ("Thread", "Process")
                 or type(func.value) is _Call
             )
@@ -1177,6 +1189,10 @@ class _Extractor:
             return None
         while value.endswith(_SELF_RETURNING):
             value = value[: value.rindex(".")]  # `Net().to(device)` is the Net
+        if kind is _Name and "()" not in value and _ref_callee(value)[1] is not None:
+            # A project function (or class) passed by name: `launch(train)` runs it where
+            # the callee calls its parameter.
+            return "fn", value
         if not value.endswith("()") or "()" in value[:-2]:
             return None
         if _ref_callee(value)[1] is None:
@@ -1234,7 +1250,11 @@ class _Extractor:
                     for base in self.facts.classes.get(self.scope.cls, ())
                     if base.split(".", 1)[0] not in LIBRARY_PACKAGES
                 ]
-            passed = node.args[:1] if func.attr in _TAKES_FUNCTION else []
+            position = _CALLBACK_POSITION.get(func.attr)
+            if position is not None:
+                passed = node.args[position : position + 1]
+            else:
+                passed = node.args[:1] if func.attr in _TAKES_FUNCTION else []
         elif type(func) is _Name and func.id in ("map", "filter") and not self.lookup(func.id):
             passed = node.args[:1]
         else:

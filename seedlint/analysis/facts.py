@@ -91,6 +91,7 @@ class ApiCall:
 #                                             arguments whose class is known, each
 #                                             (position or keyword, "cls", dotted class) or
 #                                             (position or keyword, "param", caller's parameter)
+#                                             or (position or keyword, "fn", dotted function)
 #   ("vcall", target, args)                   `self.m(...)`: target is the enclosing class's
 #                                             `m`, dispatched to the override of the class the
 #                                             object was built from

@@ -41,6 +41,9 @@ Receiver = tuple[str, str] | None
 # parameters (parameter -> dotted class names), as far as the call sites show them.
 Env = tuple[Receiver, tuple[tuple[str, tuple[str, ...]], ...]]
 NO_ENV: Env = (None, ())
+# Marks a function (or class) passed by name among a parameter's classes (`launch(train)`):
+# calling the parameter runs it.
+_FUNCTION = "def:"
 Method = tuple[ModuleFacts, FunctionFacts]
 # What one call runs, in order (a constructor: `__init__`, then `__post_init__`).
 Functions = tuple[tuple[ModuleFacts, FunctionFacts, Receiver], ...]
@@ -474,8 +477,17 @@ class _Interpreter:
         alternatives = tuple(
             alternative
             for cls in classes
+            if not cls.startswith(_FUNCTION)
             for alternative in self.project.function(f"{cls}.{name}", caller)
         )
+        if name == "__call__":
+            # `fn(...)` on a parameter the caller passed a function (or class) by name.
+            alternatives += tuple(
+                alternative
+                for cls in classes
+                if cls.startswith(_FUNCTION)
+                for alternative in self.project.function(cls[len(_FUNCTION) :], caller)
+            )
         self._run_alternatives(alternatives, args, effect, depth)
 
     def _spawn(self, caller: ModuleFacts, target: str, effect: Effect, depth: int) -> None:
@@ -575,7 +587,12 @@ class _Interpreter:
                 name = key
             else:
                 continue
-            classes = (value,) if kind == "cls" else current.get(value, ())
+            if kind == "cls":
+                classes: tuple[str, ...] = (value,)
+            elif kind == "fn":
+                classes = (_FUNCTION + value,)
+            else:
+                classes = current.get(value, ())
             if classes:
                 bound.setdefault(name, set()).update(classes)
         return None, tuple(sorted((k, tuple(sorted(v))) for k, v in bound.items()))

@@ -17,7 +17,8 @@ from .facts import ApiCall, FunctionFacts, ModuleFacts, SeedArg
 # 8: deferred draws (`origin`, `train_only`), class bases, named-constant seeds (issue 10).
 # 9: call nodes carry argument classes, vcall/pcall/spawn nodes, `attr_params`, `star_imports`
 # (issue 10).
-# 10: "loader" nodes (a DataLoader's dataset run in this process or in workers) (issue 10).
+# 10: "loader" nodes (a DataLoader's dataset run in this process or in workers), "fn" call
+# arguments (functions passed by name), event-loop callbacks (issue 10).
 FORMAT = 10
 
 
