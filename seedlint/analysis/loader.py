@@ -81,28 +81,59 @@ def overlay_key(text: str, module: str, python: Python = None) -> str:
     return cache_key(b"overlay\0" + text.encode("utf-8", "surrogatepass"), module, python)
 
 
-def _scan(
-    path: str,
-    reported: bool,
-    forced: bool,
-    cache: FactsCache | None,
-    overlay: str | None = None,
-    python: Python = None,
-) -> Scanned:
+# Files read before their cache entries are looked up in one query (and kept in memory
+# meanwhile): one query a file cost more than the lookup itself (a read transaction each).
+_LOOKUP_BATCH = 256
+
+
+def _read(path: str, overlay: str | None, python: Python) -> tuple[Scanned, bytes]:
+    """The file's bytes and content key (`Scanned.key`), or `Scanned.error`."""
     module = module_name_for(path)
     result = Scanned(path, module)
     if overlay is not None:
         # The buffer is the truth; whatever is on disk (maybe nothing) is not read.
-        data, key = b"", overlay_key(overlay, module, python)
-    else:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            result.error = f"cannot read file: {describe_os_error(path, exc)}"
-            return result
-        key = cache_key(data, module, python)
-    result.key = key
-    hit = cache.get(key, path) if cache is not None else None
+        result.key = overlay_key(overlay, module, python)
+        return result, b""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        result.error = f"cannot read file: {describe_os_error(path, exc)}"
+        return result, b""
+    result.key = cache_key(data, module, python)
+    return result, data
+
+
+def _scan_items(
+    items: Sequence[Item],
+    cache: FactsCache | None,
+    python: Python,
+    overlays: Mapping[str, str] | None = None,
+) -> Iterator[Scanned]:
+    """`_scan` of each item, in order, looking cache entries up a batch at a time."""
+    overlays = overlays or {}
+    for start in range(0, len(items), _LOOKUP_BATCH):
+        batch = items[start : start + _LOOKUP_BATCH]
+        reads = [_read(item[0], overlays.get(item[0]), python) for item in batch]
+        entries = cache.lookup([r.key for r, _ in reads if r.error is None]) if cache else {}
+        for (path, _, forced), (result, data) in zip(batch, reads, strict=True):
+            if result.error is None:
+                yield _scan(result, data, forced, cache, entries, overlays.get(path), python)
+
+
+def _scan(
+    result: Scanned,
+    data: bytes,
+    forced: bool,
+    cache: FactsCache | None,
+    entries: Mapping[str, str],
+    overlay: str | None,
+    python: Python,
+) -> Scanned:
+    """Facts (or the tier) of a file read by `_read`, from its cache entry (among `entries`,
+    the texts found for a batch) or by classifying and maybe parsing it."""
+    path, module, key = result.path, result.module, result.key
+    entry = entries.get(key)
+    hit = cache.decode(key, entry, path) if cache is not None and entry is not None else None
     if hit is not None:
         # A program-tier file parsed because a program reached it stays program tier: a run
         # that does not reach it must not find it parsed (findings never depend on the cache).
@@ -143,7 +174,10 @@ def _scan(
 def _scan_chunk(items: list[Item], cache_folder: str | None, python: Python) -> list[Scanned]:
     cache = FactsCache(cache_folder) if cache_folder is not None else None
     gc.disable()  # parsing allocates millions of acyclic objects (see `without_gc`)
-    return [_scan(path, reported, forced, cache, python=python) for path, reported, forced in items]
+    scanned = list(_scan_items(items, cache, python))
+    if cache is not None:
+        cache.flush()  # the chunk's entries in one batch
+    return scanned
 
 
 def _size(path: str) -> int:
@@ -217,14 +251,11 @@ class _Workers:
 
     def scan(self, items: list[Item]) -> Iterator[Scanned]:
         if self.overlays:
-            for path, reported, forced in items:
-                if path in self.overlays:
-                    overlay = self.overlays[path]
-                    yield _scan(path, reported, forced, self.cache, overlay, self.python)
+            buffers = [item for item in items if item[0] in self.overlays]
+            yield from _scan_items(buffers, self.cache, self.python, self.overlays)
             items = [item for item in items if item[0] not in self.overlays]
         if not self._parallel(len(items)):
-            for path, reported, forced in items:
-                yield _scan(path, reported, forced, self.cache, python=self.python)
+            yield from _scan_items(items, self.cache, self.python)
             return
         chunks = [(c, self.folder, self.python) for c in _guided_chunks(items, self.jobs)]
         for results in self._start().imap_unordered(_scan_chunk_star, chunks):
@@ -296,6 +327,8 @@ def load_facts(
         loaded = without_gc(lambda: _load(result, items, reported, workers, reuse or {}))
     finally:
         workers.close()
+        if cache is not None:
+            cache.flush()  # what this process scanned itself (buffers, small projects)
     # The facts live until the run ends and hold no cycles: keep the collector from scanning
     # them over and over during the rules (a full collection of them costs ~0.4 s).
     gc.freeze()
