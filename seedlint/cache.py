@@ -202,6 +202,9 @@ class FactsCache:
         db = sqlite3.connect(
             path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
+        # Entries come back as bytes, decoded here: a row that is not UTF-8 (only a foreign
+        # writer stores one) would otherwise fail the whole query.
+        db.text_factory = bytes
         try:
             # WAL: readers never wait for a writer.  NORMAL: no fsync per batch (a crash of
             # the machine may lose the last batches, never corrupt the database).
@@ -234,11 +237,11 @@ class FactsCache:
             except OSError:
                 pass
 
-    def lookup(self, keys: Sequence[str]) -> dict[str, str]:
-        """The stored entry texts of those of `keys` that have one (`decode` reads them)."""
+    def lookup(self, keys: Sequence[str]) -> dict[str, Any]:
+        """The stored entries of those of `keys` that have one (`decode` reads them)."""
         if not self.enabled or not keys:
             return {}
-        found = {key: self._pending[key] for key in keys if key in self._pending}
+        found: dict[str, Any] = {k: self._pending[k] for k in keys if k in self._pending}
         wanted = [key for key in keys if key not in found]
         try:
             db = self._connect()
@@ -248,7 +251,8 @@ class FactsCache:
                 part = wanted[start : start + _QUERY_KEYS]
                 marks = ",".join("?" * len(part))
                 query = f"SELECT key, entry FROM facts WHERE key IN ({marks})"
-                found.update(db.execute(query, part).fetchall())
+                for stored, entry in db.execute(query, part).fetchall():
+                    found[stored.decode("utf-8", "replace")] = entry
         except Exception as exc:  # sqlite3.Error, OSError, ImportError
             self._failed(exc)
             return {}
@@ -258,6 +262,11 @@ class FactsCache:
         """What an earlier run learnt of a file with this content (`text`, its entry): its
         tier, its facts if it was parsed, and, for a program-tier file, the modules it
         imports; or None when the entry is damaged or not this key's."""
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
         if text == key:
             return _NOTHING
         data = _parse(text)
