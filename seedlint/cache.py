@@ -42,6 +42,8 @@ CACHE_DIR_NAME = ".seedlint_cache"
 # reached a file (or it was named on the command line) are not taken, in a later run, for a
 # file that is always parsed: findings must not depend on what earlier runs parsed.
 TIER = "tier"
+# The prefilter's tiers (entries record one): a changed meaning is a new key.  2: "lone".
+_TIERS = 2
 # Every entry names its own key: an entry copied or moved to another file's place (a foreign
 # or tampered cache) is a miss, never another file's facts.
 KEY = "key"
@@ -132,7 +134,7 @@ def cache_key(data: bytes, module: str, python: tuple[int, int] | None = None) -
     errors depend on it) and the target Python version (which stdlib APIs exist)."""
     h = hashlib.blake2b(digest_size=20)
     running = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    h.update(f"{__version__}\0{FORMAT}\0{running}\0{python}\0{module}\0".encode())
+    h.update(f"{__version__}\0{FORMAT}\0{_TIERS}\0{running}\0{python}\0{module}\0".encode())
     h.update(data)
     return h.hexdigest()
 

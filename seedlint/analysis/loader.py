@@ -4,9 +4,11 @@
    not worth parsing) without decoding or scanning it.
 2. A miss is decoded and classified (`prefilter.classify`): ``direct`` and ``entry`` files are
    parsed, ``none`` files never are, and ``program`` files (they only build layers and the
-   like) are parsed only when a program reaches them.
-3. Starting from the programs (``__main__`` blocks, test files, modules whose top level draws),
-   the imports of parsed modules are followed and the ``program`` files they reach are parsed.
+   like) are parsed only when a program reaches them; ``lone`` files (entry points that name
+   no API) too, or when they import a project module.
+3. Starting from the programs (``__main__`` blocks, test files, modules whose top level draws,
+   lone files that import a project module), the imports of parsed modules are followed and
+   the ``program`` and ``lone`` files they reach are parsed.
 
 Steps 1-2 run in a process pool when there are enough files (`jobs`); each worker reads,
 hashes, classifies, parses and writes its own cache entries, and sends back only facts.  The
@@ -40,6 +42,9 @@ Python = tuple[int, int] | None  # the target Python version; None: every suppor
 
 # Tiers whose files are always parsed (`analysis.prefilter`).
 _PARSED_TIERS = ("direct", "entry")
+# Tiers whose files are parsed when a program reaches them (and "lone" files also when they
+# import a project module: `_load`).
+_DEFERRED_TIERS = ("program", "lone")
 
 # A chunk smaller than this costs more to send than to scan (hundreds of empty __init__.py).
 _MIN_CHUNK_BYTES = 64 * 1024
@@ -70,7 +75,8 @@ class Scanned:
     key: str = ""  # content key (`cache.cache_key`)
     facts: ModuleFacts | None = None
     error: str | None = None
-    deferred: bool = False  # a "program"-tier file, not parsed (yet)
+    deferred: bool = False  # a "program"- or "lone"-tier file, not parsed (yet)
+    lone: bool = False  # "lone" tier: an entry point that names no API
     imports: tuple[str, ...] = ()  # what a deferred file imports (scanned, not parsed)
     parsed: bool = False
     cached: bool = False
@@ -143,7 +149,8 @@ def _scan(
             return result
         if not parse_now:
             # Known not to need parsing: no decoding, no scanning, no findings of its own.
-            result.cached, result.deferred = True, hit.tier == "program"
+            result.cached, result.deferred = True, hit.tier in _DEFERRED_TIERS
+            result.lone = hit.tier == "lone"
             result.imports = hit.imports
             return result
     try:
@@ -155,7 +162,7 @@ def _scan(
         result.error = f"cannot read file: {exc}"
         return result
     tier = classify(text, path)
-    if tier == "program":
+    if tier in _DEFERRED_TIERS:
         result.imports = scan_imports(text, module, path.endswith("__init__.py"))
     if forced or tier in _PARSED_TIERS:
         try:
@@ -165,7 +172,8 @@ def _scan(
             return result
         result.parsed = True
     else:
-        result.deferred = tier == "program"
+        result.deferred = tier in _DEFERRED_TIERS
+        result.lone = tier == "lone"
     if cache is not None:
         cache.put(key, CachedFile(tier, result.facts, result.imports))
     return result
@@ -401,6 +409,14 @@ def _load(
     visited = {f.module for f in programs}
     queue = [name for f in programs for name in f.imported_modules]
     wanted: list[str] = []
+    # Entry points that name no API ("lone" tier) are programs when they import a project
+    # module (through which they may draw or seed); the others can have no findings.
+    for path, _, _ in items:
+        lone = by_path.get(path)
+        if lone is not None and lone.lone and lone.deferred and lone.error is None:
+            if any(name in project_modules for name in lone.imports):
+                wanted.append(path)
+                queue.extend(lone.imports)
     while queue:
         name = queue.pop()
         if name in visited:
@@ -412,10 +428,11 @@ def _load(
             queue.extend(pending.imports)
         elif name in by_module:
             queue.extend(by_module[name].imported_modules)
+    wanted = sorted(set(wanted))  # a lone program may also be reached by another
     parsed = {s.path: s for s in workers.collect()}  # most were prefetched meanwhile
-    missing = [(p, p in reported, True) for p in sorted(wanted) if p not in parsed]
+    missing = [(p, p in reported, True) for p in wanted if p not in parsed]
     parsed.update((s.path, s) for s in workers.scan(missing))
-    for path in sorted(wanted):
+    for path in wanted:
         facts = parsed[path].facts
         if facts is not None:
             result.facts[path] = facts
