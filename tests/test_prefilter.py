@@ -137,7 +137,7 @@ def test_scanned_imports_leave_out_the_libraries() -> None:
 @pytest.mark.parametrize(
     ("path", "source"),
     [
-        ("test_shapes.py", "import numpy as np\n\ndef test_shape():\n    assert np.zeros(2).shape\n"),
+        ("test_a.py", "import numpy as np\n\ndef test_a():\n    assert np.zeros(2).shape\n"),
         ("demo.py", "import os\n\nif __name__ == '__main__':\n    print(os.getcwd())\n"),
         ("loop.py", "import helpers\n\nfor step in range(3):\n    helpers.act(step)\n"),
     ],
