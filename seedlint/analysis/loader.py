@@ -443,7 +443,8 @@ def _load(
 class _Prefetch:
     """While the first scan goes on, guess which program-tier files the programs found so
     far reach, and have idle workers parse them (`_load` then computes exactly which it needs,
-    and parses any the guess missed)."""
+    and parses any the guess missed).  A lone-tier file is a program once a module it imports
+    turns up in the project: it is parsed then too, and what it imports is reached."""
 
     def __init__(self, workers: _Workers, reported: set[str]) -> None:
         self.workers = workers
@@ -452,16 +453,28 @@ class _Prefetch:
         self.reached: set[str] = set()
         self.queued: set[str] = set()
         self.batch: list[Item] = []
+        self.modules: set[str] = set()  # every module name seen so far
+        self.waiting: dict[str, list[Scanned]] = {}  # module name -> lone files importing it
 
     def add(self, scanned: Scanned) -> None:
-        if scanned.error is not None or not (scanned.deferred or scanned.facts):
+        if scanned.error is not None:
             return
-        self.entries.setdefault(scanned.module, []).append(scanned)
         names: list[str] = []
-        if scanned.module in self.reached:
-            names.extend(self._follow(scanned))
-        if scanned.facts is not None and is_program(scanned.facts):
-            names.extend(scanned.facts.imported_modules)
+        self.modules.add(scanned.module)
+        for lone in self.waiting.pop(scanned.module, ()):
+            names.extend(self._follow(lone))
+        if scanned.lone and scanned.deferred:
+            if any(name in self.modules for name in scanned.imports):
+                names.extend(self._follow(scanned))
+            else:
+                for name in scanned.imports:
+                    self.waiting.setdefault(name, []).append(scanned)
+        if scanned.deferred or scanned.facts:
+            self.entries.setdefault(scanned.module, []).append(scanned)
+            if scanned.module in self.reached:
+                names.extend(self._follow(scanned))
+            if scanned.facts is not None and is_program(scanned.facts):
+                names.extend(scanned.facts.imported_modules)
         while names:
             name = names.pop()
             if name not in self.reached:
