@@ -15,9 +15,15 @@ def database(cache: Path) -> Path:
 
 
 def entries(cache: Path) -> dict[str, object]:
-    """Key -> the stored entry (text, or whatever a damaged row holds)."""
-    with sqlite3.connect(database(cache)) as db:
-        return dict(db.execute("SELECT key, entry FROM facts ORDER BY key").fetchall())
+    """Key -> the stored entry (text, or whatever a damaged row holds); a file with nothing to
+    find is stored as its key alone (table `plain`), given here as its own entry."""
+    db = sqlite3.connect(database(cache))
+    try:
+        found = dict(db.execute("SELECT key, entry FROM facts").fetchall())
+        found.update((key, key) for (key,) in db.execute("SELECT key FROM plain").fetchall())
+    finally:
+        db.close()
+    return dict(sorted(found.items()))
 
 
 def replace_entries(cache: Path, new: Mapping[str, object]) -> None:
@@ -26,6 +32,7 @@ def replace_entries(cache: Path, new: Mapping[str, object]) -> None:
     try:
         with db:
             db.executemany("INSERT OR REPLACE INTO facts (key, entry) VALUES (?, ?)", new.items())
+            db.executemany("DELETE FROM plain WHERE key = ?", [(key,) for key in new])
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()
