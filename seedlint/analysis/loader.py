@@ -122,7 +122,9 @@ def _scan_items(
         reads = [_read(item[0], overlays.get(item[0]), python) for item in batch]
         entries = cache.lookup([r.key for r, _ in reads if r.error is None]) if cache else {}
         for (path, _, forced), (result, data) in zip(batch, reads, strict=True):
-            if result.error is None:
+            if result.error is not None:
+                yield result  # unreadable: reported as such
+            else:
                 yield _scan(result, data, forced, cache, entries, overlays.get(path), python)
 
 
