@@ -8,8 +8,13 @@
 What is timed: from sending `textDocument/didChange` (one line changed in the middle of the
 file, as typing does) to receiving the `textDocument/publishDiagnostics` for that version.
 Edits are sent one at a time (the next after the previous answer), so no edit is coalesced
-with another.  Files: real modules of the installed torch package, the `--per-class` files
-closest to about 100, 1,000 and 3,000 lines.  Each file's `ast.parse` time is measured in this
+with another, and every edit makes a text the server has not seen (no cache answers it):
+`--edit-kind comment` (default) types a new comment, `code` a new statement calling a
+function (which makes the server run the seeding analysis of the project again).
+Edits start once the server's index is built (its "indexing" work-done progress has ended):
+before that a buffer gets only its single-file findings, and those are not what is timed.
+Files: real modules of the installed torch package, the `--per-class` files closest to about
+100, 1,000 and 3,000 lines.  Each file's `ast.parse` time is measured in this
 process too: it is the floor of any Python checker that re-parses the buffer.
 
 Workspaces (`--workspace`):
@@ -117,6 +122,18 @@ class Client:
         self.client = LanguageClient("seedlint-bench", "1")
         self.published: dict[str, tuple[int | None, int, float]] = {}
         self.event = asyncio.Event()
+        self.progress: dict[str, str] = {}  # token -> kind of its latest report
+
+        @self.client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
+        def create_progress(params: types.WorkDoneProgressCreateParams) -> None:
+            self.progress[str(params.token)] = "created"
+
+        @self.client.feature(types.PROGRESS)
+        def progress(params: types.ProgressParams) -> None:
+            value = params.value
+            kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+            self.progress[str(params.token)] = str(kind)
+            self.event.set()
 
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def publish(params: types.PublishDiagnosticsParams) -> None:
@@ -131,7 +148,9 @@ class Client:
         await self.client.start_io(sys.executable, "-m", "seedlint", "lsp")
         await self.client.initialize_async(
             types.InitializeParams(
-                capabilities=types.ClientCapabilities(),
+                capabilities=types.ClientCapabilities(
+                    window=types.WindowClientCapabilities(work_done_progress=True)
+                ),
                 workspace_folders=[types.WorkspaceFolder(root.as_uri(), root.name)],
                 process_id=os.getpid(),
             )
@@ -155,6 +174,28 @@ class Client:
                 await asyncio.wait_for(self.event.wait(), remaining)
             except asyncio.TimeoutError:
                 pass
+
+    async def indexed(self, fallback: float | None, timeout: float = 900) -> float:
+        """Wait until every work-done progress the server started has ended (its index is
+        built); returns how long that took.  A server that reports no progress within 10 s
+        (an older one): wait `fallback` seconds instead."""
+        started = time.perf_counter()
+        deadline = started + timeout
+        while not self.progress or any(k != "end" for k in self.progress.values()):
+            if not self.progress and time.perf_counter() - started > 10:
+                if fallback is None:
+                    raise TimeoutError("the server reports no indexing progress: --index-wait")
+                await asyncio.sleep(fallback)
+                return time.perf_counter() - started
+            self.event.clear()
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError("the server's indexing did not end")
+            try:
+                await asyncio.wait_for(self.event.wait(), min(remaining, 1.0))
+            except asyncio.TimeoutError:
+                pass
+        return time.perf_counter() - started
 
     def open(self, uri: str, text: str) -> None:
         self.client.text_document_did_open(
@@ -186,6 +227,20 @@ class Client:
             await self.client.stop()
 
 
+def edited(original: str, lines: list[str], line: int, i: int, kind: str) -> str:
+    """Edit `i` of line `line`: a new comment each time (``comment``: the findings and what
+    the seeding analysis reads stay the same, only positions move), or a one-line function
+    drawing from `random` one to three times in turn (``code``: a new finding, and facts
+    that change from one edit to the next, so the seeding analysis of the project runs
+    again), indented as the code after it."""
+    if kind == "comment":
+        return original + f"  # edit {i}"
+    following = next((text for text in lines[line + 1 :] if text.strip()), "")
+    indent = following[: len(following) - len(following.lstrip())]
+    draws = ", ".join(["random.random()"] * (i % 3 + 1))
+    return f"{indent}def bench_edit(): import random; return {draws}"
+
+
 def edit_line(lines: list[str]) -> int:
     """A line in the middle to edit: the first blank or comment-only line from the middle on
     (appending a comment there changes no finding)."""
@@ -198,11 +253,18 @@ def edit_line(lines: list[str]) -> int:
 
 
 async def measure(
-    root: Path, files: list[tuple[int, Path, int]], edits: int, memory_edits: int
+    root: Path,
+    files: list[tuple[int, Path, int]],
+    edits: int,
+    memory_edits: int,
+    index_wait: float | None = None,
+    kind: str = "comment",
 ) -> dict[str, Any]:
     client = Client()
     started = time.perf_counter()
     pid = await client.start(root)
+    index_s = await client.indexed(index_wait)
+    print(f"  index built in {index_s:.1f} s", file=sys.stderr)
     results: list[FileResult] = []
     opened: dict[str, tuple[list[str], int]] = {}
     versions: dict[str, int] = {}
@@ -226,9 +288,10 @@ async def measure(
         versions[uri] = 1
         opened[uri] = (text_lines, line)
         cpu_before = cpu_seconds(pid)
+        original = text_lines[line]
         for i in range(edits):
             old = text_lines[line]
-            new = old + f"  # edit {i}" if i % 2 == 0 else old.split("  # edit")[0]
+            new = edited(original, text_lines, line, i, kind)
             versions[uri] += 1
             t0 = time.perf_counter()
             client.change_line(uri, versions[uri], line, old, new)
@@ -248,9 +311,10 @@ async def measure(
     if memory_edits:
         uri = next((p.as_uri() for size, p, _ in files if size == 1000), files[0][1].as_uri())
         text_lines, line = opened[uri]
+        original = text_lines[line].split("  # edit")[0]
         for i in range(memory_edits):
             old = text_lines[line]
-            new = old + "  # m" if i % 2 == 0 else old[: -len("  # m")]
+            new = original + f"  # m{i}"
             versions[uri] += 1
             client.change_line(uri, versions[uri], line, old, new)
             await client.wait_for(uri, versions[uri])
@@ -261,6 +325,7 @@ async def measure(
     return {
         "files": [r.__dict__ for r in results],
         "memory": memory,
+        "index_s": index_s,
         "wall_s": time.perf_counter() - started,
     }
 
@@ -314,7 +379,8 @@ def report(kind: str, measured: dict[str, Any]) -> None:
                 f"| **~{size} lines, all edits** | | | | {statistics.median(lat):.1f} ms |"
                 f" {percentile(lat, 0.95):.1f} ms | |"
             )
-    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"\nindex built in {measured['index_s']:.1f} s (the timed edits start after it)")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     memory = measured["memory"]
     print(f"\nserver RSS after indexing and opening: {memory['after_open_mb']} MB")
     if memory["samples_mb"]:
@@ -330,6 +396,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=30, help="timed edits per file")
     parser.add_argument("--memory-edits", type=int, default=0, help="edits for the memory check")
     parser.add_argument("--json", metavar="OUT", help="write the raw numbers here")
+    parser.add_argument(
+        "--edit-kind",
+        choices=("comment", "code"),
+        default="comment",
+        help="what each edit types: a comment, or a statement calling a function",
+    )
+    parser.add_argument(
+        "--index-wait",
+        type=float,
+        metavar="S",
+        help="for a server that reports no indexing progress: seconds to wait for its index",
+    )
     args = parser.parse_args(argv)
     package = package_root(args.package)
     files = pick_files(package, args.per_class)
@@ -339,7 +417,11 @@ def main(argv: list[str] | None = None) -> int:
         for kind in kinds:
             print(f"workspace {kind}:", file=sys.stderr)
             root, mapped = copy_corpus(kind, package, files, Path(tmp))
-            measured = asyncio.run(measure(root, mapped, args.edits, args.memory_edits))
+            measured = asyncio.run(
+                measure(
+                    root, mapped, args.edits, args.memory_edits, args.index_wait, args.edit_kind
+                )
+            )
             everything[kind] = measured
             report(kind, measured)
     if args.json:

@@ -193,11 +193,11 @@ def test_rule_crash_is_isolated_to_its_file(
     (cwd / "boom.py").write_text(PROGRAM)
     real = seedlint.workspace.workspace.run_rules
 
-    def run_rules(facts, report_on, settings):  # type: ignore[no-untyped-def]
+    def run_rules(facts, report_on, settings, project=None):  # type: ignore[no-untyped-def]
         report_on = list(report_on)
         if any(p.endswith("boom.py") for p in report_on):
             raise ValueError("rule bug\nwith two lines")
-        return real(facts, report_on, settings)
+        return real(facts, report_on, settings, project)
 
     monkeypatch.setattr(seedlint.workspace.workspace, "run_rules", run_rules)
     status, out, _ = run(["--select", "SDL103", "."], capsys)

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from seedlint.urls import rule_docs_url
+
 from .conftest import FIXTURES
 
 try:
@@ -236,7 +238,9 @@ async def test_diagnostics_on_open_and_after_an_edit(client: LanguageClient, pro
     assert sdl002.range == types.Range(types.Position(6, 12), types.Position(6, 26))
     assert "seeds only random and numpy" in sdl002.message
     assert sdl002.code_description is not None
-    assert sdl002.code_description.href.endswith("docs/rules/SDL002.md")
+    # The web page SARIF links too (`seedlint.urls`), never a path on this machine.
+    assert sdl002.code_description.href == rule_docs_url("SDL002")
+    assert sdl002.code_description.href.startswith("https://")
     related = sdl002.related_information or []
     assert [(r.location.uri, r.location.range.start.line) for r in related][:1] == [
         (uri(project / "seeding.py"), 7)
@@ -296,6 +300,40 @@ async def test_a_project_indexed_by_worker_processes(client: LanguageClient, pro
         "SDL002",
         "SDL104",
     ]
+
+
+@pytest.mark.asyncio
+async def test_indexing_is_reported_as_work_done_progress(
+    client: LanguageClient, project: Path
+) -> None:
+    """Editors show it; once it has ended, a file's first diagnostics are the whole
+    project's (before, a buffer gets its single-file findings first)."""
+    caps = capabilities()
+    caps.window = types.WindowClientCapabilities(work_done_progress=True)
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps, workspace_folders=[types.WorkspaceFolder(uri(project), "proj")]
+        )
+    )
+
+    def ended() -> bool:
+        reports = list(client.progress_reports.values())
+        return bool(reports) and all(
+            r and isinstance(r[-1], types.WorkDoneProgressEnd) for r in reports
+        )
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + TIMEOUT
+    while not ended():
+        assert loop.time() < deadline, f"indexing did not end: {client.progress_reports}"
+        await asyncio.sleep(0.02)
+    ((_, reports),) = client.progress_reports.items()
+    assert isinstance(reports[0], types.WorkDoneProgressBegin)
+    assert reports[0].title == "seedlint: indexing proj"
+    editor = Editor(client, project)
+    train = editor.open("train.py")
+    first = await wait_until(client, train, lambda d: True, "the first diagnostics of train.py")
+    assert codes(first) == ["SDL002", "SDL104"]
 
 
 @pytest.mark.asyncio

@@ -59,9 +59,9 @@ def test_html_page_renders_timeline_sites_and_verify_statuses(tmp_path: Path) ->
     text = " ".join(text.split())
     assert "seedlint runtime report" in text
     # per library: heading, summary, timeline, call-site table
-    assert "random 1 draws at 1 call sites; not seeded before its first draw." in text
-    assert "numpy 1 draws at 1 call sites; not seeded before its first draw." in text
-    assert "torch 1 draws at 1 call sites; seeded before its first draw." in text
+    assert "random 1 draw at 1 call site; not deterministically seeded before its first" in text
+    assert "numpy 1 draw at 1 call site; not deterministically seeded before its first" in text
+    assert "torch 1 draw at 1 call site; deterministically seeded before its first draw." in text
     assert dom.count('class="timeline"') == 3
     assert dom.count('class="mark draw unseeded"') == 2  # random and numpy, drawn unseeded
     assert dom.count('class="mark seed"') == 1  # torch.manual_seed
@@ -75,3 +75,23 @@ def test_html_page_renders_timeline_sites_and_verify_statuses(tmp_path: Path) ->
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 20_000  # a page with content, not a blank one
+
+
+def test_html_page_lists_explicit_generators(tmp_path: Path) -> None:
+    require("numpy")
+    require("torch")
+    cwd = project(tmp_path, "explicit_generators.py")
+    ran = run(cwd, "-m", "seedlint", "run", "-q", "--html", "e.html", "explicit_generators.py")
+    assert ran.returncode == 0, ran.stderr
+    dom = _browser(tmp_path, "--dump-dom", (cwd / "e.html").as_uri()).stdout
+    text = " ".join(re.sub(r"<[^>]+>", " ", dom).split())
+    assert text.count("explicit generator made at") == 3  # random, numpy, torch
+    assert (
+        "explicit_generators.py:23 numpy.random.default_rng() 1 seeded from entropy: "
+        "not reproducible" in text
+    )
+    assert (
+        "explicit_generators.py:24 random.Random() 1 seeded from entropy, then again "
+        "deterministically" in text
+    )
+    assert "explicit_generators.py:26 torch.Generator() 1 1 draw while never seeded" in text

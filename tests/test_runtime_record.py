@@ -136,7 +136,7 @@ def test_observing_does_not_change_a_single_number(tmp_path: Path, seed: str | N
     plain = run(cwd, "same_numbers.py", *args)
     done, report = record(cwd, "same_numbers.py", *args)
     assert plain.returncode == done.returncode == 0, done.stderr
-    assert done.stdout == plain.stdout and len(plain.stdout.splitlines()) == 13
+    assert done.stdout == plain.stdout and len(plain.stdout.splitlines()) == 15
     for library in ("random", "numpy", "torch"):
         assert report["libraries"][library]["draws"] >= 8, library
 
@@ -259,3 +259,125 @@ def test_module_mode_and_numpy_unused(tmp_path: Path) -> None:
     ]
     assert report["libraries"]["numpy"]["used"] is False
     assert report["libraries"]["torch"]["used"] is False
+
+
+def test_counts_are_exact_when_the_wrappers_count_themselves(tmp_path: Path) -> None:
+    """Every count in counting.py is known: seen-before lines are counted by the wrappers'
+    caches, which must follow each reseeding, strict mode and library frames."""
+    cwd = project(tmp_path, "counting.py")
+    library = cwd / "lib" / "site-packages"
+    library.mkdir(parents=True)
+    (library / "drawlib.py").write_text(
+        "import numpy as np\n\ndef draw():\n    return np.random.rand()\n"
+    )
+    done, report = record(cwd, "counting.py", str(library))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"strict": "18"}
+
+    def counts(lib: str) -> dict[int, tuple[int, int, dict[str, int]]]:
+        sites = report["libraries"][lib]["draw_sites"]
+        return {s["line"]: (s["count"], s["unseeded_count"], s["apis"]) for s in sites}
+
+    numpy = counts("numpy")
+    assert numpy == {
+        25: (6, 3, {"numpy.random.rand": 6}),
+        27: (6, 3, {"numpy.random.normal": 6}),
+        18: (11, 8, {"numpy.random.rand": 11}),  # 6 from line 28, 5 from the last loop
+        30: (4, 0, {"numpy.random.rand": 4}),
+        31: (4, 0, {"numpy.random.choice": 4}),
+        32: (4, 0, {"numpy.random.normal": 4}),
+        35: (5, 5, {"numpy.random.rand": 5}),
+    }
+    assert counts("random") == {26: (6, 3, {"random.random": 6})}
+    via = {s["line"]: s["via"] for s in report["libraries"]["numpy"]["draw_sites"]}
+    assert via[30].endswith("drawlib.py:4 in draw") and via[35] == via[30]
+
+
+def test_wrappers_take_the_signatures_of_what_they_wrap() -> None:
+    """The draw wrappers are generated with the wrapped function's signature (not `*args,
+    **kwargs`): a call binds its arguments exactly as it would without the companion."""
+    import inspect
+    import random
+
+    import numpy as np
+
+    import seedlint.runtime
+    from seedlint.runtime import hooks_numpy, hooks_random
+
+    with seedlint.runtime.record():
+        np.random.rand()  # hooks numpy (already imported) and random
+        wrapped = {**hooks_numpy._SAVED["numpy.random"], **hooks_random._SAVED}
+        assert len(wrapped) > 50
+        for name, original in wrapped.items():
+            if name in {"seed", "get_state", "set_state", "getstate", "setstate"}:
+                continue  # seeding: functions of ours (numpy) or `functools.wraps`
+            module = random if name in hooks_random._SAVED else np.random
+            now = getattr(module, name)
+            assert now is not original, name
+            try:
+                expected = inspect.signature(original)
+            except ValueError:  # no signature: the wrapper takes *args, **kwargs
+                continue
+            assert inspect.signature(now) == expected, name
+
+
+def test_explicit_generators_are_recorded_and_stay_compatible(tmp_path: Path) -> None:
+    cwd = project(tmp_path, "explicit_types.py")
+    plain = run(cwd, "explicit_types.py")
+    done, report = record(cwd, "explicit_types.py")
+    assert done.returncode == plain.returncode == 0, done.stderr
+    assert done.stdout == plain.stdout
+    assert done.stdout.startswith("[True, True, True, True, 'RandomState', True, True, True]")
+
+    def made(library: str) -> dict[tuple[int, str], tuple[int, int, int, int]]:
+        return {
+            (c["line"], c["api"]): (
+                c["count"],
+                c["entropy_count"],
+                c["reseeded_count"],
+                c["unseeded_draws"],
+            )
+            for c in report["libraries"][library]["explicit_generators"]
+        }
+
+    assert made("numpy") == {
+        (11, "numpy.random.RandomState"): (1, 1, 1, 0),
+        (13, "numpy.random.SeedSequence"): (1, 0, 0, 0),
+        (13, "numpy.random.PCG64"): (1, 0, 0, 0),
+    }
+    assert made("torch") == {
+        (14, "torch.Generator"): (1, 0, 0, 0),
+        (27, "torch.Generator"): (3, 0, 0, 3),
+    }
+    # Random(5) twice, and unpickling makes one from entropy, then sets its state
+    assert made("random") == {(24, "random.Random"): (3, 1, 1, 0)}
+
+
+def test_cuda_paths_without_a_gpu(tmp_path: Path) -> None:
+    """No GPU here: this runs what a CPU-only torch allows of the CUDA paths (torch.cuda's
+    seeding calls, draws asked for on a CUDA device, one status per generator).  Draws that
+    really run on a GPU and torch.cuda's get/set_rng_state are untested."""
+    cwd = project(tmp_path, "cuda_paths.py")
+    done, report = record(cwd, "cuda_paths.py")
+    assert done.returncode == 0, done.stderr
+    import torch
+
+    gpu = torch.cuda.is_available()
+    allowed = "drew" if gpu else "allowed, no GPU"
+    assert json.loads(done.stdout) == {
+        "never seeded": "refused: torch:cuda",
+        "after torch.cuda.manual_seed_all": allowed,
+        "after torch.cuda.seed": "refused: torch:cuda",
+        "after torch.manual_seed": allowed,
+    }
+    torch_info = report["libraries"]["torch"]
+    assert [
+        (e["api"], e["generator"], e["deterministic"]) for e in torch_info["seeding_events"]
+    ] == [
+        ("torch.cuda.manual_seed_all", "torch:cuda", True),
+        ("torch.cuda.seed", "torch:cuda", False),
+        ("torch.manual_seed", "torch:cpu,torch:cuda", True),
+    ]
+    assert torch_info["final_status"] == "deterministic"
+    generators = {s["generator"] for s in torch_info["draw_sites"]}
+    assert generators == {"torch:cuda", "torch:cpu"}

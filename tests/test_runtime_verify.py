@@ -27,6 +27,8 @@ CASES = {
     "config_seed.py": (("config_seed.json",), ("--strict",), 0),
     # An optional seed missing from the file: np.random.seed(None), entropy.
     "config_seed_optional.py": (("config_empty.json",), (), 1),
+    # SDL003 on explicit generators: reseeded in a helper (refuted), drawn unseeded (confirmed)
+    "explicit_generators.py": ((), (), 1),
 }
 
 
@@ -102,6 +104,15 @@ def test_verify_run_in_one_go_text_and_sarif(tmp_path: Path) -> None:
         "not-executed",
         "not-executed",
     ]
+    # The one SARIF writer (reporters/sarif.py): rules described, results point at them
+    assert document["runs"][0]["automationDetails"]["id"] == "seedlint-verify/"
+    rules = document["runs"][0]["tool"]["driver"]["rules"]
+    for result in results:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    missed = next(r for r in results if r["properties"]["verifyStatus"] == "missed-by-static")
+    assert (missed["ruleId"], missed["level"]) == ("runtime-unseeded-draw", "error")
+    location = missed["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "getattr_draw.py", "uriBaseId": "%SRCROOT%"}
 
 
 def test_run_passes_output_and_status_through(tmp_path: Path) -> None:
@@ -111,7 +122,9 @@ def test_run_passes_output_and_status_through(tmp_path: Path) -> None:
     assert done.returncode == plain.returncode == 1
     assert done.stdout == plain.stdout
     assert done.stderr.startswith(plain.stderr)
-    assert "random: 1 draws at 1 sites, NOT seeded before its first draw" in done.stderr
+    assert "random: 1 draw at 1 site, NOT deterministically seeded before its first draw" in (
+        done.stderr
+    )
     report = json.loads((cwd / "out" / "r.json").read_text())
     assert report["libraries"]["random"]["unseeded_draw_sites"] == ["crash.py:8"]
     quiet = run(

@@ -5,7 +5,10 @@ Entry points compared (each project is copied to its own folder, which is its pr
 the CLI (JSON) from the project folder and from another working directory, with a cold and a
 warm cache, with `-j1` and `-j2`; `Workspace` in-process, without overlays and with every file
 given as an overlay while the file on disk says something else; each file through stdin
-(`seedlint check - --stdin-filename PATH`).
+(`seedlint check - --stdin-filename PATH`); the language server (`seedlint lsp`, a real client
+opening every file: related locations compared without the CLI's `cited` flag, which LSP has
+no field for).  flake8 is compared with `seedlint check` on the same projects in
+tests/test_flake8_plugin.py.
 
 The snapshots (fixtures/projects/_snapshots/NAME.txt) are the exact text output of
 `seedlint check .` run inside the project: message wording is part of the interface.  After a
@@ -30,6 +33,7 @@ from seedlint.diagnostics import Diagnostic
 from seedlint.integrations.cli import main
 from seedlint.workspace import Workspace
 
+from .lsp_findings import lsp_findings
 from .test_fixtures import PROJECTS, project_fixtures, project_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -212,9 +216,15 @@ def test_every_entry_point_gives_the_same_findings(
         stdin += from_json(output, root, root)
     runs["stdin, file by file"] = sorted(stdin)
 
-    differing = {name: found for name, found in runs.items() if found != reference}
+    # The language server, every file open: positions back in code points, 1-based.
+    without_cited = sorted((*f[:7], tuple(r[:4] for r in f[7])) for f in reference)
+    expected = {name: reference for name in runs}
+    runs["language server"] = lsp_findings(root, python_files(root))
+    expected["language server"] = without_cited
+
+    differing = {name: found for name, found in runs.items() if found != expected[name]}
     assert not differing, "\n".join(
-        f"{name}:\n  only here: {sorted(set(found) - set(reference))}\n"
-        f"  missing: {sorted(set(reference) - set(found))}"
+        f"{name}:\n  only here: {sorted(set(found) - set(expected[name]))}\n"
+        f"  missing: {sorted(set(expected[name]) - set(found))}"
         for name, found in differing.items()
     )

@@ -419,12 +419,15 @@ def _silence_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line `argv` (default: sys.argv[1:]); returns the exit status."""
-    args = _route(list(sys.argv[1:] if argv is None else argv))
+    from .runtime_command import split_command
+
+    args, command = split_command(_route(list(sys.argv[1:] if argv is None else argv)))
     parser = _build_parser()
     try:
         ns = parser.parse_args(args)
     except SystemExit as exc:  # --help, --version, usage errors
         return _exit_status(exc)
+    ns.trailing_command = command  # `verify --run -- COMMAND`
     stdout = sys.stdout
     if isinstance(stdout, io.TextIOWrapper):
         # A path or message the terminal cannot encode must not become a crash.

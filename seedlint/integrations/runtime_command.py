@@ -7,9 +7,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-__all__ = ["add_parsers"]
+if TYPE_CHECKING:
+    from ..reporters.sarif import RuleDoc
+
+__all__ = ["add_parsers", "split_command"]
 
 
 def add_parsers(commands: Any) -> None:
@@ -28,10 +31,6 @@ def add_parsers(commands: Any) -> None:
     run.add_argument("target", nargs=argparse.REMAINDER, help="the program and its arguments")
     run.set_defaults(handler=_run)
 
-    # `--run -- python train.py ARGS`: argparse cannot give an option everything after `--`,
-    # so the verify parser takes the command off before parsing the rest.
-    default_class = commands._parser_class
-    commands._parser_class = _VerifyParser
     verify = commands.add_parser(
         "verify",
         help="confirm or refute static findings with a runtime report",
@@ -52,7 +51,6 @@ def add_parsers(commands: Any) -> None:
         default=None,
         help="static analysis also reports draws seeded on some paths but not all",
     )
-    commands._parser_class = default_class
     verify.add_argument(
         "--run",
         dest="run_flag",
@@ -63,18 +61,16 @@ def add_parsers(commands: Any) -> None:
     verify.set_defaults(handler=_verify)
 
 
-class _VerifyParser(argparse.ArgumentParser):
-    def parse_known_args(  # type: ignore[override]
-        self, args: list[str] | None = None, namespace: argparse.Namespace | None = None
-    ) -> tuple[argparse.Namespace, list[str]]:
-        args = list(sys.argv[1:] if args is None else args)
-        command: list[str] | None = None
-        if "--run" in args and "--" in args and args.index("--run") < args.index("--"):
-            split = args.index("--")
-            args, command = args[:split], args[split + 1 :]
-        ns, extra = super().parse_known_args(args, namespace)
-        ns.run = command if command is not None else ([] if ns.run_flag else None)
-        return ns, extra
+def split_command(args: list[str]) -> tuple[list[str], list[str] | None]:
+    """`seedlint verify ... --run -- python train.py ARGS`: (the arguments for argparse, the
+    command after `--`).  argparse cannot give an option everything after `--` (it would
+    read the command's own options), so the command line is split before parsing; None when
+    there is no `--run ... --`."""
+    if args[:1] == ["verify"] and "--run" in args and "--" in args:
+        split = args.index("--")
+        if args.index("--run") < split:
+            return args[:split], args[split + 1 :]
+    return args, None
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -105,20 +101,21 @@ def _run(ns: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _verify(ns: argparse.Namespace, stdout: TextIO) -> int:
-    from .. import __version__
     from ..config import ConfigError, Overrides
     from ..discovery import DiscoveryError
+    from ..reporters.sarif import render_verify_sarif
     from ..runtime.report import load_report
     from ..runtime.runner import DEFAULT_REPORT, run_command
-    from ..runtime.verify import VERIFIED_CODES, failed, format_json, format_sarif, format_text
+    from ..runtime.verify import VERIFIED_CODES, failed, format_json, format_text
     from ..workspace import Workspace
 
     report_path = ns.report
-    if ns.run is not None:
-        if not ns.run:
+    command = getattr(ns, "trailing_command", None)  # set by the CLI from `split_command`
+    if ns.run_flag:
+        if not command:
             return _usage("--run needs the program after `--`: --run -- python train.py ARGS")
         try:
-            run_command(ns.run, report=report_path, quiet=True)
+            run_command(command, report=report_path, quiet=True)
         except ValueError as exc:
             return _usage(str(exc))
         report_path = report_path or DEFAULT_REPORT
@@ -142,7 +139,7 @@ def _verify(ns: argparse.Namespace, stdout: TextIO) -> int:
     if ns.format == "json":
         stdout.write(format_json(entries, os.path.abspath(report_path)))
     elif ns.format == "sarif":
-        stdout.write(format_sarif(entries, __version__))
+        stdout.write(render_verify_sarif(entries, _verify_rule_docs()))
     else:
         stdout.write(format_text(entries))
     if ns.html:
@@ -150,3 +147,21 @@ def _verify(ns: argparse.Namespace, stdout: TextIO) -> int:
 
         write_html(ns.html, report, entries)
     return 1 if failed(entries) else 0
+
+
+def _verify_rule_docs() -> list[RuleDoc]:
+    """The verified rules' documentation and the runtime observations', for SARIF."""
+    from ..reporters.sarif import RuleDoc
+    from ..rules import ALL_RULES
+    from ..runtime.verify import OBSERVATIONS, VERIFIED_CODES
+    from ..urls import repository_url
+
+    docs = [
+        RuleDoc(rule.code, rule.name, rule.summary, rule.doc())
+        for rule in ALL_RULES
+        if rule.code in VERIFIED_CODES
+    ]
+    readme = repository_url() + "#runtime-companion-seedlint-run-and-seedlint-verify"
+    for name, (summary, doc) in OBSERVATIONS.items():
+        docs.append(RuleDoc(name, name, summary, doc, help_uri=readme))
+    return docs

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,13 +34,13 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Edit, Related, Span
+from ..urls import repository_url, rule_docs_url
 from . import Locate, display_path, file_span, sort_for_display
 
-__all__ = ["REPOSITORY_URL", "SARIF_SCHEMA", "RuleDoc", "render_sarif"]
+__all__ = ["REPOSITORY_URL", "SARIF_SCHEMA", "RuleDoc", "render_sarif", "render_verify_sarif"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-REPOSITORY_URL = "https://github.com/seedlint/seedlint"
-RULE_DOCS_URL = REPOSITORY_URL + "/blob/main/docs/rules/{code}.md"
+REPOSITORY_URL = repository_url()
 SRCROOT = "%SRCROOT%"
 _SECTION = re.compile(r"^## (.+)$", re.MULTILINE)
 
@@ -53,6 +53,7 @@ class RuleDoc:
     name: str
     summary: str
     doc: str  # Markdown: the rule's docstring, in ruff's sections
+    help_uri: str | None = None  # default: its page under docs/rules/
 
 
 def _sections(doc: str) -> dict[str, str]:
@@ -81,7 +82,7 @@ def rule_descriptor(rule: RuleDoc) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": full},
         "help": {"text": rule.doc, "markdown": rule.doc},
-        "helpUri": RULE_DOCS_URL.format(code=rule.code),
+        "helpUri": rule.help_uri or rule_docs_url(rule.code),
         "defaultConfiguration": {"level": "error"},
         "properties": {"tags": ["reproducibility"]},
     }
@@ -198,6 +199,10 @@ def render_sarif(
     rule_index = {rule.code: index for index, rule in enumerate(ordered)}
     shown = sort_for_display(diagnostics, base)
     results = [_result(d, rule_index, base, locate) for _, d in shown]
+    return _log(results, ordered, base)
+
+
+def _log(results: list[dict[str, Any]], ordered: Sequence[RuleDoc], base: str, **run: Any) -> str:
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -215,7 +220,47 @@ def render_sarif(
                 "originalUriBaseIds": {SRCROOT: {"uri": Path(base).as_uri().rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
+                **run,
             }
         ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+# How a verify status shows in a SARIF viewer: what the run proved wrong is an error, what it
+# proved harmless a note, what it never reached nothing.
+_VERIFY_LEVEL = {"confirmed": "error", "missed-by-static": "error", "refuted": "note"}
+
+
+def render_verify_sarif(
+    entries: Sequence[Mapping[str, Any]], rules: Sequence[RuleDoc] = (), *, cwd: str | None = None
+) -> str:
+    """The SARIF log of `seedlint verify`: one result per entry (a static finding with its
+    verify status, or a runtime observation no finding explains), each entry a mapping with
+    `status`, `code` (None for runtime observations), `name`, `path`, `line`, `column`,
+    `message` and `runtime` (the evidence, kept in the result's properties).  `rules`
+    describes the codes and the runtime observations' names."""
+    base = os.path.abspath(cwd if cwd is not None else os.getcwd())
+    ordered = sorted(rules, key=lambda rule: rule.code)
+    rule_index = {rule.code: index for index, rule in enumerate(ordered)}
+    results = []
+    for entry in entries:
+        rule_id = entry["code"] or entry["name"]
+        result: dict[str, Any] = {
+            "ruleId": rule_id,
+            "level": _VERIFY_LEVEL.get(entry["status"], "none"),
+            "message": {"text": f"[{entry['status']}] {' '.join(entry['message'].split())}"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _artifact(os.path.join(base, entry["path"]), base),
+                        "region": {"startLine": entry["line"], "startColumn": entry["column"]},
+                    }
+                }
+            ],
+            "properties": {"verifyStatus": entry["status"], "runtime": entry["runtime"]},
+        }
+        if rule_id in rule_index:
+            result["ruleIndex"] = rule_index[rule_id]
+        results.append(result)
+    return _log(results, ordered, base, automationDetails={"id": "seedlint-verify/"})

@@ -44,11 +44,17 @@ def get_rule(code: str) -> type[Rule] | None:
 
 
 def run_rules(
-    modules: Mapping[str, ModuleFacts], report_on: Iterable[str], settings: Settings
+    modules: Mapping[str, ModuleFacts],
+    report_on: Iterable[str],
+    settings: Settings,
+    project: ProjectContext | None = None,
 ) -> dict[str, list[Diagnostic]]:
-    """Diagnostics of every enabled rule for each path in `report_on`, sorted by position."""
+    """Diagnostics of every enabled rule for each path in `report_on`, sorted by position.
+    `project`: the context of `modules` under `settings` (a caller that keeps its seeding
+    analysis passes it); by default a new one."""
     rules = [rule() for rule in ALL_RULES if settings.is_enabled(rule.code)]
-    project = ProjectContext(modules, settings)
+    if project is None:
+        project = ProjectContext(modules, settings)
     results: dict[str, list[Diagnostic]] = {}
     for path in report_on:
         module = modules[path]

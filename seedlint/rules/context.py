@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..analysis.facts import ApiCall, ModuleFacts
@@ -15,17 +14,32 @@ if TYPE_CHECKING:
 
 
 class ProjectContext:
-    def __init__(self, modules: Mapping[str, ModuleFacts], settings: Settings) -> None:
+    def __init__(
+        self,
+        modules: Mapping[str, ModuleFacts],
+        settings: Settings,
+        seeding: SeedingReport | None = None,
+    ) -> None:
+        """`seeding`: the seeding analysis of these very modules, when the caller already
+        has it (a Workspace checking again after an edit that changed no seeding fact)."""
         self.modules = modules  # path -> facts
         self.settings = settings
+        self._seeding = seeding
 
-    @cached_property
+    @property
     def seeding(self) -> SeedingReport:
         """Draws checked against the seeding that precedes them, in every program (lazy:
         computed only when an SDL0xx rule that needs it is enabled)."""
-        from ..analysis.seeding import analyse_project
+        if self._seeding is None:
+            from ..analysis.seeding import analyse_project
 
-        return analyse_project(self.modules, strict=self.settings.strict)
+            self._seeding = analyse_project(self.modules, strict=self.settings.strict)
+        return self._seeding
+
+    @property
+    def seeding_if_computed(self) -> SeedingReport | None:
+        """The seeding analysis if a rule asked for it (or it was given), else None."""
+        return self._seeding
 
 
 def diagnostic(

@@ -14,9 +14,10 @@ import sys
 import sysconfig
 from types import CodeType, FrameType
 
-__all__ = ["USER_CODE", "Attribution", "attribute", "is_user_file"]
+__all__ = ["USER_CODE", "Attribution", "attribute", "describe", "frames", "is_user_file"]
 
 _SEEDLINT_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+_OURS = _SEEDLINT_DIR + os.sep
 
 
 def _library_roots() -> tuple[str, ...]:
@@ -84,22 +85,33 @@ def _describe(frame: FrameType) -> str:
     return f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}"
 
 
-def _skip_ours(frame: FrameType | None) -> FrameType | None:
-    while frame is not None and frame.f_code.co_filename.startswith(_SEEDLINT_DIR + os.sep):
+def frames(frame: FrameType | None) -> tuple[FrameType | None, FrameType | None]:
+    """(the innermost frame outside seedlint, the nearest frame of the user's code) at or
+    above `frame`: the cheap part of an attribution (no line numbers, nothing formatted)."""
+    while frame is not None and frame.f_code.co_filename.startswith(_OURS):
         frame = frame.f_back
-    return frame
+    current = frame
+    known = _BY_CODE.get
+    while current is not None:
+        user = known(id(current.f_code))  # inline: this walk runs on every library draw
+        if user is None:
+            user = _is_user(current.f_code)
+        if user:
+            return frame, current
+        current = current.f_back
+    return frame, None
 
 
 def attribute(frame: FrameType | None) -> Attribution | None:
     """The attribution of a draw whose innermost frame outside seedlint is at or above
     `frame`; None when the stack holds nothing but seedlint (cannot happen in practice)."""
-    first = _skip_ours(frame)
-    if first is None:
-        return None
-    current: FrameType | None = first
-    while current is not None:
-        if _is_user(current.f_code):
-            detail = None if current is first else _describe(first)
-            return Attribution(True, current.f_code, current.f_lineno, detail)
-        current = current.f_back
-    return Attribution(False, first.f_code, first.f_lineno, None)
+    first, user = frames(frame)
+    return None if first is None else describe(first, user)
+
+
+def describe(first: FrameType, user: FrameType | None) -> Attribution:
+    """The attribution for `frames`' answer (`first` not None)."""
+    if user is None:
+        return Attribution(False, first.f_code, first.f_lineno, None)
+    detail = None if user is first else _describe(first)
+    return Attribution(True, user.f_code, user.f_lineno, detail)

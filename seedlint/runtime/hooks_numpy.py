@@ -15,12 +15,11 @@ import zlib
 from typing import Any
 
 from . import recorder as _recorder
+from .flat import flat_wrapper
 
 __all__ = ["install", "uninstall"]
 
 _SAVED: dict[str, Any] = {}
-_METHOD_CODE: list[Any] = [None]
-_getframe = sys._getframe
 _NOT_DRAWS = frozenset({"seed", "get_state", "set_state"})
 _SHAPE_ALIASES = {"rand": "random_sample", "randn": "standard_normal"}
 
@@ -38,33 +37,22 @@ def _make_class(base: Any) -> type:
         api = f"numpy.random.{name}"
         if name in _SHAPE_ALIASES:
             # rand/randn are `random_sample(size=args)` / `standard_normal(size=args)` in
-            # numpy; calling the base method directly saves the nested call through `self`
-            # (same numbers: tests/test_runtime_record.py compares every draw).
-            target = getattr(base, _SHAPE_ALIASES[name])
+            # numpy, which Cython calls through `self` (a second recorded call); calling the
+            # base method directly saves it (same numbers: tests/test_runtime_record.py
+            # compares every draw).
+            def shape(self: Any, *args: Any) -> Any: ...
 
-            def original(self: Any, *args: Any) -> Any:
-                return target(self, size=args) if args else target(self)
-
-        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-            rec = _recorder.ACTIVE
-            if rec is not None:
-                frame = _getframe(1)
-                # numpy's own methods call each other through `self` (rand -> random_sample);
-                # from Cython there is no frame, so the caller is then this very function.
-                if frame.f_code is not _METHOD_CODE[0]:
-                    site = rec.fast.get(("numpy", id(frame.f_code), frame.f_lasti))
-                    if site is not None and rec.inline:  # Recorder.count, inline (hot path)
-                        if rec.status["numpy"] != "deterministic":
-                            site.unseeded_count += 1
-                        site.count += 1
-                        site.apis[api] = site.apis.get(api, 0) + 1
-                    else:
-                        rec.draw("numpy", api, frame, _fingerprint)
-            return original(self, *args, **kwargs)
-
-        method.__name__ = name
-        method.__doc__ = original.__doc__
-        return method
+            return flat_wrapper(
+                original,
+                "numpy",
+                api,
+                _fingerprint,
+                shape_of=shape,
+                call="_sl_target(self, size=args) if args else _sl_target(self)",
+                names={"_sl_target": getattr(base, _SHAPE_ALIASES[name])},
+            )
+        # `self` travels in the arguments: a method is a function of (self, ...).
+        return flat_wrapper(original, "numpy", api, _fingerprint)
 
     def seed(self: Any, seed: Any = None) -> None:
         base.seed(self, seed)
@@ -96,7 +84,6 @@ def _make_class(base: Any) -> type:
             continue
         if callable(getattr(base, name)):
             namespace[name] = draw_method(name)
-            _METHOD_CODE[0] = namespace[name].__code__  # one code object for all of them
     return type("RecordingRandomState", (base,), namespace)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..knowledge.torch_api import APIS
+from .explicit import torch_draw
 from .wrap import arg, draw_wrapper, seed_wrapper, state_getter, state_setter
 
 __all__ = ["install", "uninstall"]
@@ -87,7 +88,10 @@ def _chooser(torch: Any, qualname: str, original: Any, method: bool) -> Callable
         if generator is None and gen_pos is not None and len(args) > gen_pos:
             generator = args[gen_pos]
         if generator is not None and generator is not default_cpu:
-            return "torch:cuda" if generator in cuda_defaults else None
+            if generator in cuda_defaults:
+                return "torch:cuda"
+            torch_draw(generator)  # an explicit generator: never seeded?
+            return None
         if generator is default_cpu:
             return "torch:cpu"
         device = kwargs.get("device")

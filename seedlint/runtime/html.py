@@ -9,6 +9,8 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from .report import explicit_status, plural
+
 __all__ = ["render_html", "write_html"]
 
 _STYLE = """
@@ -26,6 +28,21 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}
 .status-refuted{color:#1b5e20;font-weight:bold}.status-not-executed{color:#666}
 code{font-size:.95em}
 """
+
+
+def _explicit_table(info: dict[str, Any]) -> str:
+    made = info.get("explicit_generators", [])
+    if not made:
+        return ""
+    rows = "".join(
+        f"<tr><td><code>{_e(m['site'])}</code></td><td><code>{_e(m['api'])}()</code></td>"
+        f"<td>{m['count']}</td><td>{_e(explicit_status(m))}</td></tr>"
+        for m in made
+    )
+    return (
+        "<table><tr><th>explicit generator made at</th><th>API</th><th>made</th>"
+        f"<th>seeding</th></tr>{rows}</table>"
+    )
 
 
 def _e(value: Any) -> str:
@@ -112,11 +129,14 @@ def render_html(report: dict[str, Any], entries: Sequence[dict[str, Any]] | None
             continue
         seeded = info["explicitly_seeded_before_first_draw"]
         parts.append(
-            f"<p>{info['draws']} draws at {len(info['draw_sites'])} call sites; "
-            f"{'seeded' if seeded else '<b>not seeded</b>'} before its first draw.</p>"
+            f"<p>{plural(info['draws'], 'draw')} at "
+            f"{plural(len(info['draw_sites']), 'call site')}; "
+            f"{'deterministically seeded' if seeded else '<b>not deterministically seeded</b>'}"
+            " before its first draw.</p>"
         )
         parts.append(_timeline(info))
         parts.append(_sites_table(info))
+        parts.append(_explicit_table(info))
     if entries is not None:
         parts.append(_verify_table(entries))
     missing = [p for p in report["processes"] if not p["observed"]]

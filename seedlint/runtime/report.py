@@ -18,8 +18,10 @@ __all__ = [
     "SCHEMA",
     "VERSION",
     "build_report",
+    "explicit_status",
     "load_report",
     "part_json",
+    "plural",
     "text_summary",
 ]
 
@@ -52,6 +54,9 @@ def part_json(rec: Recorder, role: str, exit_info: dict[str, Any]) -> dict[str, 
         "event_count": rec.event_count,
         "events": [e.to_json(_absolute) for e in rec.events],
         "sites": [s.to_json(_absolute) for s in sorted(rec.sites.values(), key=_first_seq)],
+        "constructions": [
+            c.to_json(_absolute) for c in sorted(rec.constructions.values(), key=_first_seq)
+        ],
         "children": list(rec.children),
     }
 
@@ -88,8 +93,12 @@ def build_report(
         generators = [g for g, lib in GENERATORS.items() if lib == library]
         events: list[dict[str, Any]] = []
         sites: list[dict[str, Any]] = []
+        explicit: list[dict[str, Any]] = []
         first: tuple[int, bool] | None = None
         for index, part in enumerate(parts):
+            for made in part.get("constructions", ()):
+                if made["api"].split(".", 1)[0] == library:
+                    explicit.append(_relocate(made, cwd, part))
             for event in part["events"]:
                 if any(g in event["generator"].split(",") for g in generators):
                     events.append(_relocate(event, cwd, part))
@@ -117,6 +126,7 @@ def build_report(
             "seeding_events": events,
             "draw_sites": sites,
             "unseeded_draw_sites": unseeded,
+            "explicit_generators": explicit,
         }
     processes = []
     seen = set()
@@ -190,16 +200,17 @@ def text_summary(report: dict[str, Any]) -> str:
             lines.append(f"  {library}: not used")
             continue
         if not info["drawn"]:
-            lines.append(f"  {library}: no draws")
-            continue
-        seeded = (
-            "seeded before its first draw"
-            if info["explicitly_seeded_before_first_draw"]
-            else "NOT seeded before its first draw"
-        )
-        lines.append(
-            f"  {library}: {info['draws']} draws at {len(info['draw_sites'])} sites, {seeded}"
-        )
+            lines.append(f"  {library}: no draws from its global generator")
+        else:
+            seeded = (
+                "deterministically seeded before its first draw"
+                if info["explicitly_seeded_before_first_draw"]
+                else "NOT deterministically seeded before its first draw"
+            )
+            draws, sites = info["draws"], len(info["draw_sites"])
+            lines.append(
+                f"  {library}: {plural(draws, 'draw')} at {plural(sites, 'site')}, {seeded}"
+            )
         for event in info["seeding_events"][:5]:
             kind = (
                 "deterministic"
@@ -211,9 +222,33 @@ def text_summary(report: dict[str, Any]) -> str:
             lines.append(f"    unseeded draw at {site}")
         if len(info["unseeded_draw_sites"]) > 10:
             lines.append(f"    ... and {len(info['unseeded_draw_sites']) - 10} more")
+        for made in info.get("explicit_generators", ())[:5]:
+            lines.append(
+                f"    {made['api']}() at {made['site']} ({plural(made['count'], 'made')}): "
+                f"{explicit_status(made)}"
+            )
     missing = [p for p in report["processes"] if not p["observed"]]
     for process in missing:
         lines.append(f"  process {process['pid']} ({process.get('start_method')}) was not observed")
     for problem in report["problems"]:
         lines.append(f"  problem: {problem}")
     return "\n".join(lines) + "\n"
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 or noun == "made" else f"{n} {noun}s"
+
+
+def explicit_status(made: dict[str, Any]) -> str:
+    if made["source"] == "fixed-default":
+        if made["unseeded_draws"]:
+            return (
+                f"{plural(made['unseeded_draws'], 'draw')} while never seeded (the same "
+                "stream as every unseeded torch.Generator)"
+            )
+        return "no draw while never seeded"
+    if made["entropy_count"] > made["reseeded_count"]:
+        return f"seeded from {made['source']}: not reproducible"
+    if made["entropy_count"]:
+        return f"seeded from {made['source']}, then again deterministically"
+    return "deterministic seed"

@@ -46,4 +46,5 @@ def short_repr(value: Any, limit: int = 80) -> str:
         text = repr(value)
     except Exception:  # a broken __repr__ in the program must not break the recorder
         text = f"<{type(value).__name__}>"
+    text = " ".join(text.split())  # SeedSequence's repr spans lines
     return text if len(text) <= limit else text[: limit - 3] + "..."

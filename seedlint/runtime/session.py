@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from . import hooks_random
+from . import explicit, hooks_random
 from . import recorder as _recorder
 from .imports import PostImportHooks
 from .recorder import Recorder
@@ -50,12 +50,14 @@ def _hook_numpy() -> None:
     from . import hooks_numpy
 
     hooks_numpy.install()
+    explicit.install_numpy()
 
 
 def _hook_torch() -> None:
     from . import hooks_torch
 
     hooks_torch.install()
+    explicit.install_torch()
 
 
 _LIBRARY_HOOKS: dict[str, tuple[str, Callable[[], None]]] = {
@@ -110,9 +112,10 @@ class Session:
         else:
             self._parts_dir = tempfile.mkdtemp(prefix="seedlint-runtime-")
             self._owns_parts = True
-        _recorder.ACTIVE = self.recorder
+        _recorder.activate(self.recorder)
         _STACK.append(self)
         hooks_random.install()
+        explicit.install_random()
         self.recorder.hooked["random"] = "stdlib"
         pending: dict[str, Callable[[], None]] = {}
         for library, (module, hook) in _LIBRARY_HOOKS.items():
@@ -153,13 +156,14 @@ class Session:
         if self not in _STACK:
             return
         _STACK.remove(self)
-        _recorder.ACTIVE = self._outer
         if self._outer is not None:
             self._outer.status.update(self.recorder.status)
+        _recorder.activate(self._outer)
         if self._import_hooks is not None:
             self._import_hooks.uninstall()
         if not _STACK:
             hooks_random.uninstall()
+            explicit.uninstall()
             for library in ("numpy", "torch"):
                 if library in self.recorder.hooked:
                     module = {"numpy": "hooks_numpy", "torch": "hooks_torch"}[library]

@@ -18,8 +18,11 @@ or on the state of the caches:
 
 A Workspace that checks again (the flake8 plugin checks one file at a time, the language
 server after every edit) reuses what it read of the rest of the project until `invalidate`
-says files changed.  A crash inside the engine for one file (RecursionError on absurd
-nesting, a bug) becomes an SDL900 diagnostic for that file; the other files are still checked.
+says files changed; after an edit to a buffer it re-reads that buffer alone and keeps the
+seeding analysis when the edit changed none of its inputs (`workspace.incremental`: each
+shortcut only where it gives what a fresh check gives).  A crash inside the engine for one
+file (RecursionError on absurd nesting, a bug) becomes an SDL900 diagnostic for that file;
+the other files are still checked.
 """
 
 from __future__ import annotations
@@ -48,10 +51,11 @@ from ..discovery import Discovery, discover, find_project_root
 from ..fixes import FIXABLE_CODES, FixContext, FixOptions, FixOutcome
 from ..fixes.model import AppliedFix
 from ..notebooks import Notebook, is_notebook
-from ..rules import run_rules
+from ..rules import ProjectContext, run_rules
 from ..settings import Settings
 from ..source import Source, SourceError, decode_source, overlay_source, read_source
 from .cells import to_cells
+from .incremental import Kept, LoadInputs, LoadState, SeedingState, reload_buffers, reusable_seeding
 from .program_context import ProjectImports, fix_context
 from .suppression import Suppression
 
@@ -142,6 +146,8 @@ class Workspace:
         self._last: LoadResult | None = None
         self._imports: ProjectImports | None = None  # for fix contexts, per load
         self._analysed: dict[str, str] = {}  # see `analysed_keys`
+        self._kept = Kept()  # recent loads and seeding analyses (`workspace.incremental`)
+        self._inputs: LoadInputs | None = None  # of the last load
 
     @classmethod
     def from_config(
@@ -185,6 +191,7 @@ class Workspace:
     def invalidate(self, paths: Iterable[str | os.PathLike[str]] | None = None) -> None:
         """Files changed on disk (None: anything may have): read them again next time.  A
         file created or deleted changes the project's file list, so that is listed again."""
+        self._kept.clear()
         if paths is None:
             self._scans.clear()
             self._project = None
@@ -268,16 +275,29 @@ class Workspace:
         return Report(tuple(diagnostics), tuple(report_on), self.root)
 
     def _load(self, report_on: list[str], context: list[str], explicit: list[str]) -> LoadResult:
-        loaded = load_facts(
-            report_on,
-            context,
-            force_parse=explicit,
-            cache=self.cache,
-            jobs=self.jobs,
-            overlays=self._overlays,
-            reuse=self._scans,
-            python=self.settings.target_version,
-        )
+        python = self.settings.target_version
+        inputs = (tuple(report_on), tuple(context), tuple(sorted(explicit)), python)
+
+        def buffers_only(paths: list[str]) -> LoadResult:
+            overlays = {path: self._overlays[path] for path in paths}
+            return load_facts(
+                paths, force_parse=paths, cache=self.cache, overlays=overlays, python=python
+            )
+
+        loaded = reload_buffers(self._kept.load(inputs), inputs, self._overlays, buffers_only)
+        if loaded is None:
+            loaded = load_facts(
+                report_on,
+                context,
+                force_parse=explicit,
+                cache=self.cache,
+                jobs=self.jobs,
+                overlays=self._overlays,
+                reuse=self._scans,
+                python=python,
+            )
+        self._kept.keep_load(LoadState(inputs, dict(self._overlays), loaded))
+        self._inputs = inputs
         # Files reported on are read again each time (they are what the user edits); the rest
         # of the project is kept until `invalidate`.
         reported = set(report_on)
@@ -302,7 +322,16 @@ class Workspace:
         loaded = self._load(report_on, context, explicit)
         self._imports = None
         checkable = [path for path in report_on if path in loaded.facts]
-        results = without_gc(lambda: _run_rules(loaded.facts, checkable, self.settings))
+        strict, inputs = self.settings.strict, self._inputs
+        assert inputs is not None
+        kept = self._kept.seeding(inputs)
+        project = ProjectContext(
+            loaded.facts, self.settings, reusable_seeding(kept, loaded.facts, strict)
+        )
+        results = without_gc(lambda: _run_rules(loaded.facts, checkable, self.settings, project))
+        report = project.seeding_if_computed
+        if report is not None:
+            self._kept.keep_seeding(inputs, SeedingState(loaded.facts, strict, report))
         suppression = Suppression(self.settings, self.root)
         diagnostics: list[Diagnostic] = []
         to_describe: list[tuple[list[Diagnostic], _FixJob]] = []
@@ -627,18 +656,21 @@ def protected_findings(
 
 
 def _run_rules(
-    facts: Mapping[str, ModuleFacts], report_on: Sequence[str], settings: Settings
+    facts: Mapping[str, ModuleFacts],
+    report_on: Sequence[str],
+    settings: Settings,
+    project: ProjectContext | None = None,
 ) -> dict[str, list[Diagnostic]]:
     """`rules.run_rules`, isolating a crash to the file(s) it happens in."""
     try:
-        return run_rules(facts, report_on, settings)
+        return run_rules(facts, report_on, settings, project)
     except Exception as exc:
         if len(report_on) == 1:
             return {report_on[0]: [file_error(report_on[0], crash_message(exc))]}
     results: dict[str, list[Diagnostic]] = {}
     for path in report_on:  # one at a time, to find which file(s) it was
         try:
-            results.update(run_rules(facts, [path], settings))
+            results.update(run_rules(facts, [path], settings, project))
         except Exception as exc:
             results[path] = [file_error(path, crash_message(exc))]
     return results

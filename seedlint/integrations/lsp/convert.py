@@ -12,11 +12,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 from lsprotocol import types
 
 from ...diagnostics import Diagnostic, Related, Span
+from ...rules import get_rule
+from ...urls import rule_docs_url
 
 __all__ = [
     "LineIndex",
@@ -96,10 +97,9 @@ class LineIndex:
 
 
 def docs_url(code: str) -> str | None:
-    """Where the rule's documentation is: docs/rules/CODE.md of the source tree seedlint runs
-    from (a checkout or an editable install), as a file URI; None when it is not there."""
-    page = Path(__file__).resolve().parents[3] / "docs" / "rules" / f"{code}.md"
-    return page.as_uri() if page.is_file() else None
+    """Where the rule's documentation is on the web (`seedlint.urls`, as SARIF links it);
+    None for a code that is no rule."""
+    return rule_docs_url(code) if get_rule(code) is not None else None
 
 
 _SEVERITY = {"SDL900": types.DiagnosticSeverity.Error}

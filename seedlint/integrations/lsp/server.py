@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import logging
 import os
 import traceback
@@ -78,6 +79,7 @@ class SeedlintServer(LanguageServer):
         self._others_dirty: set[str] = set()
         self._last_edit = 0.0  # loop time of the latest edit
         self._warming: dict[int, asyncio.Future[None]] = {}  # id(Folder) -> indexing
+        self._tokens = itertools.count(1)  # work-done progress tokens
 
     # --- plumbing ----------------------------------------------------------------------------
     async def on_engine(self, call: Callable[[], _T]) -> _T:
@@ -201,11 +203,29 @@ class SeedlintServer(LanguageServer):
         """The (background) task that indexes `folder`, started if there is none."""
         task = self._warming.get(id(folder))
         if task is None or (task.done() and not folder.warm):
-            task = self.background(
-                self.on_engine(functools.partial(self.session.warm, folder)), "indexing"
-            )
+            task = self.background(self._indexing(folder), "indexing")
             self._warming[id(folder)] = task
         return task
+
+    async def _indexing(self, folder: Folder) -> None:
+        """Index `folder` on the engine thread, shown as work-done progress where the client
+        supports it (editors show "seedlint: indexing"; a benchmark waits for its end)."""
+        work = asyncio.ensure_future(self.on_engine(functools.partial(self.session.warm, folder)))
+        window = self.client_capabilities.window
+        token = None
+        if window is not None and window.work_done_progress:
+            token = f"seedlint-indexing-{id(folder)}-{next(self._tokens)}"
+            try:
+                await asyncio.wait_for(self.work_done_progress.create_async(token), 5)
+                title = f"seedlint: indexing {os.path.basename(folder.path) or folder.path}"
+                self.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title))
+            except Exception:  # the client refused or did not answer: no progress shown
+                token = None
+        try:
+            await work
+        finally:
+            if token is not None:
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd())
 
     def _check_one(
         self, path: str, text: str
