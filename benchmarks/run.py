@@ -103,6 +103,10 @@ TARGET_MEMORY_MB = 500.0
 #: Peak memory on the whole corpus / on a subset with the same largest file and at most half
 #: the files: more files must not mean more memory (the largest file sets the peak).
 TARGET_MEMORY_GROWTH = 1.25
+# `check --diff` (the whole --fix pipeline, writing nothing) against a cold `check` (issue 14).
+TARGET_DIFF_VS_CHECK = 3.0
+FIX_SIZES = (2000, 4000, 8000, 16000)  # lines: the --diff size curve (linear in file size?)
+FIX_SIZES_QUICK = (250, 500, 1000, 2000)
 
 RUFF_RULES = "NPY002,S311"
 FLAKE8_RULES = "E,W,F"
@@ -1348,6 +1352,11 @@ def print_report(report: dict[str, Any], by_key: dict[str, Measurement]) -> None
     for key, label in RATIO_LABELS.items():
         out.append(f"  {label:<46}{fmt_ratio(report['ratios'][key]):>10}")
     out.append("")
+    if report.get("fix"):
+        import fix  # benchmarks/fix.py, beside this script
+
+        out.extend(fix.report_lines(report["fix"]))
+        out.append("")
     out.append("targets")
     for item in report["targets"]:
         if item["value"] is None:
@@ -1465,6 +1474,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--ruff", metavar="CMD", help="ruff executable to time")
     parser.add_argument("--flake8", metavar="CMD", help="flake8 executable to time")
     parser.add_argument(
+        "--fix-rounds",
+        type=int,
+        default=1,
+        help="rounds of the `check --diff` rows and the fix size curve (default 1)",
+    )
+    parser.add_argument(
+        "--no-fix", action="store_true", help="skip the `check --diff` rows and size curve"
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the temporary folder (printed on stderr)"
     )
     parser.add_argument(
@@ -1485,7 +1503,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     args.latency_reps = args.latency_reps if args.latency_reps is not None else (1 if quick else 3)
     args.with_flake8 = bool(args.with_flake8) or not quick
-    for name in ("rounds", "slow_rounds", "latency_reps"):
+    for name in ("rounds", "slow_rounds", "latency_reps", "fix_rounds"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if args.latency_files < 0:
@@ -1566,6 +1584,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         scaling = run_scaling(tools, corpus, by_key, args, work)
         ratios, targets = compute_results(by_key, latency, scaling)
+        fix_rows: dict[str, Any] | None = None
+        if not args.no_fix:
+            import fix  # benchmarks/fix.py, beside this script
+
+            sizes = FIX_SIZES_QUICK if args.quick else FIX_SIZES
+            log(f"fix: check --diff against a cold check, size curve at {sizes}")
+            sl = tools["seedlint"].path or "seedlint"
+            fix_rows = fix.measure([sl], corpus.root, args.fix_rounds, sizes)
+        targets.append(
+            target(
+                "--diff within 3x of a cold check (check --diff -j2 / check -j2, --no-cache)",
+                fix_rows["ratio"] if fix_rows else None,
+                TARGET_DIFF_VS_CHECK,
+                "x",
+                strict=False,
+            )
+        )
         snapshot_info: dict[str, Any] | None = None
         if snapshot is not None:
             changed = source_fingerprint(snapshot.source) != snapshot.fingerprint
@@ -1623,6 +1658,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "findings": findings,
             "ratios": ratios,
             "targets": targets,
+            "fix": fix_rows,
         }
         print_report(report, by_key)
         if args.json:

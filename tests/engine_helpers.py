@@ -42,7 +42,7 @@ def describe_fix(
     facts: ModuleFacts,
     options: FixOptions | None = None,
     *,
-    text: str | None = None,
+    text: str,
     every: Sequence[Diagnostic] | None = None,
 ) -> Fix | None:
     """What fixing every fixable finding of the module (`every`, default: all of them) would

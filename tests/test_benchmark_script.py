@@ -74,7 +74,7 @@ def run_script(tmp_path: Path, *extra: str) -> tuple[subprocess.CompletedProcess
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -135,7 +135,13 @@ def test_quick_run_reports_every_measurement(tmp_path: Path) -> None:
     assert RATIO_KEYS <= set(report["ratios"])
     for key in RATIO_KEYS:
         assert report["ratios"][key] > 0, key
-    assert len(report["targets"]) == 7
+    assert len(report["targets"]) == 8
+    fix = report["fix"]
+    assert fix["diff_s"] > 0 and fix["check_s"] > 0 and fix["ratio"] > 0
+    assert [(row["shape"], row["lines"]) for row in fix["sizes"]] == [
+        (shape, lines) for shape in ("module", "functions") for lines in (250, 500, 1000, 2000)
+    ]
+    assert all(row["median_s"] > 0 for row in fix["sizes"])
     if report["proc_available"]:
         # Memory against the number of files: the folder holding the largest file.
         scaling = report["memory_scaling"]
@@ -157,6 +163,8 @@ def test_quick_run_reports_every_measurement(tmp_path: Path) -> None:
     ):
         assert re.search(rf"^\s*{re.escape(label)}\s+\d+\.\d\dx$", table, re.MULTILINE), table
     assert re.search(r"^\s*(PASS|FAIL)\s+cold run faster than flake8", table, re.MULTILINE)
+    assert re.search(r"--diff / cold check \d+\.\d\dx wall", table), table
+    assert re.search(r"^\s*(PASS|FAIL)\s+--diff within 3x of a cold check", table, re.MULTILINE)
     assert "load average at start:" in table and "load average at end:" in table
     assert "to reproduce: python" in table
     # The file changed for the "warm, 1 file changed" run is restored.
@@ -169,7 +177,7 @@ def test_missing_peers_are_reported_not_fatal(tmp_path: Path) -> None:
     missing = str(tmp_path / "no-such-tool")
     done, report = run_script(
         tmp_path,
-        *("--corpus", str(corpus), "--with-flake8", "--latency-files", "0"),
+        *("--corpus", str(corpus), "--with-flake8", "--latency-files", "0", "--no-fix"),
         *("--ruff", missing, "--flake8", missing),
     )
     for peer in ("ruff", "flake8"):

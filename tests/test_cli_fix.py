@@ -59,6 +59,33 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(project: Path) -> None:
     assert (project / "b.py").read_text() == STDLIB_ONLY
 
 
+# The last line changes and has no newline; a form feed (a page break, common in old code)
+# is a line separator for str.splitlines but not for patch.
+NO_FINAL_NEWLINE = "import random\n\x0c\nrandom.seed(4)\nprint(random.random())"
+
+
+@pytest.mark.parametrize("tool", ["patch", "git"])
+def test_diff_applies_with_patch_and_git_apply(tmp_path: Path, tool: str) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    (project / "tail.py").write_bytes(NO_FINAL_NEWLINE.encode())
+    shown = seedlint(project, "--diff", "--no-cache", ".")
+    assert shown.returncode == 1, shown.stderr
+    diff = shown.stdout[: shown.stdout.index("Would apply")]
+    assert "\\ No newline at end of file\n" in diff
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / "tail.py").write_bytes(NO_FINAL_NEWLINE.encode())
+    command = ["patch", "-p1", "--batch"] if tool == "patch" else ["git", "apply", "-p1", "-"]
+    applied = subprocess.run(command, cwd=copy, input=diff, capture_output=True, text=True)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    fixed = seedlint(project, "--fix", "--no-cache", ".")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert (copy / "tail.py").read_bytes() == (project / "tail.py").read_bytes()
+    assert (project / "tail.py").read_bytes() != NO_FINAL_NEWLINE.encode()
+
+
 def test_fix_rewrites_warns_about_stream_changes_and_is_idempotent(project: Path) -> None:
     result = seedlint(project, "--fix", "--no-cache", ".")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -13,12 +13,8 @@
 from __future__ import annotations
 
 import math
-import os
-import subprocess
-import sys
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +28,7 @@ from seedlint.knowledge.numpy_translate import parse_signature
 
 from .conftest import FIXTURES, require
 from .engine_helpers import check_source, fix_source
+from .forked_runner import Job, Run, run_programs
 from .test_fix_fixtures import SETTINGS, parse_options, read
 
 FIX_DIR = FIXTURES / "fix"
@@ -56,62 +53,9 @@ CHANGING = (
 )
 
 
-# Runs each program in a child process forked from one interpreter that imported numpy and
-# torch once (the parent never runs a program, so every child starts from the same pristine
-# state): `import torch` costs seconds, a fork milliseconds.  Prints, per program, its exit
-# status; its output goes to <program>.out.
-_FORK_RUNNER = """
-import os, runpy, sys, traceback, warnings
-warnings.simplefilter("ignore")
-import numpy, torch
-for path in sys.argv[1:]:
-    with open(path + ".out", "wb") as out:
-        pid = os.fork()
-        if pid == 0:
-            os.dup2(out.fileno(), 1)
-            os.dup2(out.fileno(), 2)
-            code = 0
-            try:
-                runpy.run_path(path, run_name="__main__")
-            except SystemExit as exit:
-                code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
-            except BaseException:
-                traceback.print_exc()
-                code = 1
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
-        _, status = os.waitpid(pid, 0)
-    print(path, os.waitstatus_to_exitcode(status))
-"""
-
-
-@dataclass
-class Run:
-    returncode: int
-    stdout: str
-
-
 def _run_all(paths: list[Path]) -> dict[Path, Run]:
-    if hasattr(os, "fork"):
-        done = subprocess.run(
-            [sys.executable, "-c", _FORK_RUNNER, *map(str, paths)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
-        )
-        codes = dict(line.rsplit(" ", 1) for line in done.stdout.splitlines())
-        return {
-            p: Run(int(codes[str(p)]), Path(f"{p}.out").read_text(encoding="utf-8")) for p in paths
-        }
-    runs = {}
-    for path in paths:  # pragma: no cover - platforms without fork
-        one = subprocess.run(
-            [sys.executable, "-W", "ignore", str(path)], capture_output=True, text=True
-        )
-        runs[path] = Run(one.returncode, one.stdout + one.stderr)
-    return runs
+    jobs = [Job(p.parent, p.name, Path(f"{p}.out")) for p in paths]
+    return dict(zip(paths, run_programs(jobs, ("numpy", "torch"), timeout=300), strict=True))
 
 
 @pytest.fixture(scope="module")

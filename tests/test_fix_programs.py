@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import shlex
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,42 +25,11 @@ from seedlint.settings import Settings
 from seedlint.workspace import Workspace
 
 from .conftest import FIXTURES, require
+from .forked_runner import Job, run_programs
 
 PROGRAMS_DIR = FIXTURES / "programs"
 PROGRAMS = sorted(p.name for p in PROGRAMS_DIR.iterdir() if p.is_dir())
 VARIANTS = ("before", "before2", "safe-generator", "safe-randomstate", "fix", "fix2")
-
-_RUNNER = """
-import os, runpy, sys, traceback, warnings
-warnings.simplefilter("ignore")
-import numpy, torch, sklearn.model_selection, networkx
-for line in sys.stdin.read().splitlines():
-    folder, how = line.split("\\t")
-    with open(os.path.join(folder, ".out"), "wb") as out:
-        pid = os.fork()
-        if pid == 0:
-            os.dup2(out.fileno(), 1)
-            os.dup2(out.fileno(), 2)
-            os.chdir(folder)
-            sys.path.insert(0, folder)
-            code = 0
-            try:
-                if how.startswith("-m "):
-                    runpy.run_module(how[3:], run_name="__main__", alter_sys=True)
-                else:
-                    sys.argv = [os.path.join(folder, how)]
-                    runpy.run_path(os.path.join(folder, how), run_name="__main__")
-            except SystemExit as exit:
-                code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
-            except BaseException:
-                traceback.print_exc()
-                code = 1
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
-        _, status = os.waitpid(pid, 0)
-    print(folder, os.waitstatus_to_exitcode(status))
-"""
 
 
 def _options(folder: Path, **changes: object) -> FixOptions:
@@ -121,20 +88,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], tupl
             elif variant == "fix2":
                 _fix(folder, _options(source))
             jobs.append((folder, how))
-    done = subprocess.run(
-        [sys.executable, "-c", _RUNNER],
-        input="".join(f"{folder}\t{how}\n" for folder, how in jobs),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    codes = dict(line.rsplit(" ", 1) for line in done.stdout.splitlines())
-    found: dict[tuple[str, str], tuple[int, str]] = {}
-    for folder, _ in jobs:
-        output = (folder / ".out").read_text(encoding="utf-8")
-        found[(folder.parent.name, folder.name)] = (int(codes[str(folder)]), output)
-    return found
+    preload = ("numpy", "torch", "sklearn.model_selection", "networkx")
+    done = run_programs([Job(f, how, f / ".out") for f, how in jobs], preload, timeout=600)
+    return {
+        (folder.parent.name, folder.name): (run.returncode, run.stdout)
+        for (folder, _), run in zip(jobs, done, strict=True)
+    }
 
 
 @pytest.mark.parametrize("name", PROGRAMS)

@@ -25,8 +25,12 @@ def passes_generator(call: ApiCall) -> bool:
 
 
 def _matches(value: str | None, pattern: str) -> bool:
+    if pattern == "<absent>":
+        return value is None
     if value is None:
         return False
+    if pattern == "<fraction>":
+        return value not in ("None", "1", "1.0")
     if pattern == "*":
         return value not in ("None", "False", "0")
     if pattern == "<array>":  # neither a string literal nor None: an array (or a name for one)
@@ -45,6 +49,10 @@ def thirdparty_draws_global(call: ApiCall, entry: ThirdPartyDraw) -> bool:
         if seed is not None and seed != "None":
             return False
     if any(not _matches(call.keyword_value(k), p) for k, p in entry.only_if):
+        return False
+    if entry.only_if_any and not any(
+        _matches(call.keyword_value(k), p) for k, p in entry.only_if_any
+    ):
         return False
     return not any(_matches(call.keyword_value(k), p) for k, p in entry.unless)
 

@@ -19,6 +19,7 @@ Name resolution is our own and deliberately small (no scope metadata pass):
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -30,7 +31,7 @@ from ..diagnostics import Span
 from ..knowledge.torch_api import CONTAINERS
 from . import compat_parse
 from .facts import ApiCall, Flow, FunctionFacts, ModuleFacts, SeedArg
-from .modules import LIBRARY_PACKAGES, module_name_for, resolve_relative
+from .modules import LIBRARY_PACKAGES, is_library_module, module_name_for, resolve_relative
 
 Value = tuple[str, str]
 UNKNOWN: Value = ("unknown", "")
@@ -98,8 +99,42 @@ _NOT_USES = frozenset(
         "print", "repr", "str", "len", "isinstance", "type", "id", "hasattr", "getattr",
         "setattr", "vars", "dir", "format", "info", "debug", "warning", "log", "write",
         "get_params", "set_params", "named_modules", "modules", "parameters", "add_module",
+        "estimator_html_repr", "is_classifier", "is_regressor", "is_clusterer",
+        "is_outlier_detector", "get_tags", "check_is_fitted",
     }
 )  # fmt: skip
+# Methods of tensors, containers, strings and files called on parameters all the time: not
+# worth a flow node (`parameter_call`), as no project object is passed for them.
+_NOT_OBJECT_CALLS = frozenset(
+    {
+        "append", "extend", "items", "keys", "values", "get", "pop", "update", "size", "view",
+        "reshape", "to", "cuda", "cpu", "item", "numpy", "detach", "float", "long", "int",
+        "sum", "mean", "max", "min", "format", "split", "join", "strip", "replace",
+        "startswith", "endswith", "lower", "upper", "add", "copy", "clone", "squeeze",
+        "unsqueeze", "permute", "transpose", "contiguous", "backward", "zero_grad", "write",
+        "read", "close", "type", "dim", "numel", "tolist", "astype", "flatten", "expand",
+        "repeat", "index", "count", "encode", "decode", "add_argument", "info", "debug",
+        "warning", "error", "exception", "unsqueeze_", "insert", "remove", "setdefault",
+        "add_scalar", "parameters", "named_parameters", "state_dict", "load_state_dict",
+        "eval", "train", "requires_grad_", "fill_", "zero_", "copy_", "mul", "div", "sub",
+        "matmul", "mm", "bmm", "t", "abs", "exp", "log", "sqrt", "pow", "clamp", "argmax",
+        "argmin", "all", "any", "nonzero", "masked_fill", "gather", "scatter", "chunk",
+        "narrow", "split_with_sizes", "softmax", "log_softmax", "sigmoid", "tanh", "relu",
+        "isoformat", "strftime", "group", "match", "search", "sub_", "add_", "mul_", "div_",
+    }
+)  # fmt: skip
+_CLONES = frozenset({("ref", "sklearn.base.clone"), ("ref", "sklearn.clone")})
+# `x.to(device)` and friends return the module itself.
+_SELF_RETURNING = (".to()", ".cuda()", ".cpu()", ".float()", ".double()", ".half()", ".train()")
+# Process classes whose `target=` runs in the child (`indirect_targets`).
+_PROCESS_CLASSES = frozenset(
+    {("ref", "multiprocessing.Process"), ("ref", "torch.multiprocessing.Process")}
+)
+# Launchers that run their first argument in fresh processes (start method "spawn").
+_SPAWNS = frozenset(
+    {("ref", "torch.multiprocessing.spawn"), ("ref", "torch.multiprocessing.start_processes")}
+)
+_BUILTIN_NAMES = frozenset(dir(builtins))
 _GLOBAL_DECL = re.compile(r"^[ \t]+(?:global|nonlocal)[ \t]", re.MULTILINE)
 
 
@@ -202,6 +237,12 @@ class _Extractor:
         # The calls under test in `with pytest.raises(...)`: a failing call draws nothing.
         self.raising_calls: set[int] = set()
         self.called_lambdas: set[int] = set()  # lambdas handed to a call that calls them
+        # Modules of the project's `from <module> import *` statements, in order.
+        self.star_sources: list[str] = []
+        # `clone(est)` calls: id -> the objects they copy (`deferred_uses`).
+        self.clones: dict[int, frozenset[Value]] = {}
+        # Test functions' parameters bound to the objects of their parametrize lists.
+        self.parametrized: dict[int, dict[str, frozenset[Value]]] = {}
         self.entropy_text = any(t in text for t in _ENTROPY_HINTS)
         # (scope, name) -> the expression last assigned to it (a seed's entropy is looked up
         # through locals only when a seeding call needs it).
@@ -281,6 +322,9 @@ class _Extractor:
                 if parent.kind == "function" and name in parent.locals:
                     return _UNKNOWN_SET
             parent = parent.parent
+        if self.star_sources and name not in _BUILTIN_NAMES:
+            # Bound by a project star import (or undefined): a name of one of its modules.
+            return frozenset(("ref", f"{source}.{name}") for source in self.star_sources)
         return frozenset()  # a builtin or an undefined name
 
     def bind(self, name: str, values: frozenset[Value]) -> None:
@@ -320,6 +364,9 @@ class _Extractor:
             index = self.call_objs.get(id(node))
             if index is not None:
                 return frozenset({("obj", str(index))})
+            cloned = self.clones.get(id(node))
+            if cloned is not None:
+                return cloned
         if kind is _Call and self.last_call is not None and self.last_call[0] is node:
             # `x = f(...)`: `call` has just resolved `f`.
             return _advance(self.last_call[1], "call", "")
@@ -431,6 +478,8 @@ class _Extractor:
             self.expr_targets(target)
             self.bind_target(target, values)
             self.bind_attribute(target, values)
+            if type(target) is _Attribute and self.scope.cls is not None:
+                self.attribute_from_parameter(target, node.value)
             if (
                 type(target) is ast.Subscript
                 and type(target.value) is _Name
@@ -512,6 +561,26 @@ class _Extractor:
             if tag == "obj":
                 self.deferred_bound.add(int(index))
 
+    def attribute_from_parameter(self, target: ast.Attribute, value: ast.expr) -> None:
+        """`self.model = model` (or `model.to(device)`) in `__init__`: the attribute holds
+        what the constructor's caller passed (`ModuleFacts.attr_params`)."""
+        scope = self.scope
+        if (
+            not scope.qualname.endswith(".__init__")
+            or type(target.value) is not _Name
+            or not scope.params
+            or target.value.id != scope.params[0]
+        ):
+            return
+        while (
+            type(value) is _Call
+            and type(value.func) is _Attribute
+            and f".{value.func.attr}()" in _SELF_RETURNING
+        ):
+            value = value.func.value
+        if type(value) is _Name and value.id in scope.params[1:] and scope.cls is not None:
+            self.facts.attr_params.setdefault(scope.cls, {})[target.attr] = value.id
+
     def stmt_AugAssign(self, node: ast.AugAssign) -> None:
         self.expr(node.value)
         self.expr_targets(node.target)
@@ -576,8 +645,13 @@ class _Extractor:
         self.note_import(source)
         for alias in node.names:
             if alias.name == "*":
-                for name in knowledge.star_exports(source):
+                names = knowledge.star_exports(source)
+                for name in names:
                     self.bind(name, frozenset({("ref", f"{source}.{name}")}))
+                if not names and source and not is_library_module(source):
+                    # `from .misc import *`: a name bound nowhere here may come from there.
+                    self.star_sources.append(source)
+                    self.facts.star_imports += (source,)
                 continue
             qualname = f"{source}.{alias.name}" if source else alias.name
             self.note_import(qualname, submodule=True)
@@ -703,6 +777,8 @@ class _Extractor:
     def stmt_FunctionDef(self, node: FuncNode) -> None:
         for expr in node.decorator_list:
             self.expr(expr)
+            if self.call_objs and type(expr) is _Call:
+                self.parametrized_objects(node, expr)
         args = node.args
         for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
             self.expr(default)
@@ -712,6 +788,53 @@ class _Extractor:
         self.bind(node.name, frozenset({("ref", f"{self.module}.{qualname}")}))
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
+
+    def parametrized_objects(self, node: FuncNode, decorator: ast.Call) -> None:
+        """`@pytest.mark.parametrize("est", [RandomForestClassifier(), KMeans()])`: the
+        estimators are the test's parameter, used (or not) in its body, e.g. only inside
+        `pytest.raises`; not drawn where the list is built."""
+        if ("ref", "pytest.mark.parametrize") not in self.resolve(decorator.func):
+            return
+        if len(decorator.args) < 2:
+            return
+        names_node, values_node = decorator.args[0], decorator.args[1]
+        if type(names_node) is _Constant and isinstance(names_node.value, str):
+            names = [n.strip() for n in names_node.value.split(",")]
+        elif isinstance(names_node, (ast.Tuple, ast.List)) and all(
+            type(e) is _Constant and isinstance(e.value, str) for e in names_node.elts
+        ):
+            names = [e.value for e in names_node.elts]  # type: ignore[attr-defined]
+        else:
+            return
+        if not isinstance(values_node, (ast.List, ast.Tuple)):
+            return
+        found: dict[str, set[int]] = {}
+        for element in values_node.elts:
+            if (
+                type(element) is _Call
+                and type(element.func) is _Attribute
+                and element.func.attr == "param"
+            ):
+                row: list[ast.expr] = list(element.args)  # `pytest.param(RF(), id="rf")`
+            elif len(names) == 1:
+                row = [element]
+            elif isinstance(element, (ast.Tuple, ast.List)):
+                row = list(element.elts)
+            else:
+                continue
+            for name, value in zip(names, row, strict=False):
+                for index in self.objects(value):
+                    found.setdefault(name, set()).add(index)
+                    if self.facts.calls[index].is_argument:
+                        # An argument of `pytest.param`, not a meta-estimator's sub-estimator.
+                        self.facts.calls[index] = replace(
+                            self.facts.calls[index], is_argument=False
+                        )
+        if found:
+            bound = {n: frozenset(("obj", str(i)) for i in sorted(v)) for n, v in found.items()}
+            self.parametrized[id(node)] = bound
+            for indices in found.values():
+                self.deferred_bound.update(indices)
 
     def _child_qualname(self, name: str) -> str:
         if self.scope.kind == "module":
@@ -736,6 +859,8 @@ class _Extractor:
         scope = _Scope("function", qualname, parent, frozenset(params), global_names, params)
         for param in params:
             scope.bindings[param] = _UNKNOWN_SET
+        if self.parametrized:
+            scope.bindings.update(self.parametrized.get(id(node), {}))
         if cls is not None and params and not _is_staticmethod(node):
             # `self.method()` resolves to the class's method (an instance of the class);
             # `cls(...)` in a classmethod constructs the class.
@@ -933,7 +1058,9 @@ class _Extractor:
         self.last_call = (node, values)
         if self.call_objs:
             self.deferred_uses(node, values)
-        if self.facts.imports_torch and type(func) is _Attribute and func.attr in ("eval", "train"):
+        # Not only where torch is imported: a trainer module may switch the mode of the
+        # model it was given without importing torch itself.
+        if type(func) is _Attribute and func.attr in ("eval", "train"):
             self.mode_switch(node)
         recorded: list[int] = []
         targets: list[str] = []
@@ -974,24 +1101,123 @@ class _Extractor:
             recorded = []  # recorded for the per-call rules, but it fails before it draws
         for index in recorded:
             self.flow.append(("api", index))
-        if not recorded and (
+        if recorded:
+            return
+        if (
             type(func) is _Name
             and func.id in ("map", "filter")
             or type(func) is _Attribute
-            and (func.attr in _TAKES_FUNCTION or func.attr == "Thread" or type(func.value) is _Call)
+            and (
+                func.attr in _TAKES_FUNCTION
+                or func.attr in ("Thread", "Process")
+                or type(func.value) is _Call
+            )
             or ("ref", "threading.Thread") in values
+            or not values.isdisjoint(_PROCESS_CLASSES)
         ):
             targets.extend(self.indirect_targets(node, values))
-        if not recorded:
+        if not values.isdisjoint(_SPAWNS):
+            self.spawned(node)
+        if targets:
+            args = self.call_args(node)
+            # `self.m()` in a method: the override in the class of the object it runs on.
+            kind = "vcall" if self.self_receiver(func) else "call"
             for target in targets:
-                self.flow.append(("call", target))
+                node_args = args or kind == "vcall"
+                self.flow.append((kind, target, args) if node_args else (kind, target))
+        elif not candidates:
+            self.parameter_call(node)
+
+    def self_receiver(self, func: ast.expr) -> bool:
+        scope = self.scope
+        return (
+            scope.cls is not None
+            and type(func) is _Attribute
+            and type(func.value) is _Name
+            and bool(scope.params)
+            and func.value.id == scope.params[0]
+        )
+
+    def call_args(self, node: ast.Call) -> tuple[tuple[Any, str, str], ...]:
+        """Arguments whose class is visible here (a project object, `Net()`, `model` bound to
+        one) or that pass on a parameter of this function: the callee's parameters are bound
+        to them (`Trainer(model)` then `self.model(x)` in `Trainer.fit` runs `Net.forward`)."""
+        out: list[tuple[Any, str, str]] = []
+        for position, arg in enumerate(node.args):
+            if type(arg) is ast.Starred:
+                break
+            found = self.arg_class(arg)
+            if found is not None:
+                out.append((position, *found))
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                found = self.arg_class(keyword.value)
+                if found is not None:
+                    out.append((keyword.arg, *found))
+        return tuple(out)
+
+    def arg_class(self, arg: ast.expr) -> tuple[str, str] | None:
+        kind = type(arg)
+        if kind is _Name:
+            name = arg.id  # type: ignore[attr-defined]
+            values = self.lookup(name)
+            scope = self.scope
+            if values == _UNKNOWN_SET and name in scope.params:
+                return "param", name
+        elif kind is _Call or kind is _Attribute:
+            values = self.resolve(arg)
+        else:
+            return None
+        if len(values) != 1:
+            return None
+        ((tag, value),) = values
+        if tag != "ref":
+            return None
+        while value.endswith(_SELF_RETURNING):
+            value = value[: value.rindex(".")]  # `Net().to(device)` is the Net
+        if not value.endswith("()") or "()" in value[:-2]:
+            return None
+        if _ref_callee(value)[1] is None:
+            return None  # a library's object
+        return "cls", value[:-2]
+
+    def parameter_call(self, node: ast.Call) -> None:
+        """`model(x)` / `model.fit(x)` on a parameter: runs whatever the caller passed."""
+        func = node.func
+        if type(func) is _Name:
+            name, method = func.id, "__call__"
+        elif type(func) is _Attribute and type(func.value) is _Name:
+            name, method = func.value.id, func.attr
+            if method in _NOT_OBJECT_CALLS:
+                return
+        else:
+            return
+        scope = self.scope
+        if name not in scope.params or (scope.cls is not None and name == scope.params[0]):
+            return
+        if self.lookup(name) != _UNKNOWN_SET:
+            return
+        self.flow.append(("pcall", name, method, self.call_args(node)))
+
+    def spawned(self, node: ast.Call) -> None:
+        """`torch.multiprocessing.spawn(fn, ...)`: fn runs in fresh processes."""
+        passed = node.args[:1] or [k.value for k in node.keywords if k.arg == "fn"]
+        for arg in passed:
+            if type(arg) in (_Name, _Attribute):
+                for kind, value in sorted(self.resolve(arg)):
+                    if kind == "ref":
+                        target = _ref_callee(value)[1]
+                        if target is not None:
+                            self.flow.append(("spawn", target))
 
     def indirect_targets(self, node: ast.Call, values: frozenset[Value]) -> list[str]:
         """Project functions a call runs without naming them as its callee: `super().m()`
         (the bases' `m`), and functions passed to `map`, `Thread(target=f)`, `pool.map(f)`,
         `executor.submit(f)`."""
         func = node.func
-        if ("ref", "threading.Thread") in values:
+        if ("ref", "threading.Thread") in values or not values.isdisjoint(_PROCESS_CLASSES):
+            # A process started with "fork" (Linux's default before Python 3.14, assumed
+            # here) inherits the parent's generator states, like a thread.
             passed = [k.value for k in node.keywords if k.arg == "target"]
         elif type(func) is _Attribute:
             receiver = func.value
@@ -1065,6 +1291,9 @@ class _Extractor:
             index = self.call_objs.get(id(node))
             if index is not None:
                 yield index
+            elif self.clones and id(node) in self.clones:
+                for _, found in self.clones[id(node)]:
+                    yield int(found)
         elif kind is _Name or (kind is _Attribute and node.attr in self.class_attr_names):  # type: ignore[attr-defined]
             for tag, found in self.resolve(node):
                 if tag == "obj":
@@ -1102,8 +1331,31 @@ class _Extractor:
             name = func.attr
         else:
             name = func.id if type(func) is _Name else ""
-        if name in _NOT_USES:
+        if name == "set_random_state" and any(
+            tag == "ref" and value.startswith("sklearn.") for tag, value in values
+        ):
+            # scikit-learn's test helper `set_random_state(est, random_state=0)`: seeded.
+            seed = node.args[1] if len(node.args) > 1 else None
+            for keyword in node.keywords:
+                if keyword.arg == "random_state":
+                    seed = keyword.value
+            if not (type(seed) is _Constant and seed.value is None):
+                for held in {i for arg in node.args[:1] for i in self.objects(arg)}:
+                    self.deferred_used.add(held)
+                    self.seeded_objects.add(held)
             return
+        if name == "clone" and not values.isdisjoint(_CLONES):
+            # `clone(est)`: an unfitted copy, nothing drawn; it stands for the estimator.
+            copied = {i for arg in node.args[:1] for i in self.objects(arg)}
+            if copied:
+                self.clones[id(node)] = frozenset(("obj", str(i)) for i in sorted(copied))
+            return
+        if (
+            name in _NOT_USES
+            or name in ("parametrize", "param")
+            and (("ref", "pytest.mark.parametrize") in values or ("ref", "pytest.param") in values)
+        ):
+            return  # a parametrize list: bound to the test's parameter (`parametrized_objects`)
         container = any(
             tag == "ref" and knowledge.canonical(value.rstrip("()")) in CONTAINERS
             for tag, value in values

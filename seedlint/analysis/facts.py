@@ -86,8 +86,18 @@ class ApiCall:
 # Each node is a small tuple; lists of nodes run in order.  Indices point into
 # ModuleFacts.calls.  Kept as tuples so they serialise to JSON and back trivially.
 #   ("api", call_index)                       a seeding/drawing API call
-#   ("call", target)                          a call of something that may be a project function;
-#                                             target is a dotted candidate name
+#   ("call", target[, args])                  a call of something that may be a project function;
+#                                             target is a dotted candidate name; args: the
+#                                             arguments whose class is known, each
+#                                             (position or keyword, "cls", dotted class) or
+#                                             (position or keyword, "param", caller's parameter)
+#   ("vcall", target, args)                   `self.m(...)`: target is the enclosing class's
+#                                             `m`, dispatched to the override of the class the
+#                                             object was built from
+#   ("pcall", param, method, args)            `param.method(...)` / `param(...)` ("__call__") on
+#                                             a parameter: runs the passed object's method
+#   ("spawn", target)                         `torch.multiprocessing.spawn(target)`: runs in
+#                                             fresh processes
 #   ("import", module)                        importing a module runs its top level once
 #   ("branch", [flow, flow, ...], exhaustive) exactly one branch runs; exhaustive=False when the
 #                                             "no branch taken" path exists (if without else)
@@ -129,5 +139,10 @@ class ModuleFacts:
     # Classes defined here: qualified name -> resolved dotted names of its bases, for
     # constructors and methods inherited from project base classes.
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # `self.<attr> = <param>` in a class's `__init__`: class qualname -> {attr: param}, so
+    # that `self.<attr>.m()` runs `m` of the class the constructor's caller passed.
+    attr_params: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Project modules of `from <module> import *` (names bound nowhere else come from them).
+    star_imports: tuple[str, ...] = ()
     # Parse error: (message, line, column) when the file does not parse.
     syntax_error: tuple[str, int, int] | None = None

@@ -130,6 +130,9 @@ _PROGRAM: tuple[str, ...] = (
     "RReLU",
     "gumbel",
     "scaled_dot_product",
+    # `from .misc import *` in a package's __init__: the names it re-exports (a seeding
+    # helper) are found only by parsing it, when a program reaches it (issue 10).
+    "import *",
 )
 
 

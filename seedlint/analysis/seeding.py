@@ -33,8 +33,19 @@ MAX_DEPTH = 24
 
 # (path, call index) of a draw or a seeding call.
 Site = tuple[str, int]
+# The class of the object a method runs on, where it differs from the class defining the
+# method (an inherited method): (module path, class qualname).  `self.m()` in it runs this
+# class's override of `m`.
+Receiver = tuple[str, str] | None
+# What a function runs with: its receiver, and the classes of the objects passed to its
+# parameters (parameter -> dotted class names), as far as the call sites show them.
+Env = tuple[Receiver, tuple[tuple[str, tuple[str, ...]], ...]]
+NO_ENV: Env = (None, ())
+Method = tuple[ModuleFacts, FunctionFacts]
 # What one call runs, in order (a constructor: `__init__`, then `__post_init__`).
-Functions = tuple[tuple[ModuleFacts, FunctionFacts], ...]
+Functions = tuple[tuple[ModuleFacts, FunctionFacts, Receiver], ...]
+# What a call may run: one of these (an attribute that holds objects of several classes).
+Alternatives = tuple[Functions, ...]
 
 
 @dataclass(frozen=True)
@@ -56,12 +67,16 @@ class Effect:
     returns: list[State] = field(default_factory=list)  # states at `return`
     draws: list[tuple[Site, str, State]] = field(default_factory=list)  # site, library, state
     seeds: list[SeedEvent] = field(default_factory=list)
+    # Processes started with fresh generators (`torch.multiprocessing.spawn(fn)`): the
+    # function's name and what running it there does.  Each is a program of its own.
+    processes: list[tuple[str, Effect]] = field(default_factory=list)
 
     def absorb(self, inner: Effect, returns: bool = False) -> None:
         """Take over the draws and seedings (and, within one function, the returns) that a
         nested piece of flow recorded."""
         self.draws.extend(inner.draws)
         self.seeds.extend(inner.seeds)
+        self.processes.extend(inner.processes)
         if returns:
             self.returns.extend(inner.returns)
 
@@ -104,9 +119,13 @@ class _Project:
         self.by_name: dict[str, list[ModuleFacts]] = {}
         for facts in modules.values():
             self.by_name.setdefault(facts.module, []).append(facts)
-        self.memo: dict[tuple[str, State], Effect] = {}
-        self.in_progress: set[tuple[str, State]] = set()
-        self._functions: dict[tuple[str, str], Functions] = {}
+        self.memo: dict[tuple[str, State, Env], Effect] = {}
+        self.in_progress: set[tuple[str, State, Env]] = set()
+        self._functions: dict[tuple[str, str], Alternatives] = {}
+        self._attr_types: dict[tuple[str, str], dict[str, set[str]]] | None = None
+        self.fresh_process: dict[str, State] = {}
+        # Dotted path suffixes of every module, for namespace packages (`_namespace_module`).
+        self._suffixes: dict[str, list[tuple[str, ModuleFacts]]] | None = None
         self.imports: dict[tuple[str, State], Effect] = {}
         self.folder = {path: os.path.dirname(path) for path in modules}
         self.conftests = {
@@ -118,7 +137,7 @@ class _Project:
     def module(self, name: str, near: ModuleFacts | None) -> ModuleFacts | None:
         candidates = self.by_name.get(name)
         if not candidates:
-            return None
+            return self._namespace_module(name, near) if "." in name else None
         if len(candidates) > 1 and near is not None:
             folder = self.folder.get(near.path)
             for candidate in candidates:
@@ -126,17 +145,49 @@ class _Project:
                     return candidate
         return candidates[0]
 
-    def function(self, target: str, near: ModuleFacts) -> Functions:
+    def _namespace_module(self, name: str, near: ModuleFacts | None) -> ModuleFacts | None:
+        """`utils.helpers` where `utils/` has no `__init__.py` (a namespace package, as
+        Python imports it from the running script's folder or the project root): the file
+        `utils/helpers.py` (or `utils/helpers/__init__.py`) under a folder holding the
+        importer, the nearest first."""
+        if self._suffixes is None:
+            self._suffixes = {}
+            for path, facts in self.by_path.items():
+                parts = os.path.normpath(os.path.abspath(path)).split(os.sep)
+                parts[-1] = parts[-1][:-3] if parts[-1].endswith(".py") else parts[-1]
+                if parts[-1] == "__init__":
+                    parts.pop()
+                for i in range(len(parts) - 2, 0, -1):
+                    root = os.sep.join(parts[:i]) or os.sep
+                    dotted = ".".join(parts[i:])
+                    self._suffixes.setdefault(dotted, []).append((root, facts))
+        found = self._suffixes.get(name)
+        if not found:
+            return None
+        folder = os.path.abspath(os.path.dirname(near.path)) if near is not None else ""
+        best: tuple[int, ModuleFacts] | None = None
+        for root, facts in found:
+            if folder == root or folder.startswith(root + os.sep):
+                if best is None or len(root) > best[0]:
+                    best = (len(root), facts)
+        return best[1] if best is not None else None
+
+    def function(self, target: str, near: ModuleFacts) -> Alternatives:
         key = (self.folder.get(near.path, ""), target)
         found = self._functions.get(key)
         if found is None:
+            self._functions[key] = ()  # an attribute whose class leads back here
             found = self._functions[key] = self._find_function(target, near)
         return found
 
-    def _locate(self, target: str, near: ModuleFacts) -> tuple[ModuleFacts, str] | None:
+    def _locate(
+        self, target: str, near: ModuleFacts, hops: int = 4
+    ) -> tuple[ModuleFacts, str] | None:
         """The module defining `target` (a function, class or method) and its name there,
-        following re-exports a few hops."""
-        for _ in range(4):
+        following re-exports (names imported into a package, project star imports) a few
+        hops."""
+        while hops > 0:
+            hops -= 1
             module, qualname = self._split(target, near)
             if module is None:
                 return None
@@ -147,36 +198,121 @@ class _Project:
                 return module, qualname  # a method, maybe inherited
             exported = module.exports.get(head)
             if exported is None:
+                for source in module.star_imports:  # `from .misc import *`
+                    found = self._locate(f"{source}.{qualname}", module, hops)
+                    if found is not None:
+                        return found
                 return None
             target = f"{exported}.{rest}" if rest else exported
         return None
 
-    def _find_function(self, target: str, near: ModuleFacts) -> Functions:
+    def _find_function(self, target: str, near: ModuleFacts) -> Alternatives:
         """What calling a dotted candidate name runs: a project function, a method (looked
         up through project base classes; calling an instance runs `__call__`, or an
-        nn.Module's `forward`), or a class's `__init__` then `__post_init__`."""
+        nn.Module's `forward`), a class's `__init__` then `__post_init__`, or a method of
+        the objects an attribute holds (`self.model(x)` after `self.model = model` in
+        `__init__`, and `Trainer(Net())` somewhere)."""
         located = self._locate(target, near)
         if located is None:
             return ()
         module, qualname = located
         function = module.functions.get(qualname)
         if function is not None:
-            return ((module, function),)
+            return (((module, function, None),),)
         if qualname in module.classes:
-            return tuple(
-                found
-                for method in ("__init__", "__post_init__")
-                for found in self._method(module, qualname, method, set())[:1]
+            found = tuple(
+                _entry(method, module, qualname)
+                for name in ("__init__", "__post_init__")
+                for method in self.method_of(module, qualname, name, set())[:1]
             )
-        cls, _, method = qualname.rpartition(".")
-        found = self._method(module, cls, method, set())
-        if not found and method == "__call__":
-            found = self._method(module, cls, "forward", set())
-        return found[:1]
+            return (found,) if found else ()
+        cls, _, name = qualname.rpartition(".")
+        methods = self.method_of(module, cls, name, set())
+        if not methods and name == "__call__":
+            methods = self.method_of(module, cls, "forward", set())
+        if methods:
+            return ((_entry(methods[0], module, cls),),)
+        return tuple(
+            alternative
+            for held in self._attribute_targets(module, qualname)
+            for alternative in self.function(held, module)
+        )
 
-    def _method(
+    def _attribute_targets(self, module: ModuleFacts, qualname: str) -> list[str]:
+        """`Cls.attr` (calling the attribute) or `Cls.attr.m`: the methods of the classes
+        the attribute holds."""
+        parts = qualname.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            cls = ".".join(parts[:cut])
+            if cls not in module.classes:
+                continue
+            rest = parts[cut:]
+            if len(rest) > 2:
+                return []
+            attr, method = rest[0], rest[1] if len(rest) == 2 else "__call__"
+            held = self._attr_classes(module, cls, attr, set())
+            return [f"{k}.{method}" for k in sorted(held)]
+        return []
+
+    def _attr_classes(
+        self, module: ModuleFacts, cls: str, attr: str, seen: set[tuple[str, str]]
+    ) -> set[str]:
+        if (module.path, cls) in seen or len(seen) > 16:
+            return set()
+        seen.add((module.path, cls))
+        found = self.attr_types().get((module.path, cls), {}).get(attr)
+        if found:
+            return found
+        for base in module.classes.get(cls, ()):
+            located = self._locate(base, module)
+            if located is not None and located[1] in located[0].classes:
+                found = self._attr_classes(located[0], located[1], attr, seen)
+                if found:
+                    return found
+        return set()
+
+    def attr_types(self) -> dict[tuple[str, str], dict[str, set[str]]]:
+        """(module path, class) -> attribute -> classes of the objects stored in it: the
+        constructor calls of the project whose arguments' classes are visible, matched with
+        `self.<attr> = <param>` in `__init__` (one table for the project: an attribute holds
+        whatever any constructor call passed)."""
+        if self._attr_types is None:
+            self._attr_types = {}
+            if any(m.attr_params for m in self.by_path.values()):
+                for module in self.by_path.values():
+                    flows = [module.toplevel, module.main_block or []]
+                    flows.extend(f.flow for f in module.functions.values())
+                    for flow in flows:
+                        for node in _calls_with_args(flow):
+                            self._note_construction(module, node[1], node[2])
+        return self._attr_types
+
+    def _note_construction(self, near: ModuleFacts, target: str, args: Any) -> None:
+        located = self._locate(target, near)
+        if located is None or located[1] not in located[0].classes:
+            return
+        init = self.method_of(located[0], located[1], "__init__", set())
+        if not init:
+            return
+        owner, function = init[0]
+        cls = function.qualname.rpartition(".")[0]
+        stored = owner.attr_params.get(cls)
+        if not stored:
+            return
+        params = function.params[1:]
+        assert self._attr_types is not None
+        for key, kind, value in args:
+            if kind != "cls":
+                continue
+            name = params[key] if type(key) is int and key < len(params) else key
+            for attr, param in stored.items():
+                if param == name:
+                    table = self._attr_types.setdefault((owner.path, cls), {})
+                    table.setdefault(attr, set()).add(value)
+
+    def method_of(
         self, module: ModuleFacts, cls: str, method: str, seen: set[tuple[str, str]]
-    ) -> Functions:
+    ) -> tuple[Method, ...]:
         """`cls.method` in `module`, or inherited from a project base class (depth first,
         left to right: Python's MRO for the single and simple multiple inheritance of
         ordinary code)."""
@@ -192,7 +328,7 @@ class _Project:
                 continue
             owner, name = located
             if name in owner.classes:
-                found = self._method(owner, name, method, seen)
+                found = self.method_of(owner, name, method, seen)
                 if found:
                     return found
         return ()
@@ -206,12 +342,38 @@ class _Project:
         return None, ""
 
 
+Entry = tuple[ModuleFacts, FunctionFacts, Receiver]
+
+
+def _entry(method: Method, module: ModuleFacts, cls: str) -> Entry:
+    """`method` run on an object of class `cls` (defined in `module`)."""
+    owner, function = method
+    same = owner is module and function.qualname.rpartition(".")[0] == cls
+    return owner, function, None if same else (module.path, cls)
+
+
+def _calls_with_args(flow: Flow) -> Iterator[Any]:
+    for node in flow:
+        kind = node[0]
+        if kind in ("call", "vcall") and len(node) > 2 and node[2]:
+            yield node
+        elif kind == "branch":
+            for sub in node[1]:
+                yield from _calls_with_args(sub)
+        elif kind == "loop":
+            yield from _calls_with_args(node[1])
+        elif kind == "try":
+            for sub in [node[1], *node[2], node[3], node[4]]:
+                yield from _calls_with_args(sub)
+
+
 class _Interpreter:
     """Runs flows of one program."""
 
     def __init__(self, project: _Project, imported: set[str] | None = None) -> None:
         self.project = project
         self.imported: set[str] = imported if imported is not None else set()
+        self.env: Env = NO_ENV  # of the function being run
 
     def run(self, module: ModuleFacts, flow: Flow, state: State, depth: int = 0) -> Effect:
         effect = Effect(state)
@@ -226,7 +388,13 @@ class _Interpreter:
             if kind == "api":
                 self._api(module, node[1], effect)
             elif kind == "call":
-                self._call(module, node[1], effect, depth)
+                self._call(module, node[1], effect, depth, node[2] if len(node) > 2 else ())
+            elif kind == "vcall":
+                self._vcall(module, node[1], node[2], effect, depth)
+            elif kind == "pcall":
+                self._pcall(module, node, effect, depth)
+            elif kind == "spawn":
+                self._spawn(module, node[1], effect, depth)
             elif kind == "import":
                 self._import(module, node[1], effect, depth)
             elif kind == "branch":
@@ -270,32 +438,136 @@ class _Interpreter:
                 SeedEvent((module.path, index), libraries, call.qualname, deterministic, how)
             )
 
-    def _call(self, caller: ModuleFacts, target: str, effect: Effect, depth: int) -> None:
+    def _call(
+        self, caller: ModuleFacts, target: str, effect: Effect, depth: int, args: Any = ()
+    ) -> None:
         if depth >= MAX_DEPTH:
             return
-        for module, function in self.project.function(target, caller):
-            if effect.state is None:
+        self._run_alternatives(self.project.function(target, caller), args, effect, depth)
+
+    def _vcall(
+        self, caller: ModuleFacts, target: str, args: Any, effect: Effect, depth: int
+    ) -> None:
+        """`self.m()`: the override of `m` in the class of the object the method runs on."""
+        receiver = self.env[0]
+        if receiver is not None and depth < MAX_DEPTH:
+            module = self.project.by_path.get(receiver[0])
+            name = target.rpartition(".")[2]
+            found = self.project.method_of(module, receiver[1], name, set()) if module else ()
+            if found and module is not None:
+                entry = _entry(found[0], module, receiver[1])
+                self._run_alternatives(((entry,),), args, effect, depth)
                 return
-            self._run_function(module, function, effect, depth)
+        self._call(caller, target, effect, depth, args)
+
+    def _pcall(self, caller: ModuleFacts, node: Any, effect: Effect, depth: int) -> None:
+        """`param.m(...)`: `m` of the classes the caller passed for `param`."""
+        _, param, name, args = node
+        classes = dict(self.env[1]).get(param)
+        if not classes or depth >= MAX_DEPTH:
+            return
+        alternatives = tuple(
+            alternative
+            for cls in classes
+            for alternative in self.project.function(f"{cls}.{name}", caller)
+        )
+        self._run_alternatives(alternatives, args, effect, depth)
+
+    def _spawn(self, caller: ModuleFacts, target: str, effect: Effect, depth: int) -> None:
+        """`torch.multiprocessing.spawn(fn)` starts processes with the "spawn" method: each
+        imports the main module afresh (its top level runs, not its `__main__` block) and
+        calls fn with fresh generators; the parent's seeding does not reach them."""
+        alternatives = self.project.function(target, caller)
+        if not alternatives or depth >= MAX_DEPTH:
+            return
+        start = self.project.fresh_process.get(caller.path)
+        if start is None:
+            fresh = _Interpreter(self.project, {caller.module})
+            start = fresh.run(caller, caller.toplevel, UNSEEDED).state or UNSEEDED
+            self.project.fresh_process[caller.path] = start
+        child = Effect(start)
+        saved, self.env = self.env, NO_ENV
+        self._run_alternatives(alternatives, (), child, depth)
+        self.env = saved
+        effect.processes.append((target, child))  # the parent's own state is unchanged
+
+    def _run_alternatives(
+        self, alternatives: Alternatives, args: Any, effect: Effect, depth: int
+    ) -> None:
+        if len(alternatives) == 1:
+            for module, function, receiver in alternatives[0]:
+                if effect.state is None:
+                    return
+                self._run_function(module, function, receiver, args, effect, depth)
+            return
+        # An attribute holding objects of several classes: one of them runs.
+        start = effect.state
+        out: State | None = None
+        for functions in alternatives:
+            branch = Effect(start)
+            for module, function, receiver in functions:
+                if branch.state is None:
+                    break
+                self._run_function(module, function, receiver, args, branch, depth)
+            effect.absorb(branch)
+            out = _merge(out, branch.state)
+        if alternatives:
+            effect.state = out
+
+    def _bind(self, module: ModuleFacts, function: FunctionFacts, args: Any) -> Env:
+        """The callee's parameters bound to the classes of the objects passed to them."""
+        params = function.params
+        if function.qualname.rpartition(".")[0] in module.classes and not any(
+            d.endswith("staticmethod") for d in function.decorators
+        ):
+            params = params[1:]
+        current = dict(self.env[1])
+        bound: dict[str, set[str]] = {}
+        for key, kind, value in args:
+            if type(key) is int:
+                if key >= len(params):
+                    continue
+                name = params[key]
+            elif key in params:
+                name = key
+            else:
+                continue
+            classes = (value,) if kind == "cls" else current.get(value, ())
+            if classes:
+                bound.setdefault(name, set()).update(classes)
+        return None, tuple(sorted((k, tuple(sorted(v))) for k, v in bound.items()))
 
     def _run_function(
-        self, module: ModuleFacts, function: FunctionFacts, effect: Effect, depth: int
+        self,
+        module: ModuleFacts,
+        function: FunctionFacts,
+        receiver: Receiver,
+        args: Any,
+        effect: Effect,
+        depth: int,
     ) -> None:
         assert effect.state is not None
-        key = (f"{module.path}:{function.qualname}", effect.state)
+        env: Env = NO_ENV
+        if args:
+            env = self._bind(module, function, args)
+        if receiver is not None:
+            env = (receiver, env[1])
+        key = (f"{module.path}:{function.qualname}", effect.state, env)
         summary = self.project.memo.get(key)
         if summary is None:
             if key in self.project.in_progress:
                 return  # recursion: assume the recursive call changes nothing
             self.project.in_progress.add(key)
             # Imports inside function bodies are rare; they share this program's import set.
+            saved, self.env = self.env, env
             inner = self.run(module, function.flow, effect.state, depth + 1)
+            self.env = saved
             self.project.in_progress.discard(key)
             exits = [s for s in [inner.state, *inner.returns] if s is not None]
             out: State | None = None
             for s in exits:
                 out = _merge(out, s)
-            summary = Effect(out, [], inner.draws, inner.seeds)
+            summary = Effect(out, [], inner.draws, inner.seeds, inner.processes)
             self.project.memo[key] = summary
         effect.absorb(summary)
         # A function that always raises: the caller continues only on the exception path,
@@ -316,7 +588,9 @@ class _Interpreter:
         key = (module.path, start)
         inner = self.project.imports.get(key)
         if inner is None:
+            saved, self.env = self.env, NO_ENV
             inner = self.run(module, module.toplevel, start, depth + 1)
+            self.env = saved
             self.project.imports[key] = inner
         effect.absorb(inner)
         if inner.state is not None:
@@ -350,6 +624,7 @@ class _Interpreter:
         for index, flow in enumerate(flows):
             inner = self.run(module, flow, start, depth)
             effect.draws.extend(inner.draws)
+            effect.processes.extend(inner.processes)
             effect.returns.extend(inner.returns)
             if index == default:
                 effect.seeds.extend(inner.seeds)
@@ -474,7 +749,7 @@ def _draws_through_own_code(module: ModuleFacts) -> bool:
 def _call_targets(flow: Flow) -> Iterator[str]:
     for node in flow:
         kind = node[0]
-        if kind == "call":
+        if kind == "call" or kind == "vcall":
             yield node[1]
         elif kind == "branch":
             for sub in node[1]:
@@ -580,6 +855,9 @@ def analyse_project(modules: Mapping[str, ModuleFacts], strict: bool = False) ->
             value = state[_INDEX[library]]
             records.setdefault((site, library), []).append((program, value, seeds))
         report.programs.append(program)
+        for target, child in effect.processes:
+            name = target.rpartition(".")[2]
+            collect(Program(f"`{name}` (spawned process)", program.path), child)
 
     for path in sorted(modules):
         module = modules[path]

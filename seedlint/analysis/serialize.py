@@ -15,7 +15,9 @@ from .facts import ApiCall, FunctionFacts, ModuleFacts, SeedArg
 # 7: a notebook (.ipynb) is read as the program of its code cells (keys of its bytes would
 # otherwise find the SDL900 facts of reading its JSON as Python); diagnostics carry `cell`.
 # 8: deferred draws (`origin`, `train_only`), class bases, named-constant seeds (issue 10).
-FORMAT = 8
+# 9: call nodes carry argument classes, vcall/pcall/spawn nodes, `attr_params`, `star_imports`
+# (issue 10).
+FORMAT = 9
 
 
 def _call_to(c: ApiCall) -> list[Any]:
@@ -97,6 +99,8 @@ def facts_to_json(f: ModuleFacts) -> dict[str, Any]:
         "exports": f.exports,
         "classes": {k: list(v) for k, v in f.classes.items()},
         "reseeded": [list(r) for r in f.reseeded],
+        "attr_params": f.attr_params,
+        "star_imports": list(f.star_imports),
         "error": None if f.syntax_error is None else list(f.syntax_error),
     }
 
@@ -123,5 +127,7 @@ def facts_from_json(data: dict[str, Any], path: str) -> ModuleFacts:
         exports=dict(data["exports"]),
         classes={k: tuple(v) for k, v in data["classes"].items()},
         reseeded=[(scope, text) for scope, text in data["reseeded"]],
+        attr_params={k: dict(v) for k, v in data["attr_params"].items()},
+        star_imports=tuple(data["star_imports"]),
         syntax_error=None if error is None else (error[0], error[1], error[2]),
     )

@@ -301,22 +301,19 @@ class CstStructure:
         return tuple(methods)
 
     def _name_uses(self, target: cst.Name) -> list[cst.Call] | str:
-        from libcst.metadata import Assignment, ClassScope, Scope
-
         index = self.index
-        scope = index.scopes().get(target)
-        if not isinstance(scope, Scope):
+        found = index.name_scope(target)
+        if found is None:
             return Reason.NO_NODE
-        if isinstance(scope, ClassScope):
+        scope, in_class = found
+        if in_class:
             return "the RandomState is a class attribute: its uses through `self` are not visible"
-        assignments = list(scope.assignments[target.value])
-        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+        if index.scope_bindings(target.value, scope) != 1:
             return f"`{target.value}` is bound more than once: not every use is visible"
-        if assignments[0].node is not target:
-            return Reason.NO_NODE
         calls: list[cst.Call] = []
-        for access in assignments[0].references:
-            name = access.node
+        for name in index.references(target.value, scope):
+            if name is target:
+                continue
             parent = index.parent.get(id(name))
             grand = index.parent.get(id(parent)) if parent is not None else None
             if not (

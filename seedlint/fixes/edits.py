@@ -9,7 +9,7 @@ other line (and its comments) byte-for-byte.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -267,9 +267,15 @@ def _drop_removed(block: _BlockT) -> _BlockT:
 
 
 class _Apply(cst.CSTTransformer):
-    def __init__(self, edits: EditSet) -> None:
+    def __init__(self, edits: EditSet, paths: set[int] | None) -> None:
         super().__init__()
         self.edits = edits
+        self.paths = paths
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # Only the nodes on the way to an edit are rebuilt: a transformer that visits a
+        # whole module cost as much as parsing it.
+        return self.paths is None or id(node) in self.paths
 
     # The generic signature of CSTTransformer.on_leave promises the same node type back; a
     # rewrite legitimately returns another (a Call becomes `int(...)`, a Name an Attribute).
@@ -316,7 +322,29 @@ class _Apply(cst.CSTTransformer):
         return updated_node
 
 
-def apply_edits(module: cst.Module, edits: EditSet) -> cst.Module:
-    result = module.visit(_Apply(edits))
+def apply_edits(
+    module: cst.Module, edits: EditSet, parent: Mapping[int, cst.CSTNode] | None = None
+) -> cst.Module:
+    """The module with `edits` made.  With `parent` (node id -> parent node of the original
+    tree), only the nodes on the way from the module to an edited node are visited."""
+    paths: set[int] | None = None
+    if parent is not None:
+        paths = {id(module)}
+        edited = [
+            *edits.exprs,
+            *edits.smalls,
+            *edits.removed_lines,
+            *edits.after,
+            *edits.params,
+            *edits.import_drops,
+        ]
+        for key in edited:
+            while key not in paths:
+                paths.add(key)
+                above = parent.get(key)
+                if above is None:
+                    break
+                key = id(above)
+    result = module.visit(_Apply(edits, paths))
     assert isinstance(result, cst.Module)
     return result

@@ -133,7 +133,7 @@ def _rewrite(
         rewrite_randomstate(index, edits, construction, methods, ctor)
         applied.append(_applied(rs.site, "stream-changing", rs.site.description))
     plan_import_removals(index, edits, facts.path, context.imported_names, context.star_imported)
-    new_text = apply_edits(module, edits).code
+    new_text = apply_edits(module, edits, index.parent).code
     applied.sort(key=lambda a: (a.line, a.code))
     remaining = sorted(plan.unfixed, key=lambda r: r[0].sort_key())
     return FixOutcome(new_text, applied, remaining)
@@ -165,39 +165,30 @@ def describe_fixes(
     diagnostics: Sequence[Diagnostic],
     options: FixOptions | None = None,
     *,
-    text: str | None = None,
+    text: str,
     protected: Sequence[Diagnostic] = (),
     context: FixContext | None = None,
 ) -> dict[tuple[str, Span], Fix]:
     """What `fix_source` would do for each of the module's `diagnostics` that it can fix,
     keyed by (code, span): message and applicability, no edits.  Decided by the same planner
-    with the same findings, so that what is announced is what `--fix` applies.
-
-    Without `text` it is cheap (facts only, no libcst) and may be optimistic: what only the
-    syntax tree shows (a `# noqa` line, a RandomState passed on, a function used as a value)
-    can make `fix_source` refuse a fix announced here, or leave the seeding call in place and
-    so make an announced stream-preserving fix stream-changing.  A fix `fix_source` applies
-    is always announced.  With the module's `text` (a libcst parse) it is exact."""
+    with the same inputs (the module's `text`, the findings to fix and to protect, the
+    program context), so that what is announced is exactly what `--fix` applies.  (There is
+    no facts-only answer: it promised fixes that the syntax tree then refused.)"""
     fixable = sorted((d for d in diagnostics if d.code in FIXABLE_CODES), key=Diagnostic.sort_key)
     if not fixable or facts.syntax_error is not None:
         return {}
     options = options or FixOptions()
-    if text is not None and _refused_by_facts(
-        facts, fixable, options, context or FixContext(module=facts.module)
-    ):
+    if _refused_by_facts(facts, fixable, options, context or FixContext(module=facts.module)):
         return {}  # as fix_source: nothing to fix, decided without libcst
-    plan: ModulePlan | None
-    if text is None:
-        plan = plan_module(facts, fixable, options, FactsStructure(facts), context)
-    else:
-        try:
-            module = compat_parse.parse_module(text)
-            if module is None:
-                return {}
-            structure = CstStructure(CstIndex(text, facts, protected, module))
-            plan = plan_module(facts, fixable, options, structure, context)
-        except (cst.ParserSyntaxError, RecursionError):
+    plan: ModulePlan
+    try:
+        module = compat_parse.parse_module(text)
+        if module is None:
             return {}
+        structure = CstStructure(CstIndex(text, facts, protected, module))
+        plan = plan_module(facts, fixable, options, structure, context)
+    except (cst.ParserSyntaxError, RecursionError):
+        return {}
     described: dict[tuple[str, Span], Fix] = {}
     for key, (site, applicability) in plan.sites().items():
         default = "g" if key[0] == "SDL104" else "rng"

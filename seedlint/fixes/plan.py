@@ -4,12 +4,11 @@ The planner works on facts (`ModuleFacts`, diagnostics, options).  What only the
 can answer (is the seeding call a statement of its own? is every use of a RandomState
 visible? which line carries a `# noqa`?) it asks a `Structure`:
 
-* `FactsStructure` answers from the facts alone, optimistically where they are silent; it is
-  what `describe_fix` uses (no libcst, cheap enough for JSON output);
-* `seedlint.fixes.cst_structure.CstStructure` answers exactly; it is what `fix_source` uses.
-
-So `describe_fix` can announce a fix that `fix_source` then refuses for a structural reason
-(reported in `FixOutcome.remaining`), never the other way round.
+* `FactsStructure` answers from the facts alone, optimistically where they are silent; it
+  only lets `fix_source` and `describe_fixes` refuse early, without libcst, when the facts
+  alone decide every refusal;
+* `seedlint.fixes.cst_structure.CstStructure` answers exactly; every fix that `fix_source`
+  makes and `describe_fixes` announces is planned with it (so both say the same).
 
 The policy, per library ("group"), with G the module's calls of that library's global API:
 

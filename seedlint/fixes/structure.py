@@ -1,8 +1,10 @@
 """What the planner asks about a module's syntax, and the numpy translation it shares.
 
 `Structure` is the planner's only window on syntax.  `FactsStructure` (here) answers from the
-facts alone, optimistically where they are silent: `describe_fix` uses it.
-`cst_structure.CstStructure` answers exactly from the libcst tree: `fix_source` uses it.
+facts alone, optimistically where they are silent: `fix_source` and `describe_fixes` use it
+only to refuse early, for reasons the facts alone decide (then no libcst state is built).
+`cst_structure.CstStructure` answers exactly from the libcst tree: every fix made or
+announced is planned with it.
 """
 
 from __future__ import annotations

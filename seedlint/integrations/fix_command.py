@@ -75,13 +75,21 @@ def _diff(planned: FileFix) -> list[str]:
         ]
     lines: list[str] = []
     for name, old, new in pairs:
-        old_lines = old.splitlines(keepends=True)
-        new_lines = new.splitlines(keepends=True)
+        old_lines = _lines(old)
+        new_lines = _lines(new)
         if notebook is not None:  # a cell's last line has no newline; show it as a line
             old_lines = [line if line.endswith("\n") else line + "\n" for line in old_lines]
             new_lines = [line if line.endswith("\n") else line + "\n" for line in new_lines]
         lines += unified_diff(old_lines, new_lines, fromfile=f"a/{name}", tofile=f"b/{name}")
     return lines
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as `patch` counts them: split after each newline only (`str.splitlines` also
+    splits at form feeds and other separators, which would make hunks `patch` rejects)."""
+    lines = text.split("\n")
+    ending = lines.pop()  # "" when the text ends with a newline
+    return [line + "\n" for line in lines] + ([ending] if ending else [])
 
 
 def _summary(
@@ -226,12 +234,23 @@ def unified_diff(
         yield f"@@ -{old} +{new} @@\n"
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
-                yield from (" " + line for line in a[i1:i2])
+                yield from _marked(" ", a[i1:i2])
                 continue
             if tag in ("replace", "delete"):
-                yield from ("-" + line for line in a[i1:i2])
+                yield from _marked("-", a[i1:i2])
             if tag in ("replace", "insert"):
-                yield from ("+" + line for line in b[j1:j2])
+                yield from _marked("+", b[j1:j2])
+
+
+def _marked(prefix: str, lines: Sequence[str]) -> Iterator[str]:
+    """Diff lines; a last line without a newline is followed by the marker that `patch` and
+    `git apply` read (else it would run into the next line of the diff)."""
+    for line in lines:
+        if line.endswith("\n"):
+            yield prefix + line
+        else:
+            yield prefix + line + "\n"
+            yield "\\ No newline at end of file\n"
 
 
 def _range(start: int, stop: int) -> str:

@@ -110,6 +110,10 @@ class ThirdPartyDraw(NamedTuple):
     only_if: tuple[tuple[str, str], ...] = ()
     # Never random when any of these keyword conditions hold (SonarSource S6709-style).
     unless: tuple[tuple[str, str], ...] = ()
+    # Only random when at least one of these holds (empty: no such condition).  Besides the
+    # only_if patterns: "<absent>" (the keyword is not passed) and "<fraction>" (passed, and
+    # neither None nor 1/1.0: `max_features=0.5`).
+    only_if_any: tuple[tuple[str, str], ...] = ()
     note: str = ""
     # Older spellings of the seed keyword that the API still accepts and honours (scipy's
     # SPEC 7 transition: `rng` replaced `random_state`/`seed`): passing one is seeding too.

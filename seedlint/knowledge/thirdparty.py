@@ -86,8 +86,6 @@ _CALLS = [
             "ExtraTreesRegressor",
             "GradientBoostingClassifier",
             "GradientBoostingRegressor",
-            "HistGradientBoostingClassifier",
-            "HistGradientBoostingRegressor",
             "BaggingClassifier",
             "BaggingRegressor",
             "AdaBoostClassifier",
@@ -95,6 +93,20 @@ _CALLS = [
             "IsolationForest",
             "RandomTreesEmbedding",
         )
+    ),
+    # Every fit takes two seeds from the global generator, but the model depends on them only
+    # with early stopping (early_stopping=True, or 'auto' on more than 10,000 samples: its
+    # validation split), feature subsampling (max_features < 1) or binning more than 200,000
+    # samples.  Data sizes are unknown here: flagged only where the arguments make it random.
+    *(
+        T(
+            f"{_SK}.ensemble.{name}",
+            "random_state",
+            "estimator",
+            only_if_any=(("early_stopping", "True"), ("max_features", "<fraction>")),
+            note="early_stopping='auto' (the default) also draws on more than 10,000 samples",
+        )
+        for name in ("HistGradientBoostingClassifier", "HistGradientBoostingRegressor")
     ),
     *(
         T(f"{_SK}.tree.{name}", "random_state", "estimator")
@@ -144,9 +156,31 @@ _CALLS = [
     ),
     T(f"{_SK}.svm.SVC", "random_state", "estimator", only_if=(("probability", "True"),)),
     T(f"{_SK}.svm.NuSVC", "random_state", "estimator", only_if=(("probability", "True"),)),
-    # liblinear's primal solvers (dual=False) are deterministic.
-    T(f"{_SK}.svm.LinearSVC", "random_state", "estimator", unless=(("dual", "False"),)),
-    T(f"{_SK}.svm.LinearSVR", "random_state", "estimator", unless=(("dual", "False"),)),
+    # liblinear's primal solvers (dual=False) are deterministic; the dual ones shuffle.
+    # dual='auto' (the default) picks the primal solver when the loss allows it and there are
+    # more samples than features: LinearSVC's default squared hinge does (random only with
+    # dual=True or loss='hinge', which has no primal solver); LinearSVR's default
+    # epsilon-insensitive loss has none, so it goes dual unless the loss is squared.
+    T(
+        f"{_SK}.svm.LinearSVC",
+        "random_state",
+        "estimator",
+        unless=(("dual", "False"),),
+        only_if_any=(("dual", "True"), ("loss", "'hinge'")),
+        note="dual='auto' also goes dual (random) with more features than samples",
+    ),
+    T(
+        f"{_SK}.svm.LinearSVR",
+        "random_state",
+        "estimator",
+        unless=(("dual", "False"),),
+        only_if_any=(
+            ("dual", "True"),
+            ("loss", "<absent>"),
+            ("loss", "'epsilon_insensitive'"),
+        ),
+        note="dual='auto' with the squared loss also goes dual with more features than samples",
+    ),
     T(f"{_SK}.neural_network.MLPClassifier", "random_state", "estimator"),
     T(f"{_SK}.neural_network.MLPRegressor", "random_state", "estimator"),
     # KMeans with an array of initial centres is deterministic (MiniBatchKMeans is not: it
@@ -164,11 +198,11 @@ _CALLS = [
             "FastICA",
             "LatentDirichletAllocation",
             "MiniBatchNMF",
-            "DictionaryLearning",
             "MiniBatchDictionaryLearning",
-            "SparsePCA",
         )
     ),
+    # Not DictionaryLearning and SparsePCA: they start from an SVD and take a number from
+    # the generator only to replace an atom that no sample uses (degenerate data).
     T(
         f"{_SK}.decomposition.PCA",
         "random_state",
@@ -176,7 +210,15 @@ _CALLS = [
         only_if=(("svd_solver", "'randomized'|'arpack'"),),
         note="svd_solver='auto' (the default) also goes randomized on large inputs",
     ),
-    T(f"{_SK}.manifold.TSNE", "random_state", "estimator", unless=(("init", "<array>"),)),
+    # TSNE's default init='pca' runs PCA(svd_solver='auto'): deterministic except on large
+    # inputs (like PCA's entry); an array init is deterministic too.
+    T(
+        f"{_SK}.manifold.TSNE",
+        "random_state",
+        "estimator",
+        only_if=(("init", "'random'"),),
+        note="init='pca' (the default) also goes randomized on large inputs",
+    ),
     T(f"{_SK}.manifold.MDS", "random_state", "estimator"),
     T(f"{_SK}.manifold.SpectralEmbedding", "random_state", "estimator"),
     T(f"{_SK}.mixture.GaussianMixture", "random_state", "estimator"),

@@ -26,6 +26,10 @@ class ImplicitGlobalRng(Rule):
     sample change on every run unless something seeded numpy's global state first, and any
     other draw in between shifts them.
 
+    In a program that never seeds numpy, the same line also gets SDL001 ("results change on
+    every run"): two different problems, one about the program, one about this call.  Seeding
+    the program fixes SDL001 only; `random_state=` fixes both.
+
     ## Example
     ```python
     from sklearn.model_selection import train_test_split
@@ -76,7 +80,8 @@ class ImplicitGlobalRng(Rule):
             if entry is None or not thirdparty_draws_global(call, entry):
                 continue
             message = (
-                f"`{entry.qualname}` without `{entry.seed_keyword}=` draws from numpy's global "
-                f"generator; pass `{entry.seed_keyword}=` a fixed seed"
+                f"`{entry.qualname}` without `{entry.seed_keyword}=` draws from numpy's shared "
+                "global generator: its result depends on every other draw from it; pass "
+                f"`{entry.seed_keyword}=` a fixed seed"
             )
             yield diagnostic(type(self), module, call, message, "numpy")

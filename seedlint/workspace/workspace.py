@@ -548,7 +548,10 @@ class Workspace:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].text))
         answers: dict[int, _R] = {}
-        with multiprocessing.get_context(method).Pool(self.jobs) as pool:
+        # Workers ignore Ctrl-C: the process group's SIGINT is the parent's to handle (it
+        # leaves the pool, which terminates them).  A worker interrupted inside a task printed
+        # its traceback, and one killed holding the result queue's lock hung the parent.
+        with multiprocessing.get_context(method).Pool(self.jobs, _ignore_sigint) as pool:
             items = [(work, i, jobs[i]) for i in order]
             for index, answer in pool.imap_unordered(_indexed, items):
                 answers[index] = answer
@@ -633,6 +636,12 @@ def _describe(job: _FixJob) -> dict[tuple[str, Span], Fix] | str:
         )
     except Exception as exc:
         return crash_message(exc)
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _indexed(item: tuple[Callable[[_FixJob], _R], int, _FixJob]) -> tuple[int, _R]:
