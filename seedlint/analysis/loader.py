@@ -23,7 +23,7 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -416,7 +416,7 @@ def _load(
     for path, _, _ in items:
         lone = by_path.get(path)
         if lone is not None and lone.lone and lone.deferred and lone.error is None:
-            if any(name in project_modules for name in lone.imports):
+            if imports_project_module(lone.imports, project_modules):
                 wanted.append(path)
                 queue.extend(lone.imports)
     while queue:
@@ -466,11 +466,12 @@ class _Prefetch:
         for lone in self.waiting.pop(scanned.module, ()):
             names.extend(self._follow(lone))
         if scanned.lone and scanned.deferred:
-            if any(name in self.modules for name in scanned.imports):
+            if imports_project_module(scanned.imports, self.modules):
                 names.extend(self._follow(scanned))
             else:
                 for name in scanned.imports:
-                    self.waiting.setdefault(name, []).append(scanned)
+                    for part in _name_parts(name):
+                        self.waiting.setdefault(part, []).append(scanned)
         if scanned.deferred or scanned.facts:
             self.entries.setdefault(scanned.module, []).append(scanned)
             if scanned.module in self.reached:
@@ -497,6 +498,22 @@ class _Prefetch:
     def flush(self) -> None:
         self.workers.prefetch(self.batch)
         self.batch = []
+
+
+def _name_parts(name: str) -> Iterator[str]:
+    """`a.b.c` -> `a`, `a.b`, `a.b.c`, `b.c`, `c`: the names under which a project module
+    may be what the import means (a module of a namespace package, a folder without
+    `__init__.py`, is named by its file alone: `tools.noise` is `noise`)."""
+    parts = name.split(".")
+    for end in range(1, len(parts) + 1):
+        yield ".".join(parts[:end])
+    for start in range(1, len(parts)):
+        yield ".".join(parts[start:])
+
+
+def imports_project_module(imports: Iterable[str], modules: Container[str]) -> bool:
+    """Whether any of `imports` (scanned, generous) may name one of the project's `modules`."""
+    return any(part in modules for name in imports for part in _name_parts(name))
 
 
 _IMPORT = re.compile(
