@@ -13,6 +13,7 @@ from seedlint.cache import CACHE_DIR_NAME
 from seedlint.settings import Settings
 from seedlint.workspace import Workspace
 
+from .cache_helpers import entries, replace_entries
 from .conftest import FIXTURES
 
 
@@ -53,12 +54,11 @@ def test_corrupt_or_foreign_cache_entries_are_ignored(project: Path) -> None:
     reference = run(project, use_cache=False, jobs=1)
     run(project, jobs=1)
     cache_dir = project / CACHE_DIR_NAME
-    entries = sorted((cache_dir / "facts").rglob("*.json"))
-    assert entries
-    for i, entry in enumerate(entries):
-        # Garbage, valid JSON of the wrong shape, and a fake entry of another format.
-        garbage = ["{not json", json.dumps([1, 2, 3]), json.dumps({"format": -1})][i % 3]
-        entry.write_text(garbage)
+    stored = entries(cache_dir)
+    assert stored
+    # Garbage, valid JSON of the wrong shape, and a fake entry of another format.
+    garbage = ["{not json", json.dumps([1, 2, 3]), json.dumps({"format": -1})]
+    replace_entries(cache_dir, {key: garbage[i % 3] for i, key in enumerate(stored)})
     for results in (cache_dir / "results").glob("*.json"):
         results.write_text("{broken")
     assert run(project, jobs=1) == reference

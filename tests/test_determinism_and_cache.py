@@ -6,10 +6,12 @@ Through the real CLI in subprocesses, over the bundled example projects."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from .cache_helpers import database, entries, replace_entries
 from .conftest import FIXTURES
 
 
@@ -81,35 +84,57 @@ def test_processes_sharing_one_cache_folder(projects: Path, tmp_path: Path) -> N
         assert all(run == reference for run in runs)
 
 
+def _entry_text(data: object) -> str:
+    """An entry as seedlint writes one: its digest, then its JSON (a well-formed entry)."""
+    text = json.dumps(data, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest() + "\n" + text
+
+
 def _damage(cache: Path, rng: random.Random) -> list[str]:
     """Damage every entry of the cache in one of several ways; returns what was done."""
     done = []
-    entries = sorted(p for p in cache.rglob("*.json"))
-    assert entries
-    for index, entry in enumerate(entries):
-        data = entry.read_bytes()
-        way = index % 8
+    stored = entries(cache)
+    keys = sorted(stored)
+    assert keys
+    damaged: dict[str, object] = {}
+    for index, key in enumerate(keys):
+        value = stored[key]
+        data = value.encode() if isinstance(value, str) else bytes(value)  # type: ignore[arg-type]
+        way = index % 9
         if way == 0:
-            entry.write_bytes(data[: rng.randrange(len(data))])  # truncated
+            damaged[key] = data[: rng.randrange(len(data))].decode(errors="replace")  # truncated
         elif way == 1:  # one byte flipped: often still JSON, with another value
             at = rng.randrange(len(data))
-            entry.write_bytes(data[:at] + bytes([data[at] ^ 0x04]) + data[at + 1 :])
+            flipped = data[:at] + bytes([data[at] ^ 0x04]) + data[at + 1 :]
+            damaged[key] = flipped.decode(errors="replace")
         elif way == 2:
-            entry.write_bytes(os.urandom(len(data)))  # random bytes
+            damaged[key] = os.urandom(len(data))  # random bytes
         elif way == 3:
-            entry.write_bytes(b"\xff\xfe invalid utf-8 \x00")
+            damaged[key] = "replaced below by text that is not UTF-8"
         elif way == 4:  # foreign: another entry's content at this key
-            entry.write_bytes(entries[(index + 1) % len(entries)].read_bytes())
+            damaged[key] = stored[keys[(index + 1) % len(keys)]]
         elif way == 5:  # a future version: plausible, well-formed, unknown layout
-            entry.write_text(json.dumps({"format": 999, "key": entry.stem, "facts": {}}))
+            future = {"format": 999, "key": key, "tier": "direct", "facts": {"format": 999}}
+            damaged[key] = _entry_text(future)
         elif way == 6:
-            entry.unlink()
-            entry.mkdir()  # a folder where an entry should be
+            damaged[key] = None
+        elif way == 7:
+            damaged[key] = 42
         else:
-            entry.write_bytes(b"")
-        done.append(f"{entry.name}: {way}")
-    (cache / "facts" / "zz").mkdir(parents=True, exist_ok=True)
-    (cache / "facts" / "zz" / "stray.json").write_bytes(b"{}")
+            damaged[key] = ""
+        done.append(f"{key}: {way}")
+    damaged["zz-stray"] = "{}"
+    replace_entries(cache, damaged)
+    # Text that is not UTF-8 at all, as only a foreign writer could store it.
+    db = sqlite3.connect(database(cache))
+    try:
+        with db:
+            db.executemany(
+                "UPDATE facts SET entry = CAST(x'fffe00' AS TEXT) WHERE key = ?",
+                [(key,) for key in keys[3::9]],
+            )
+    finally:
+        db.close()
     return done
 
 
@@ -129,6 +154,38 @@ def test_damaged_cache_never_crashes_and_never_changes_results(
     finally:
         for folder in [cache, *(p for p in cache.rglob("*") if p.is_dir())]:
             folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("way", ["truncated", "random", "pickle", "folder", "journal"])
+def test_damaged_database_file_never_changes_results_and_is_replaced(
+    projects: Path, tmp_path: Path, way: str
+) -> None:
+    """The database file itself damaged (a disk fault, an interrupted copy, a planted file):
+    the runs are the same, and a file that is no database at all is replaced by a working
+    one.  (SQLite notices a truncated file only on the pages a query reads: a run that does
+    is the same, and then replaces it.)"""
+    cache = tmp_path / "cache"
+    reference = _run(projects, "--no-cache", "--format", "json")
+    assert _run(projects, "--cache-dir", str(cache), "--format", "json") == reference
+    path = database(cache)
+    replace_entries(cache, {})  # checkpoints: every entry is in the database file itself
+    data = path.read_bytes()
+    if way == "truncated":
+        path.write_bytes(data[: len(data) // 3])
+    elif way == "random":
+        path.write_bytes(os.urandom(len(data)))
+    elif way == "pickle":
+        path.write_bytes(b"\x80\x04\x95" + os.urandom(64))
+    elif way == "folder":
+        path.unlink()
+        path.mkdir()
+    else:
+        Path(f"{path}-wal").write_bytes(os.urandom(40_000))
+    shutil.rmtree(cache / "results")  # so that the runs read the facts
+    assert _run(projects, "--cache-dir", str(cache), "--format", "json") == reference
+    assert _run(projects, "--cache-dir", str(cache), "--format", "json") == reference
+    if way in ("random", "pickle", "journal"):
+        assert entries(cache), "the cache works again"
 
 
 def test_cache_files_are_not_group_or_world_writable(projects: Path, tmp_path: Path) -> None:

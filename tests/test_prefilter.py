@@ -132,3 +132,20 @@ def test_scanned_imports_leave_out_the_libraries() -> None:
         "pkg.utils",
         "pkg.utils.seed_all",
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        ("test_a.py", "import numpy as np\n\ndef test_a():\n    assert np.zeros(2).shape\n"),
+        ("demo.py", "import os\n\nif __name__ == '__main__':\n    print(os.getcwd())\n"),
+        ("loop.py", "import helpers\n\nfor step in range(3):\n    helpers.act(step)\n"),
+    ],
+)
+def test_entry_points_naming_no_api_are_lone_unless_they_build_layers(
+    path: str, source: str
+) -> None:
+    assert classify(source, path) == "lone"
+    assert classify(source + "layer = nn.Linear(2, 2)\n", path) == "entry"
+    assert classify(source + "x = np.random.rand(2)\n", path) == "direct"
+    assert classify(source, "notebook.ipynb") == "entry"  # cells: always a program

@@ -1,5 +1,5 @@
 """Safe to run on untrusted code: the checker never imports or executes what it checks, and
-its cache is data (JSON), never unpickled.  (Cache file permissions:
+its cache is data (JSON in SQLite), never unpickled.  (Cache file permissions:
 test_determinism_and_cache.py.)"""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .cache_helpers import database, entries, replace_entries
 from .conftest import REPO
 
 HOSTILE = """\
@@ -64,13 +65,22 @@ def test_cache_entries_are_never_unpickled(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     command = [sys.executable, "-m", "seedlint", "check", "--cache-dir", str(cache), "."]
     first = subprocess.run(command, cwd=project, capture_output=True, timeout=300)
-    entries = [p for p in cache.rglob("*.json")]
-    assert entries
-    for entry in entries:  # a pickle where each entry is, as an attacker would plant it
-        entry.write_bytes(pickle.dumps(_Bomb(str(marker))))
+    bomb = pickle.dumps(_Bomb(str(marker)))
+    stored = entries(cache)
+    assert stored
+    # A pickle where each entry is, and where each whole-run result is, as an attacker would
+    # plant them; then a pickle where the whole database is.
+    replace_entries(cache, {key: bomb for key in stored})
+    results = list((cache / "results").glob("*.json"))
+    assert results
+    for result in results:
+        result.write_bytes(bomb)
     second = subprocess.run(command, cwd=project, capture_output=True, timeout=300)
+    database(cache).write_bytes(bomb)
+    third = subprocess.run(command, cwd=project, capture_output=True, timeout=300)
     assert not marker.exists()
     assert second.stdout == first.stdout and second.returncode == first.returncode
+    assert third.stdout == first.stdout and third.returncode == first.returncode
 
 
 def test_no_module_of_seedlint_can_unpickle_or_execute_code() -> None:

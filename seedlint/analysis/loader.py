@@ -4,9 +4,11 @@
    not worth parsing) without decoding or scanning it.
 2. A miss is decoded and classified (`prefilter.classify`): ``direct`` and ``entry`` files are
    parsed, ``none`` files never are, and ``program`` files (they only build layers and the
-   like) are parsed only when a program reaches them.
-3. Starting from the programs (``__main__`` blocks, test files, modules whose top level draws),
-   the imports of parsed modules are followed and the ``program`` files they reach are parsed.
+   like) are parsed only when a program reaches them; ``lone`` files (entry points that name
+   no API) too, or when they import a project module.
+3. Starting from the programs (``__main__`` blocks, test files, modules whose top level draws,
+   lone files that import a project module), the imports of parsed modules are followed and
+   the ``program`` and ``lone`` files they reach are parsed.
 
 Steps 1-2 run in a process pool when there are enough files (`jobs`); each worker reads,
 hashes, classifies, parses and writes its own cache entries, and sends back only facts.  The
@@ -21,7 +23,7 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,6 +42,9 @@ Python = tuple[int, int] | None  # the target Python version; None: every suppor
 
 # Tiers whose files are always parsed (`analysis.prefilter`).
 _PARSED_TIERS = ("direct", "entry")
+# Tiers whose files are parsed when a program reaches them (and "lone" files also when they
+# import a project module: `_load`).
+_DEFERRED_TIERS = ("program", "lone")
 
 # A chunk smaller than this costs more to send than to scan (hundreds of empty __init__.py).
 _MIN_CHUNK_BYTES = 64 * 1024
@@ -70,7 +75,8 @@ class Scanned:
     key: str = ""  # content key (`cache.cache_key`)
     facts: ModuleFacts | None = None
     error: str | None = None
-    deferred: bool = False  # a "program"-tier file, not parsed (yet)
+    deferred: bool = False  # a "program"- or "lone"-tier file, not parsed (yet)
+    lone: bool = False  # "lone" tier: an entry point that names no API
     imports: tuple[str, ...] = ()  # what a deferred file imports (scanned, not parsed)
     parsed: bool = False
     cached: bool = False
@@ -81,28 +87,61 @@ def overlay_key(text: str, module: str, python: Python = None) -> str:
     return cache_key(b"overlay\0" + text.encode("utf-8", "surrogatepass"), module, python)
 
 
-def _scan(
-    path: str,
-    reported: bool,
-    forced: bool,
-    cache: FactsCache | None,
-    overlay: str | None = None,
-    python: Python = None,
-) -> Scanned:
+# Files read before their cache entries are looked up in one query (and kept in memory
+# meanwhile): one query a file cost more than the lookup itself (a read transaction each).
+_LOOKUP_BATCH = 256
+
+
+def _read(path: str, overlay: str | None, python: Python) -> tuple[Scanned, bytes]:
+    """The file's bytes and content key (`Scanned.key`), or `Scanned.error`."""
     module = module_name_for(path)
     result = Scanned(path, module)
     if overlay is not None:
         # The buffer is the truth; whatever is on disk (maybe nothing) is not read.
-        data, key = b"", overlay_key(overlay, module, python)
-    else:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            result.error = f"cannot read file: {describe_os_error(path, exc)}"
-            return result
-        key = cache_key(data, module, python)
-    result.key = key
-    hit = cache.get(key, path) if cache is not None else None
+        result.key = overlay_key(overlay, module, python)
+        return result, b""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        result.error = f"cannot read file: {describe_os_error(path, exc)}"
+        return result, b""
+    result.key = cache_key(data, module, python)
+    return result, data
+
+
+def _scan_items(
+    items: Sequence[Item],
+    cache: FactsCache | None,
+    python: Python,
+    overlays: Mapping[str, str] | None = None,
+) -> Iterator[Scanned]:
+    """`_scan` of each item, in order, looking cache entries up a batch at a time."""
+    overlays = overlays or {}
+    for start in range(0, len(items), _LOOKUP_BATCH):
+        batch = items[start : start + _LOOKUP_BATCH]
+        reads = [_read(item[0], overlays.get(item[0]), python) for item in batch]
+        entries = cache.lookup([r.key for r, _ in reads if r.error is None]) if cache else {}
+        for (path, _, forced), (result, data) in zip(batch, reads, strict=True):
+            if result.error is not None:
+                yield result  # unreadable: reported as such
+            else:
+                yield _scan(result, data, forced, cache, entries, overlays.get(path), python)
+
+
+def _scan(
+    result: Scanned,
+    data: bytes,
+    forced: bool,
+    cache: FactsCache | None,
+    entries: Mapping[str, str],
+    overlay: str | None,
+    python: Python,
+) -> Scanned:
+    """Facts (or the tier) of a file read by `_read`, from its cache entry (among `entries`,
+    the texts found for a batch) or by classifying and maybe parsing it."""
+    path, module, key = result.path, result.module, result.key
+    entry = entries.get(key)
+    hit = cache.decode(key, entry, path) if cache is not None and entry is not None else None
     if hit is not None:
         # A program-tier file parsed because a program reached it stays program tier: a run
         # that does not reach it must not find it parsed (findings never depend on the cache).
@@ -112,7 +151,8 @@ def _scan(
             return result
         if not parse_now:
             # Known not to need parsing: no decoding, no scanning, no findings of its own.
-            result.cached, result.deferred = True, hit.tier == "program"
+            result.cached, result.deferred = True, hit.tier in _DEFERRED_TIERS
+            result.lone = hit.tier == "lone"
             result.imports = hit.imports
             return result
     try:
@@ -124,7 +164,7 @@ def _scan(
         result.error = f"cannot read file: {exc}"
         return result
     tier = classify(text, path)
-    if tier == "program":
+    if tier in _DEFERRED_TIERS:
         result.imports = scan_imports(text, module, path.endswith("__init__.py"))
     if forced or tier in _PARSED_TIERS:
         try:
@@ -134,7 +174,8 @@ def _scan(
             return result
         result.parsed = True
     else:
-        result.deferred = tier == "program"
+        result.deferred = tier in _DEFERRED_TIERS
+        result.lone = tier == "lone"
     if cache is not None:
         cache.put(key, CachedFile(tier, result.facts, result.imports))
     return result
@@ -143,7 +184,10 @@ def _scan(
 def _scan_chunk(items: list[Item], cache_folder: str | None, python: Python) -> list[Scanned]:
     cache = FactsCache(cache_folder) if cache_folder is not None else None
     gc.disable()  # parsing allocates millions of acyclic objects (see `without_gc`)
-    return [_scan(path, reported, forced, cache, python=python) for path, reported, forced in items]
+    scanned = list(_scan_items(items, cache, python))
+    if cache is not None:
+        cache.flush()  # the chunk's entries in one batch
+    return scanned
 
 
 def _size(path: str) -> int:
@@ -217,14 +261,11 @@ class _Workers:
 
     def scan(self, items: list[Item]) -> Iterator[Scanned]:
         if self.overlays:
-            for path, reported, forced in items:
-                if path in self.overlays:
-                    overlay = self.overlays[path]
-                    yield _scan(path, reported, forced, self.cache, overlay, self.python)
+            buffers = [item for item in items if item[0] in self.overlays]
+            yield from _scan_items(buffers, self.cache, self.python, self.overlays)
             items = [item for item in items if item[0] not in self.overlays]
         if not self._parallel(len(items)):
-            for path, reported, forced in items:
-                yield _scan(path, reported, forced, self.cache, python=self.python)
+            yield from _scan_items(items, self.cache, self.python)
             return
         chunks = [(c, self.folder, self.python) for c in _guided_chunks(items, self.jobs)]
         for results in self._start().imap_unordered(_scan_chunk_star, chunks):
@@ -296,6 +337,8 @@ def load_facts(
         loaded = without_gc(lambda: _load(result, items, reported, workers, reuse or {}))
     finally:
         workers.close()
+        if cache is not None:
+            cache.flush()  # what this process scanned itself (buffers, small projects)
     # The facts live until the run ends and hold no cycles: keep the collector from scanning
     # them over and over during the rules (a full collection of them costs ~0.4 s).
     gc.freeze()
@@ -368,6 +411,14 @@ def _load(
     visited = {f.module for f in programs}
     queue = [name for f in programs for name in f.imported_modules]
     wanted: list[str] = []
+    # Entry points that name no API ("lone" tier) are programs when they import a project
+    # module (through which they may draw or seed); the others can have no findings.
+    for path, _, _ in items:
+        lone = by_path.get(path)
+        if lone is not None and lone.lone and lone.deferred and lone.error is None:
+            if imports_project_module(lone.imports, project_modules):
+                wanted.append(path)
+                queue.extend(lone.imports)
     while queue:
         name = queue.pop()
         if name in visited:
@@ -379,10 +430,11 @@ def _load(
             queue.extend(pending.imports)
         elif name in by_module:
             queue.extend(by_module[name].imported_modules)
+    wanted = sorted(set(wanted))  # a lone program may also be reached by another
     parsed = {s.path: s for s in workers.collect()}  # most were prefetched meanwhile
-    missing = [(p, p in reported, True) for p in sorted(wanted) if p not in parsed]
+    missing = [(p, p in reported, True) for p in wanted if p not in parsed]
     parsed.update((s.path, s) for s in workers.scan(missing))
-    for path in sorted(wanted):
+    for path in wanted:
         facts = parsed[path].facts
         if facts is not None:
             result.facts[path] = facts
@@ -393,7 +445,8 @@ def _load(
 class _Prefetch:
     """While the first scan goes on, guess which program-tier files the programs found so
     far reach, and have idle workers parse them (`_load` then computes exactly which it needs,
-    and parses any the guess missed)."""
+    and parses any the guess missed).  A lone-tier file is a program once a module it imports
+    turns up in the project: it is parsed then too, and what it imports is reached."""
 
     def __init__(self, workers: _Workers, reported: set[str]) -> None:
         self.workers = workers
@@ -402,16 +455,29 @@ class _Prefetch:
         self.reached: set[str] = set()
         self.queued: set[str] = set()
         self.batch: list[Item] = []
+        self.modules: set[str] = set()  # every module name seen so far
+        self.waiting: dict[str, list[Scanned]] = {}  # module name -> lone files importing it
 
     def add(self, scanned: Scanned) -> None:
-        if scanned.error is not None or not (scanned.deferred or scanned.facts):
+        if scanned.error is not None:
             return
-        self.entries.setdefault(scanned.module, []).append(scanned)
         names: list[str] = []
-        if scanned.module in self.reached:
-            names.extend(self._follow(scanned))
-        if scanned.facts is not None and is_program(scanned.facts):
-            names.extend(scanned.facts.imported_modules)
+        self.modules.add(scanned.module)
+        for lone in self.waiting.pop(scanned.module, ()):
+            names.extend(self._follow(lone))
+        if scanned.lone and scanned.deferred:
+            if imports_project_module(scanned.imports, self.modules):
+                names.extend(self._follow(scanned))
+            else:
+                for name in scanned.imports:
+                    for part in _name_parts(name):
+                        self.waiting.setdefault(part, []).append(scanned)
+        if scanned.deferred or scanned.facts:
+            self.entries.setdefault(scanned.module, []).append(scanned)
+            if scanned.module in self.reached:
+                names.extend(self._follow(scanned))
+            if scanned.facts is not None and is_program(scanned.facts):
+                names.extend(scanned.facts.imported_modules)
         while names:
             name = names.pop()
             if name not in self.reached:
@@ -432,6 +498,22 @@ class _Prefetch:
     def flush(self) -> None:
         self.workers.prefetch(self.batch)
         self.batch = []
+
+
+def _name_parts(name: str) -> Iterator[str]:
+    """`a.b.c` -> `a`, `a.b`, `a.b.c`, `b.c`, `c`: the names under which a project module
+    may be what the import means (a module of a namespace package, a folder without
+    `__init__.py`, is named by its file alone: `tools.noise` is `noise`)."""
+    parts = name.split(".")
+    for end in range(1, len(parts) + 1):
+        yield ".".join(parts[:end])
+    for start in range(1, len(parts)):
+        yield ".".join(parts[start:])
+
+
+def imports_project_module(imports: Iterable[str], modules: Container[str]) -> bool:
+    """Whether any of `imports` (scanned, generous) may name one of the project's `modules`."""
+    return any(part in modules for name in imports for part in _name_parts(name))
 
 
 _IMPORT = re.compile(

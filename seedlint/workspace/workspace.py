@@ -215,7 +215,10 @@ class Workspace:
         context: list[str] = []
         if self.project_context:
             if self._project is None:
-                self._project = discover([self.root], self.settings, root=self.root)
+                if [os.path.abspath(p) for p in on_disk] == [self.root]:
+                    self._project = found  # `check .` from the root: the same walk
+                else:
+                    self._project = discover([self.root], self.settings, root=self.root)
             reported = set(report_on)
             context = [p for p in self._project.files if p not in reported]
             context += [p for p in self._overlays if p not in reported and p not in context]
@@ -241,17 +244,19 @@ class Workspace:
         path that neither exists nor has a buffer."""
         report_on, context, found = self._discover(paths)
         explicit = self._explicit(paths)
-        results_key = None
-        if self.cache is not None and use_results_cache:
+        described = (
+            f"{self.settings!r}\0{self.root}\0{sorted(explicit)}\0{sorted(found.errors)}"
+            f"\0{describe_fixes}\0{fix_options!r}\0{self.noqa}"
+        )
+        python = self.settings.target_version
+        use_results = self.cache is not None and use_results_cache
+        # With no results stored (a first run), reading and hashing every file up front to
+        # look them up would only repeat what loading does (measured: a fifth of the cost of
+        # a first run on 20,000 files); the key is then made from what loading read.
+        if self.cache is not None and use_results and self.cache.has_results():
             # An unchanged project under unchanged settings: the previous answer, from one file.
-            described = (
-                f"{self.settings!r}\0{self.root}\0{sorted(explicit)}\0{sorted(found.errors)}"
-                f"\0{describe_fixes}\0{fix_options!r}\0{self.noqa}"
-            )
-            python = self.settings.target_version
             keys = file_keys([*report_on, *context], self._overlays, python)
-            results_key = run_key(described, keys, report_on)
-            previous = self.cache.get_results(results_key)
+            previous = self.cache.get_results(run_key(described, keys, report_on))
             if previous is not None:
                 self._analysed = dict(keys)
                 return Report(tuple(previous), tuple(report_on), self.root)
@@ -259,8 +264,14 @@ class Workspace:
             report_on, context, explicit, found, describe_fixes, fix_options
         )
         diagnostics = self._to_cells(diagnostics)
-        if self.cache is not None and results_key is not None:
-            self.cache.put_results(results_key, diagnostics)
+        if self.cache is not None and use_results:
+            # The keys of the contents analysed (a file changed since it was read gives a key
+            # that no later run asks for).
+            analysed = self._analysed
+            unread = [path for path in [*report_on, *context] if path not in analysed]
+            keys_of = {**analysed, **dict(file_keys(unread, self._overlays, python))}
+            keys = [(path, keys_of[path]) for path in [*report_on, *context]]
+            self.cache.put_results(run_key(described, keys, report_on), diagnostics)
         return Report(tuple(diagnostics), tuple(report_on), self.root)
 
     def _load(self, report_on: list[str], context: list[str], explicit: list[str]) -> LoadResult:

@@ -1,0 +1,64 @@
+"""Which files the loader parses: entry points that name no API ("lone" tier) only when they
+import a project module or a program reaches them, with the same findings as parsing all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import seedlint.analysis.loader as loader
+from seedlint.analysis import prefilter
+from seedlint.analysis.loader import load_facts
+from seedlint.settings import Settings
+from seedlint.workspace import Workspace
+
+FILES = {
+    "helpers.py": "import random\n\n\ndef act(step):\n    return random.random() + step\n",
+    # Reaches `helpers` without naming any API: parsed, and a program.
+    "loop_script.py": "import helpers\n\nfor step in range(3):\n    helpers.act(step)\n",
+    "run_main.py": "import helpers\n\nif __name__ == '__main__':\n    helpers.act(1)\n",
+    # Imports only libraries: nothing it runs can draw; not parsed.
+    "test_alone.py": "import os\n\n\ndef test_cwd():\n    assert os.getcwd()\n",
+    "demo.py": "import numpy as np\n\nif __name__ == '__main__':\n    print(np.zeros(2))\n",
+}
+
+
+def _project(tmp_path: Path) -> list[str]:
+    (tmp_path / "pyproject.toml").write_text("[tool.seedlint]\n", encoding="utf-8")
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return [str(tmp_path / name) for name in sorted(FILES)]
+
+
+def test_lone_entry_points_are_parsed_only_when_they_import_a_project_module(
+    tmp_path: Path,
+) -> None:
+    paths = _project(tmp_path)
+    loaded = load_facts(paths, jobs=1)
+    parsed = {Path(p).name for p, f in loaded.facts.items() if f.functions or f.calls or f.toplevel}
+    assert parsed == {"helpers.py", "loop_script.py", "run_main.py"}
+    assert loaded.parsed == 3
+
+
+def test_lone_entry_points_keep_their_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same findings as when every entry point is parsed (the tier did not exist)."""
+    _project(tmp_path)
+
+    def check() -> list[tuple[str, int, str, str]]:
+        report = Workspace(tmp_path, Settings(), use_cache=False, jobs=1).check([tmp_path])
+        return [(Path(d.path).name, d.span.line, d.code, d.message) for d in report.diagnostics]
+
+    found = check()
+    assert ("helpers.py", 5, "SDL001") in [f[:3] for f in found], found
+    every_entry = prefilter.classify
+    monkeypatch.setattr(
+        loader,
+        "classify",
+        lambda text, path: (
+            "entry" if every_entry(text, path) == "lone" else every_entry(text, path)
+        ),
+    )
+    assert check() == found
