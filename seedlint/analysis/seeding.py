@@ -130,6 +130,7 @@ class _Project:
         self._functions: dict[tuple[str, str], Alternatives] = {}
         self._attr_types: dict[tuple[str, str], dict[str, set[str]]] | None = None
         self.fresh_process: dict[str, State] = {}
+        self._called: dict[tuple[str, str], frozenset[str]] = {}
         # Dotted path suffixes of every module, for namespace packages (`_namespace_module`).
         self._suffixes: dict[str, list[tuple[str, ModuleFacts]]] | None = None
         self.imports: dict[tuple[str, State], Effect] = {}
@@ -315,6 +316,13 @@ class _Project:
                 if param == name:
                     table = self._attr_types.setdefault((owner.path, cls), {})
                     table.setdefault(attr, set()).add(value)
+
+    def called_params(self, module: ModuleFacts, function: FunctionFacts) -> frozenset[str]:
+        key = (module.path, function.qualname)
+        found = self._called.get(key)
+        if found is None:
+            found = self._called[key] = _called_params(function)
+        return found
 
     def method_of(
         self, module: ModuleFacts, cls: str, method: str, seen: set[tuple[str, str]]
@@ -590,6 +598,10 @@ class _Interpreter:
             if kind == "cls":
                 classes: tuple[str, ...] = (value,)
             elif kind == "fn":
+                # Only where the callee calls that parameter: other bindings would only
+                # split the memo of its summaries.
+                if name not in self.project.called_params(module, function):
+                    continue
                 classes = (_FUNCTION + value,)
             else:
                 classes = current.get(value, ())
@@ -804,6 +816,24 @@ def _draws_through_own_code(module: ModuleFacts) -> bool:
         module, module.toplevel, UNSEEDED
     )
     return bool(effect.draws)
+
+
+def _called_params(function: FunctionFacts) -> frozenset[str]:
+    """Parameters the function calls (`fn(...)`), anywhere in its flow."""
+    names: set[str] = set()
+    stack: list[Any] = [function.flow]
+    while stack:
+        for node in stack.pop():
+            kind = node[0]
+            if kind == "pcall" and node[2] == "__call__":
+                names.add(node[1])
+            elif kind == "branch":
+                stack.extend(node[1])
+            elif kind == "loop":
+                stack.append(node[1])
+            elif kind == "try":
+                stack.extend([node[1], *node[2], node[3], node[4]])
+    return frozenset(names)
 
 
 def _call_targets(flow: Flow) -> Iterator[str]:
