@@ -1220,13 +1220,20 @@ class _Extractor:
     def spawned(self, node: ast.Call) -> None:
         """`torch.multiprocessing.spawn(fn, ...)`: fn runs in fresh processes."""
         passed = node.args[:1] or [k.value for k in node.keywords if k.arg == "fn"]
+        for target in self.passed_functions(passed):
+            self.flow.append(("spawn", target))
+
+    def passed_functions(self, passed: list[ast.expr]) -> list[str]:
+        """The project functions that arguments passed by name (`f`, `mod.f`) refer to."""
+        out: list[str] = []
         for arg in passed:
             if type(arg) in (_Name, _Attribute):
                 for kind, value in sorted(self.resolve(arg)):
                     if kind == "ref":
                         target = _ref_callee(value)[1]
                         if target is not None:
-                            self.flow.append(("spawn", target))
+                            out.append(target)
+        return out
 
     def indirect_targets(self, node: ast.Call, values: frozenset[Value]) -> list[str]:
         """Project functions a call runs without naming them as its callee: `super().m()`
@@ -1259,15 +1266,7 @@ class _Extractor:
             passed = node.args[:1]
         else:
             return []
-        out: list[str] = []
-        for arg in passed:
-            if type(arg) in (_Name, _Attribute):
-                for kind, value in sorted(self.resolve(arg)):
-                    if kind == "ref":
-                        target = _ref_callee(value)[1]
-                        if target is not None:
-                            out.append(target)
-        return out
+        return self.passed_functions(passed)
 
     # --- objects that draw where they are used -------------------------------------------
     def deferred_kind(self, index: int) -> str:
