@@ -256,7 +256,10 @@ class _Workers:
             method = "fork" if "fork" in methods and threading.active_count() == 1 else None
             if method is None and "forkserver" in methods:
                 method = "forkserver"
-            self._pool = multiprocessing.get_context(method).Pool(self.jobs)
+            # Workers ignore Ctrl-C: the process group's SIGINT is the parent's to handle.  An
+            # idle worker interrupted in the task queue's `get()` died with a traceback, and
+            # the pool's shutdown then waited for it for ever (an interrupted `--fix` hung).
+            self._pool = multiprocessing.get_context(method).Pool(self.jobs, ignore_sigint)
         return self._pool
 
     def scan(self, items: list[Item]) -> Iterator[Scanned]:
@@ -590,3 +593,10 @@ def crash_message(exc: BaseException) -> str:
 
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def ignore_sigint() -> None:
+    """Pool worker initializer: leave Ctrl-C to the parent process."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

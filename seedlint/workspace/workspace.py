@@ -40,6 +40,7 @@ from ..analysis.loader import (
     crash_message,
     default_jobs,
     file_keys,
+    ignore_sigint,
     load_facts,
     without_gc,
 )
@@ -551,7 +552,7 @@ class Workspace:
         # Workers ignore Ctrl-C: the process group's SIGINT is the parent's to handle (it
         # leaves the pool, which terminates them).  A worker interrupted inside a task printed
         # its traceback, and one killed holding the result queue's lock hung the parent.
-        with multiprocessing.get_context(method).Pool(self.jobs, _ignore_sigint) as pool:
+        with multiprocessing.get_context(method).Pool(self.jobs, ignore_sigint) as pool:
             items = [(work, i, jobs[i]) for i in order]
             for index, answer in pool.imap_unordered(_indexed, items):
                 answers[index] = answer
@@ -636,12 +637,6 @@ def _describe(job: _FixJob) -> dict[tuple[str, Span], Fix] | str:
         )
     except Exception as exc:
         return crash_message(exc)
-
-
-def _ignore_sigint() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _indexed(item: tuple[Callable[[_FixJob], _R], int, _FixJob]) -> tuple[int, _R]:
