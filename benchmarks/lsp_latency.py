@@ -230,15 +230,17 @@ class Client:
 def edited(original: str, lines: list[str], line: int, i: int, kind: str) -> str:
     """Edit `i` of line `line`: a new comment each time (``comment``: the findings and what
     the seeding analysis reads stay the same, only positions move), or a one-line function
-    drawing from `random` one to three times in turn (``code``: a new finding, and facts
-    that change from one edit to the next, so the seeding analysis of the project runs
-    again), indented as the code after it."""
+    named for the edit, drawing from `random` one to three times in turn (``code``: a new
+    finding, and facts that change from one edit to the next, so the seeding analysis of the
+    project runs again), indented as the code after it."""
     if kind == "comment":
         return original + f"  # edit {i}"
     following = next((text for text in lines[line + 1 :] if text.strip()), "")
     indent = following[: len(following) - len(following.lstrip())]
     draws = ", ".join(["random.random()"] * (i % 3 + 1))
-    return f"{indent}def bench_edit(): import random; return {draws}"
+    # A new function name each edit: no text repeats, so no edit is answered from the
+    # content-hash cache.
+    return f"{indent}def bench_edit_{i}(): import random; return {draws}"
 
 
 def edit_line(lines: list[str]) -> int:
