@@ -18,6 +18,7 @@ Imports are lazy: ``seedlint --version`` and ``--help`` load neither the analysi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import sys
@@ -448,6 +449,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
+        if argv is None:
+            # The process is ending: leave now.  A process pool whose iteration Ctrl-C broke
+            # off can hang the interpreter's shutdown (its finalizer joins the pool's handler
+            # threads); every write is atomic, finished or undone by the time we get here, and
+            # idle pool workers exit when this process closes their task pipe.
+            for stream in (stdout, sys.stderr):
+                with contextlib.suppress(OSError, ValueError):
+                    stream.flush()
+            os._exit(130)
         return 130
     except Exception as exc:
         if os.environ.get(_DEBUG_ENV) == "1":
