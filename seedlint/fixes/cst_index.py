@@ -28,10 +28,32 @@ from libcst._nodes.internal import CodegenState
 from ..analysis.facts import ApiCall, ModuleFacts
 from ..diagnostics import Diagnostic, Span
 from ..noqa import parse_directives
+from .layout import Layout, Opaque, OpaqueBinding
 
-__all__ = ["CstIndex", "ImportRecord", "is_main_guard"]
+__all__ = ["CstIndex", "ImportRecord", "Piece", "is_main_guard"]
 
 _MAIN_TESTS = ('__name__ == "__main__"', "__name__ == '__main__'")
+
+
+@dataclass
+class Piece:
+    """A top-level statement parsed on its own (layout.py): its libcst module (the
+    statement, behind a `pass` line when `prefixed`) and its text's place in the module."""
+
+    top: int
+    module: cst.Module
+    prefixed: bool
+    start: int
+    end: int
+    first_line: int
+
+    @property
+    def statement(self) -> cst.BaseStatement:
+        return self.module.body[-1]
+
+
+class FallBack(Exception):
+    """A statement parsed on its own does not reproduce its text: parse the whole module."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +160,8 @@ class _IndexingState(CodegenState):
         self.mentions: Counter[str] = Counter()  # Name loads/stores outside import statements
         # name -> (Name node, the scopes it is looked up in), for each mention.
         self.mention_nodes: dict[str, list[tuple[cst.Name, Chain]]] = {}
-        self.bindings: list[tuple[str, cst.CSTNode]] = []
+        # (name, binding node), or an OpaqueBinding for a statement kept as text.
+        self.bindings: list[tuple[str, cst.CSTNode | OpaqueBinding]] = []
         self.binding_scopes: Counter[tuple[str, int]] = Counter()
         self.class_scopes: set[int] = set()
         self.declared: set[str] = set()  # names some scope declares global or nonlocal
@@ -349,12 +372,23 @@ class CstIndex:
         facts: ModuleFacts,
         protected: Sequence[Diagnostic],
         module: cst.Module,
+        pieces: Sequence[Piece] = (),
+        opaque: Sequence[Opaque | None] = (),
+        layout: Layout | None = None,
     ) -> None:
+        """The whole `module`; or, with `pieces`, `module` is the statements of `pieces`
+        and the `opaque` ones (layout.py) in order, and only the pieces are indexed."""
         self.text = text
         self.facts = facts
         self.module = module
+        self.pieces = list(pieces)
+        self.layout = layout
         state = _IndexingState(module)
-        module._codegen(state)
+        if layout is not None:
+            _index_pieces(state, module, text, self.pieces, opaque)
+        else:
+            module._codegen(state)
+        state.tokens = []  # the module's text again, a token at a time: not needed
         self._state = state
         self.positions = state.ranges
         self.parent = state.parent
@@ -452,6 +486,8 @@ class CstIndex:
 
     def may_run_code(self, stmt: cst.BaseStatement) -> bool:
         """Does executing this top-level statement call anything (outside function bodies)?"""
+        if isinstance(stmt, Opaque):
+            return stmt.may_run_code
         finder = _CallFinder()
         stmt.visit(finder)
         return finder.found
@@ -545,11 +581,15 @@ class CstIndex:
         if self.star_import:
             return False
         declared_global = any(
-            other == name and isinstance(node, cst.Global) for other, node in self.bindings
+            other == name and _is_global(node) for other, node in self.bindings
         )
         for other, node in self.bindings:
-            if other != name or isinstance(node, cst.Global):
+            if other != name or _is_global(node):
                 continue
+            if isinstance(node, OpaqueBinding):
+                if node.local and not declared_global:
+                    continue
+                return False
             if any(node is small for small in record.line.body):
                 continue
             if not declared_global and self._local_binding(node):
@@ -562,8 +602,10 @@ class CstIndex:
             return False
         return True
 
-    def _local_binding(self, node: cst.CSTNode) -> bool:
+    def _local_binding(self, node: cst.CSTNode | OpaqueBinding) -> bool:
         """Does this binding happen in a scope nested in the module's?"""
+        if isinstance(node, OpaqueBinding):
+            return node.local
         if isinstance(node, (cst.Param, cst.CompFor)):
             return True
         chain = [*self.ancestors(node), node]
@@ -602,6 +644,63 @@ class CstIndex:
             for node, chain in state.mention_nodes.get(name, ())
             if scope in chain and state.resolve(name, chain) == scope
         ]
+
+
+def _is_global(node: cst.CSTNode | OpaqueBinding) -> bool:
+    if isinstance(node, OpaqueBinding):
+        return node.kind == "global"
+    return isinstance(node, cst.Global)
+
+
+def _index_pieces(
+    state: _IndexingState,
+    module: cst.Module,
+    text: str,
+    pieces: list[Piece],
+    opaque: Sequence[Opaque | None],
+) -> None:
+    """Index each parsed statement where it sits in the module (its own parse's indentation
+    and newline), its parent the module; add what the statements kept as text bind and
+    mention."""
+    state.stack.append(module)
+    state.chains.append((0,))
+    for piece in pieces:
+        state.default_indent = piece.module.default_indent
+        state.default_newline = piece.module.default_newline
+        state.tokens = []
+        state.line, state.column = piece.first_line, 0
+        if piece.prefixed:
+            first = piece.module.body[0]
+            if len(piece.module.body) != 2 or piece.module.header or not (
+                isinstance(first, cst.SimpleStatementLine)
+                and len(first.body) == 1
+                and isinstance(first.body[0], cst.Pass)
+            ):
+                raise FallBack
+        else:
+            if len(piece.module.body) != 1:
+                raise FallBack
+            for line in piece.module.header:
+                line._codegen(state)
+        piece.statement._codegen(state)
+        produced = "".join(state.tokens)
+        expected = text[piece.start : piece.end]
+        if piece.end < len(text):
+            if produced != expected or piece.module.footer:
+                raise FallBack
+        elif not expected.startswith(produced):
+            raise FallBack
+    state.stack.pop()
+    state.chains.pop()
+    for summary in opaque:
+        if summary is None:
+            continue
+        state.mentions.update(summary.mentions)
+        state.bindings.extend(summary.bindings)
+        for name, count in summary.module_scope.items():
+            state.binding_scopes[(name, 0)] += count
+        state.declared |= summary.declared
+        state.star_import = state.star_import or summary.star_import
 
 
 def _span(where: Range) -> Span:

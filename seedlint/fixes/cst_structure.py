@@ -17,6 +17,7 @@ from ..analysis.facts import ApiCall
 from ..knowledge import numpy_legacy_call
 from ..knowledge.schema import NumpyLegacy
 from .cst_index import CstIndex, ImportRecord, is_main_guard
+from .layout import OpaqueBinding
 from .model import UNTRACKED_TORCH, Family, Reason
 from .structure import Block, translate_numpy
 
@@ -433,6 +434,11 @@ class CstStructure:
         for bound, where in self.index.bindings:
             if bound != name:
                 continue
+            if isinstance(where, OpaqueBinding):
+                # In a statement kept as text: never the call's own function.
+                key = id(None) if where.module_owner else id(where)
+                by_scope.setdefault(key, []).append(where.literal)
+                continue
             parent = self.index.parent.get(id(where))
             scope = self.index.owner_function(where)
             literal = (
@@ -450,7 +456,9 @@ class CstStructure:
 
     def bound_by_import(self, name: str) -> bool:
         kinds = [
-            isinstance(node, (cst.Import, cst.ImportFrom))
+            node.kind == "import"
+            if isinstance(node, OpaqueBinding)
+            else isinstance(node, (cst.Import, cst.ImportFrom))
             for bound, node in self.index.bindings
             if bound == name
         ]

@@ -18,6 +18,8 @@ import libcst as cst
 __all__ = [
     "EditSet",
     "apply_edits",
+    "apply_edits_within",
+    "edit_paths",
     "append_item",
     "keyword_arg",
     "name_mentions",
@@ -239,9 +241,11 @@ def _is_removed(stmt: cst.BaseStatement) -> bool:
     )
 
 
-def _drop_removed(block: _BlockT) -> _BlockT:
+def _drop_removed(block: _BlockT) -> tuple[_BlockT, list[cst.EmptyLine]]:
     """Delete the lines marked removed; the next statement inherits their blank lines (so
-    two blank lines before a definition stay two)."""
+    two blank lines before a definition stay two).  Also returns the blank lines of removed
+    lines that end the block (no statement here inherits them: for a statement parsed on
+    its own, the module's next statement does)."""
     body: list[cst.BaseStatement] = []
     pending: list[cst.EmptyLine] = []
     changed = False
@@ -260,10 +264,10 @@ def _drop_removed(block: _BlockT) -> _BlockT:
         pending = []
         body.append(stmt)
     if not changed:
-        return block
+        return block, pending
     if isinstance(block, cst.IndentedBlock) and not body:
         body = [cst.SimpleStatementLine([cst.Pass()])]
-    return block.with_changes(body=body)
+    return block.with_changes(body=body), pending
 
 
 class _Apply(cst.CSTTransformer):
@@ -271,6 +275,7 @@ class _Apply(cst.CSTTransformer):
         super().__init__()
         self.edits = edits
         self.paths = paths
+        self.pending: list[cst.EmptyLine] = []  # see _drop_removed
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # Only the nodes on the way to an edit are rebuilt: a transformer that visits a
@@ -294,9 +299,10 @@ class _Apply(cst.CSTTransformer):
             name, first = edits.params[key]
             updated_node = _with_param(updated_node, name, first)
         if isinstance(updated_node, cst.Module):
-            return _drop_removed(updated_node)
+            module, self.pending = _drop_removed(updated_node)
+            return module
         if isinstance(updated_node, cst.IndentedBlock):
-            return _drop_removed(updated_node)
+            return _drop_removed(updated_node)[0]
         if not isinstance(original_node, cst.BaseStatement):
             return updated_node
         after = edits.after.get(key, [])
@@ -322,29 +328,46 @@ class _Apply(cst.CSTTransformer):
         return updated_node
 
 
+def edit_paths(
+    edits: EditSet, parent: Mapping[int, cst.CSTNode], module: cst.Module
+) -> set[int]:
+    """Ids of the nodes on the way from `module` to an edited node."""
+    paths = {id(module)}
+    edited = [
+        *edits.exprs,
+        *edits.smalls,
+        *edits.removed_lines,
+        *edits.after,
+        *edits.params,
+        *edits.import_drops,
+    ]
+    for key in edited:
+        while key not in paths:
+            paths.add(key)
+            above = parent.get(key)
+            if above is None:
+                break
+            key = id(above)
+    return paths
+
+
 def apply_edits(
     module: cst.Module, edits: EditSet, parent: Mapping[int, cst.CSTNode] | None = None
 ) -> cst.Module:
     """The module with `edits` made.  With `parent` (node id -> parent node of the original
     tree), only the nodes on the way from the module to an edited node are visited."""
-    paths: set[int] | None = None
-    if parent is not None:
-        paths = {id(module)}
-        edited = [
-            *edits.exprs,
-            *edits.smalls,
-            *edits.removed_lines,
-            *edits.after,
-            *edits.params,
-            *edits.import_drops,
-        ]
-        for key in edited:
-            while key not in paths:
-                paths.add(key)
-                above = parent.get(key)
-                if above is None:
-                    break
-                key = id(above)
-    result = module.visit(_Apply(edits, paths))
-    assert isinstance(result, cst.Module)
+    result, _ = apply_edits_within(
+        module, edits, None if parent is None else edit_paths(edits, parent, module)
+    )
     return result
+
+
+def apply_edits_within(
+    module: cst.Module, edits: EditSet, paths: set[int] | None
+) -> tuple[cst.Module, list[cst.EmptyLine]]:
+    """`module` with `edits` made, visiting only the nodes in `paths` (None: all); and the
+    blank lines of removed statements that end it (see _drop_removed)."""
+    transformer = _Apply(edits, paths)
+    result = module.visit(transformer)
+    assert isinstance(result, cst.Module)
+    return result, transformer.pending

@@ -14,10 +14,11 @@ from ..analysis.facts import ModuleFacts
 from ..diagnostics import Applicability, Diagnostic, Fix, Span
 from .cst_index import CstIndex
 from .cst_structure import CstStructure
-from .edits import EditSet, apply_edits
+from .edits import EditSet
 from .generator import place_generators
 from .model import FIXABLE_CODES, AppliedFix, FixContext, FixOptions, FixOutcome, Reason, Site
 from .names import Imports, plan_import_removals
+from .pieces import build_index, render
 from .numpy_rewrite import rewrite_numpy_site, rewrite_randomstate
 from .plan import GroupPlan, ModulePlan, plan_module
 from .stdlib_rewrite import rewrite_stdlib_site
@@ -61,11 +62,11 @@ def fix_source(
     refused = _refused_by_facts(facts, fixable, options, context)
     if refused is not None:
         return FixOutcome(text, [], refused)
-    module = compat_parse.parse_module(text)  # never a native stack overflow
-    if module is None:
-        return _unchanged(text, fixable, Reason.LIBCST_PARSE)
     try:
-        outcome = _rewrite(text, facts, fixable, protected, options, module, context)
+        index = _index(text, facts, fixable, protected, options)
+        if index is None:
+            return _unchanged(text, fixable, Reason.LIBCST_PARSE)
+        outcome = _rewrite(text, facts, fixable, options, index, context)
     except RecursionError:
         return _unchanged(text, fixable, Reason.LIBCST_PARSE)
     path = facts.path
@@ -99,16 +100,27 @@ def _refused_by_facts(
     return sorted(plan.unfixed, key=lambda r: r[0].sort_key())
 
 
+def _index(
+    text: str,
+    facts: ModuleFacts,
+    fixable: Sequence[Diagnostic],
+    protected: Sequence[Diagnostic],
+    options: FixOptions,
+) -> CstIndex | None:
+    # The parameter style makes new indented blocks, in the module's default indentation,
+    # which only the whole module's parse knows.
+    whole = options.fix_style == "parameter"
+    return build_index(text, facts, protected, fixable, whole=whole)
+
+
 def _rewrite(
     text: str,
     facts: ModuleFacts,
     fixable: list[Diagnostic],
-    protected: Sequence[Diagnostic],
     options: FixOptions,
-    module: cst.Module,
+    index: CstIndex,
     context: FixContext,
 ) -> FixOutcome:
-    index = CstIndex(text, facts, protected, module)
     structure = CstStructure(index)
     plan = plan_module(facts, fixable, options, structure, context)
     if not plan.groups and not plan.randomstates:
@@ -133,7 +145,7 @@ def _rewrite(
         rewrite_randomstate(index, edits, construction, methods, ctor)
         applied.append(_applied(rs.site, "stream-changing", rs.site.description))
     plan_import_removals(index, edits, facts.path, context.imported_names, context.star_imported)
-    new_text = apply_edits(module, edits, index.parent).code
+    new_text = render(index, edits)
     applied.sort(key=lambda a: (a.line, a.code))
     remaining = sorted(plan.unfixed, key=lambda r: r[0].sort_key())
     return FixOutcome(new_text, applied, remaining)
@@ -182,10 +194,10 @@ def describe_fixes(
         return {}  # as fix_source: nothing to fix, decided without libcst
     plan: ModulePlan
     try:
-        module = compat_parse.parse_module(text)
-        if module is None:
+        index = _index(text, facts, fixable, protected, options)
+        if index is None:
             return {}
-        structure = CstStructure(CstIndex(text, facts, protected, module))
+        structure = CstStructure(index)
         plan = plan_module(facts, fixable, options, structure, context)
     except (cst.ParserSyntaxError, RecursionError):
         return {}
