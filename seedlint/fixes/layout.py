@@ -26,6 +26,7 @@ style (which makes new indented blocks in the module's default indentation).
 from __future__ import annotations
 
 import ast
+import bisect
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -220,8 +221,12 @@ def _line_of(starts: list[int], offset: int) -> int:
 _LEADING = (ast.Import, ast.ImportFrom, ast.Try, ast.If, ast.Assign, ast.AnnAssign, ast.Expr)
 
 
+# Calls the planner asks about beyond the findings: the seeding calls (plan._is_seeding).
+_SEEDING_ROLES = ("seed", "state-write", "entropy")
+
+
 def _mark_needed(tops: list[Top], facts: ModuleFacts, diagnostics: Iterable[Diagnostic]) -> None:
-    lines: set[int] = {call.span.line for call in facts.calls}
+    lines: set[int] = {c.span.line for c in facts.calls if c.role in _SEEDING_ROLES}
     lines.update(d.span.line for d in diagnostics)
     randomstate_lines = {d.span.line for d in diagnostics if d.code == "SDL102"}
     # The leading import block (CstIndex.leading_block_end reads it statement by statement).
@@ -231,10 +236,14 @@ def _mark_needed(tops: list[Top], facts: ModuleFacts, diagnostics: Iterable[Diag
         else:
             break
     names: set[str] = set()
+    ordered = sorted(lines)
     for top in tops:
-        last = top.nodes[-1].end_lineno or 0
-        if any(_first_line(top.nodes[0]) <= line <= last for line in lines):
+        first, last = _first_line(top.nodes[0]), top.nodes[-1].end_lineno or 0
+        at = bisect.bisect_left(ordered, first)
+        if at < len(ordered) and ordered[at] <= last:
             top.needed = True
+            if any(first <= line <= last for line in randomstate_lines):
+                names.update(_randomstate_names(top.nodes, randomstate_lines))
         for stmt in top.nodes:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 top.needed = True
@@ -242,16 +251,6 @@ def _mark_needed(tops: list[Top], facts: ModuleFacts, diagnostics: Iterable[Diag
                 isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body
             ):
                 top.needed = True
-        if top.needed and randomstate_lines:
-            for node in _walk(top.nodes):
-                if (
-                    isinstance(node, ast.Assign)
-                    and len(node.targets) == 1
-                    and isinstance(node.targets[0], ast.Name)
-                    and isinstance(node.value, ast.Call)
-                    and node.value.lineno in randomstate_lines
-                ):
-                    names.add(node.targets[0].id)
     if names:
         # Every use of a name a RandomState is assigned to must be seen (_name_uses).
         for top in tops:
@@ -259,6 +258,32 @@ def _mark_needed(tops: list[Top], facts: ModuleFacts, diagnostics: Iterable[Diag
                 isinstance(n, ast.Name) and n.id in names for n in _walk(top.nodes)
             ):
                 top.needed = True
+
+
+def _module_scope(nodes: Sequence[ast.AST]) -> Iterable[ast.AST]:
+    """The nodes whose names are the module's (not in a function, class, lambda or
+    comprehension): a name assigned in a function is only used in that statement."""
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (*_FUNCTIONS, ast.ClassDef, ast.Lambda, *_COMPS)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _randomstate_names(nodes: Sequence[ast.stmt], lines: set[int]) -> set[str]:
+    """Names a RandomState is assigned to at module level (its uses may be anywhere)."""
+    found: set[str] = set()
+    for node in _module_scope(nodes):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and node.value.lineno in lines
+        ):
+            found.add(node.targets[0].id)
+    return found
 
 
 def _walk(nodes: Sequence[ast.AST]) -> Iterable[ast.AST]:
