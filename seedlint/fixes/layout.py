@@ -54,14 +54,21 @@ class OpaqueBinding:
 class Opaque:
     """A top-level statement kept as text, with its names summarised."""
 
-    text: str
+    nodes: list[ast.stmt]
     has_leading: bool  # blank or comment lines above it (its leading_lines)
-    may_run_code: bool = False
     mentions: set[str] = field(default_factory=set)
     bindings: list[tuple[str, OpaqueBinding]] = field(default_factory=list)
     module_scope: Counter[str] = field(default_factory=Counter)  # bindings in scope 0
     declared: set[str] = field(default_factory=set)
     star_import: bool = False
+    _runs: bool | None = None
+
+    @property
+    def may_run_code(self) -> bool:
+        """CstIndex.may_run_code (asked of a few statements: computed when asked)."""
+        if self._runs is None:
+            self._runs = _may_run_code(self.nodes)
+        return self._runs
 
 
 @dataclass
@@ -202,7 +209,7 @@ def plan_layout(
         if top.needed:
             summaries.append(None)
         else:
-            summaries.append(_summarise(top, text))
+            summaries.append(_summarise(top, lines))
     return Layout(tops), summaries
 
 
@@ -320,9 +327,9 @@ _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 class _Summariser:
-    def __init__(self, out: Opaque, text_of: dict[int, str]) -> None:
+    def __init__(self, out: Opaque, lines: list[str]) -> None:
         self.out = out
-        self.text_of = text_of
+        self.lines = lines
 
     def mention(self, name: str) -> None:
         self.out.mentions.add(name)
@@ -540,10 +547,8 @@ class _Summariser:
     def _simple_string(self, value: ast.Constant) -> str | None:
         """The source of a string literal when libcst makes it a SimpleString (one literal,
         not implicitly concatenated, not an f-string)."""
-        source = self.text_of.get(id(value))
-        if source is None:
-            return None
-        return source
+        source = _segment(self.lines, value)
+        return source if source is not None and _one_literal(source) else None
 
 
 def _may_run_code(nodes: Sequence[ast.AST]) -> bool:
@@ -573,33 +578,22 @@ def _may_run_code(nodes: Sequence[ast.AST]) -> bool:
     return any(visit(node) for node in nodes)
 
 
-def _summarise(top: Top, text: str) -> Opaque:
-    out = Opaque(text[top.start : top.end], top.has_leading, _may_run_code(top.nodes))
-    text_of: dict[int, str] = {}
-    segment_lines: list[str] | None = None
-    for node in _walk(top.nodes):
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, (str, bytes))
-        ):
-            if segment_lines is None:
-                segment_lines = text.split("\n")
-            source = _segment(segment_lines, node.value)
-            if source is not None and _one_literal(source):
-                text_of[id(node.value)] = source
-    _Summariser(out, text_of).stmts(top.nodes, _TOP)
+def _summarise(top: Top, lines: list[str]) -> Opaque:
+    out = Opaque(top.nodes, top.has_leading)
+    _Summariser(out, lines).stmts(top.nodes, _TOP)
     return out
 
 
 def _segment(lines: list[str], node: ast.expr) -> str | None:
+    """The node's source (ast columns are UTF-8 byte offsets)."""
     if node.end_lineno is None or node.end_col_offset is None:
         return None
-    if node.lineno != node.end_lineno:
-        return None  # a triple-quoted string over several lines: no device name
-    raw = lines[node.lineno - 1].encode()
-    return raw[node.col_offset : node.end_col_offset].decode()
+    if node.lineno == node.end_lineno:
+        raw = lines[node.lineno - 1].encode()
+        return raw[node.col_offset : node.end_col_offset].decode()
+    first = lines[node.lineno - 1].encode()[node.col_offset :].decode()
+    last = lines[node.end_lineno - 1].encode()[: node.end_col_offset].decode()
+    return "\n".join([first, *lines[node.lineno : node.end_lineno - 1], last])
 
 
 def _one_literal(source: str) -> bool:
