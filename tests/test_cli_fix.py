@@ -59,6 +59,26 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(project: Path) -> None:
     assert (project / "b.py").read_text() == STDLIB_ONLY
 
 
+def test_diff_of_a_file_outside_the_cwd_names_it_by_its_absolute_path(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # As `ruff check --diff` prints it (not `a//tmp/...`): `patch -p1` from the root applies it.
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    result = seedlint(elsewhere, "--diff", "--no-cache", str(project / "b.py"))
+    assert result.returncode == 1, result.stderr
+    header = result.stdout.splitlines()[:2]
+    assert header == [f"--- {project / 'b.py'}", f"+++ {project / 'b.py'}"]
+    patched = subprocess.run(
+        ["patch", "-p1", "--dry-run"],
+        input=result.stdout,
+        cwd=Path(project.anchor),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert patched.returncode == 0, patched.stdout + patched.stderr
+
+
 # The last line changes and has no newline; a form feed (a page break, common in old code)
 # is a line separator for str.splitlines but not for patch.
 NO_FINAL_NEWLINE = "import random\n\x0c\nrandom.seed(4)\nprint(random.random())"

@@ -8,6 +8,8 @@ every finding that has no automatic fix, with why.
 
 from __future__ import annotations
 
+import os
+
 import difflib
 from collections.abc import Callable, Iterator, Sequence
 from typing import TextIO
@@ -75,13 +77,23 @@ def _diff(planned: FileFix) -> list[str]:
         ]
     lines: list[str] = []
     for name, old, new in pairs:
+        old_name, new_name = _header_names(name)
         old_lines = _lines(old)
         new_lines = _lines(new)
         if notebook is not None:  # a cell's last line has no newline; show it as a line
             old_lines = [line if line.endswith("\n") else line + "\n" for line in old_lines]
             new_lines = [line if line.endswith("\n") else line + "\n" for line in new_lines]
-        lines += unified_diff(old_lines, new_lines, fromfile=f"a/{name}", tofile=f"b/{name}")
+        lines += unified_diff(old_lines, new_lines, fromfile=old_name, tofile=new_name)
     return lines
+
+
+def _header_names(shown: str) -> tuple[str, str]:
+    """`a/<path>` and `b/<path>` for a file inside the current directory (`patch -p1` or
+    `git apply` there); the absolute path itself for one outside it, as ruff prints it
+    (`patch -p0` anywhere; `a//tmp/x.py` would read as `tmp/x.py` after `-p1`)."""
+    if os.path.isabs(shown):
+        return shown, shown
+    return f"a/{shown}", f"b/{shown}"
 
 
 def _lines(text: str) -> list[str]:
