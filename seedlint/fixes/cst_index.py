@@ -153,6 +153,8 @@ class _IndexingState(CodegenState):
         self.column = 0
         self.ranges: dict[int, Range] = {}  # by id(node): a node's hash is a Python call
         self.located: list[cst.CSTNode] = []  # the nodes looked up by position
+        # Nodes whose range nobody asks for (dropped once a statement is indexed: memory).
+        self.unpositioned: list[int] = []
         self._starts: list[Position] = []
         self.stack: list[cst.CSTNode] = []
         self.chains: list[Chain] = []
@@ -208,7 +210,9 @@ class _IndexingState(CodegenState):
         chain: Chain = (0,)
         if stack:
             above = stack[-1]
-            self.parent[id(node)] = parent = above
+            parent = above
+            if kind not in _TRIVIA_TYPES:  # nobody asks a comma or a space for its parent
+                self.parent[id(node)] = above
             chain = self.chains[-1]
             if type(above) in _SCOPE_PARENTS or kind in _COMPREHENSION_TYPES:
                 chain = _chain_of(node, above, stack, chain)
@@ -230,6 +234,8 @@ class _IndexingState(CodegenState):
         kind = type(node)
         if kind in _LOCATED_TYPES:
             self.located.append(node)
+        if kind not in _POSITIONED_TYPES:
+            self.unpositioned.append(key)
         self.stack.pop()
         self.chains.pop()
         if kind in _IMPORT_TYPES:
@@ -338,6 +344,36 @@ _COMPREHENSION_TYPES = frozenset(_COMPREHENSIONS)
 _LOCATED_TYPES = frozenset({cst.Call, cst.Attribute, cst.Name, cst.FunctionDef})
 
 
+def _subclasses(base: type) -> set[type]:
+    found: set[type] = set()
+    for sub in base.__subclasses__():
+        found.add(sub)
+        found |= _subclasses(sub)
+    return found
+
+
+# The nodes whose positions are asked for (start, end, touches_protected, node_for).
+_POSITIONED_TYPES = frozenset(
+    {
+        *_LOCATED_TYPES,
+        cst.Expr,
+        *(t for t in _subclasses(cst.BaseStatement) if t.__module__.startswith("libcst.")),
+    }
+)
+_TRIVIA_TYPES = frozenset(
+    t
+    for t in _subclasses(cst.CSTNode)
+    if t.__module__ in ("libcst._nodes.whitespace", "libcst._nodes.op")
+)
+
+
+def _prune(state: _IndexingState) -> None:
+    ranges = state.ranges
+    for key in state.unpositioned:
+        ranges.pop(key, None)
+    state.unpositioned = []
+
+
 def _chain_of(
     node: cst.CSTNode, parent: cst.CSTNode, stack: list[cst.CSTNode], chain: Chain
 ) -> Chain:
@@ -388,6 +424,7 @@ class CstIndex:
             _index_pieces(state, module, text, self.pieces, opaque)
         else:
             module._codegen(state)
+            _prune(state)
         state.tokens = []  # the module's text again, a token at a time: not needed
         self._state = state
         self.positions = state.ranges
@@ -396,10 +433,17 @@ class CstIndex:
         self.bindings = state.bindings
         self.bound_names = {name for name, _ in state.bindings}
         self.star_import = state.star_import
-        self._by_span: dict[Span, list[cst.CSTNode]] = {}
+        # Only the nodes of recorded calls are looked up by span.
+        wanted = {
+            ((c.span.line, c.span.column - 1), (c.span.end_line, c.span.end_column - 1))
+            for c in facts.calls
+        }
+        self._by_range: dict[Range, list[cst.CSTNode]] = {}
         for node in state.located:
             if type(node) is not cst.FunctionDef:
-                self._by_span.setdefault(_span(self.positions[id(node)]), []).append(node)
+                where = self.positions[id(node)]
+                if where in wanted:
+                    self._by_range.setdefault(where, []).append(node)
         self.protected = self._protected_lines(protected)
         self.imports = self._imports()
         self._functions: dict[str, cst.FunctionDef] | None = None
@@ -417,7 +461,9 @@ class CstIndex:
 
     def node_for(self, call: ApiCall) -> cst.CSTNode | None:
         """The Call (or, for a reference, the Attribute/Name) node of a recorded call."""
-        for node in self._by_span.get(call.span, ()):
+        span = call.span
+        where = ((span.line, span.column - 1), (span.end_line, span.end_column - 1))
+        for node in self._by_range.get(where, ()):
             if call.usage == "call" and isinstance(node, cst.Call):
                 return node
             if call.usage == "reference" and isinstance(node, (cst.Attribute, cst.Name)):
@@ -580,9 +626,7 @@ class CstIndex:
         function declares the name `global`."""
         if self.star_import:
             return False
-        declared_global = any(
-            other == name and _is_global(node) for other, node in self.bindings
-        )
+        declared_global = any(other == name and _is_global(node) for other, node in self.bindings)
         for other, node in self.bindings:
             if other != name or _is_global(node):
                 continue
@@ -671,10 +715,14 @@ def _index_pieces(
         state.line, state.column = piece.first_line, 0
         if piece.prefixed:
             first = piece.module.body[0]
-            if len(piece.module.body) != 2 or piece.module.header or not (
-                isinstance(first, cst.SimpleStatementLine)
-                and len(first.body) == 1
-                and isinstance(first.body[0], cst.Pass)
+            if (
+                len(piece.module.body) != 2
+                or piece.module.header
+                or not (
+                    isinstance(first, cst.SimpleStatementLine)
+                    and len(first.body) == 1
+                    and isinstance(first.body[0], cst.Pass)
+                )
             ):
                 raise FallBack
         else:
@@ -690,6 +738,7 @@ def _index_pieces(
                 raise FallBack
         elif not expected.startswith(produced):
             raise FallBack
+        _prune(state)
     state.stack.pop()
     state.chains.pop()
     for summary in opaque:

@@ -328,9 +328,7 @@ class _Apply(cst.CSTTransformer):
         return updated_node
 
 
-def edit_paths(
-    edits: EditSet, parent: Mapping[int, cst.CSTNode], module: cst.Module
-) -> set[int]:
+def edit_paths(edits: EditSet, parent: Mapping[int, cst.CSTNode], module: cst.Module) -> set[int]:
     """Ids of the nodes on the way from `module` to an edited node."""
     paths = {id(module)}
     edited = [

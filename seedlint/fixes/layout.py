@@ -210,6 +210,7 @@ def plan_layout(
             summaries.append(None)
         else:
             summaries.append(_summarise(top, lines))
+        top.nodes = []  # libcst parses the needed ones; an Opaque keeps its own (memory)
     return Layout(tops), summaries
 
 
@@ -444,9 +445,7 @@ class _Summariser:
         if isinstance(node, ast.NamedExpr):
             for name in _targets(node.target):
                 # Counted in every scope of the chain, the module's included (cst_index).
-                self.bind(
-                    name, where, local=where.in_body or where.in_lambda, scope_zero=True
-                )
+                self.bind(name, where, local=where.in_body or where.in_lambda, scope_zero=True)
             self.exprs([node.target, node.value], where)
             return
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -597,13 +596,24 @@ def _segment(lines: list[str], node: ast.expr) -> str | None:
 
 
 def _one_literal(source: str) -> bool:
-    """A single string literal (no implicit concatenation, no f-string, no parentheses)."""
+    """A single string literal (no implicit concatenation, no f-string, no parentheses):
+    what libcst makes a SimpleString."""
     lowered = source.lower()
     head = 0
     while head < len(lowered) and lowered[head] in "rbu":
         head += 1
-    if head >= len(source) or source[head] not in "'\"" or "f" in lowered[:head]:
+    if head >= len(source) or source[head] not in "'\"":
         return False
     quote = source[head : head + 3] if source[head : head + 3] in ('"""', "'''") else source[head]
-    body = source[head + len(quote) : len(source) - len(quote)]
-    return source.endswith(quote) and len(source) >= head + 2 * len(quote) and quote not in body
+    end = len(source) - len(quote)
+    at = head + len(quote)
+    if end < at or not source.endswith(quote):
+        return False
+    while at < end:
+        if source[at] == "\\":  # escapes the next character, in raw strings too
+            at += 2
+        elif source.startswith(quote, at):
+            return False  # this literal ends before the source does: another follows
+        else:
+            at += 1
+    return at == end
