@@ -346,6 +346,7 @@ _LOCATED_TYPES = frozenset({cst.Call, cst.Attribute, cst.Name, cst.FunctionDef})
 
 def _subclasses(base: type) -> set[type]:
     found: set[type] = set()
+    sub: type
     for sub in base.__subclasses__():
         found.add(sub)
         found |= _subclasses(sub)

@@ -18,8 +18,8 @@ from .edits import EditSet
 from .generator import place_generators
 from .model import FIXABLE_CODES, AppliedFix, FixContext, FixOptions, FixOutcome, Reason, Site
 from .names import Imports, plan_import_removals
-from .pieces import build_index, render
 from .numpy_rewrite import rewrite_numpy_site, rewrite_randomstate
+from .pieces import build_index, render
 from .plan import GroupPlan, ModulePlan, plan_module
 from .stdlib_rewrite import rewrite_stdlib_site
 from .structure import FactsStructure

@@ -30,6 +30,7 @@ import bisect
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..analysis.facts import ModuleFacts
 from ..diagnostics import Diagnostic
@@ -103,22 +104,17 @@ def _first_line(stmt: ast.stmt) -> int:
 def _last_suite(stmt: ast.stmt) -> list[ast.stmt] | None:
     """The textually last block of a compound statement (None for a simple statement)."""
     if isinstance(stmt, ast.If):
-        if stmt.orelse:
-            return stmt.orelse
-        return stmt.body
+        return stmt.orelse or stmt.body
     if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
         return stmt.orelse or stmt.body
-    if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-        assert isinstance(stmt, ast.Try) or hasattr(stmt, "finalbody")
-        if stmt.finalbody:
-            return stmt.finalbody
-        if stmt.orelse:
-            return stmt.orelse
-        if stmt.handlers:
-            return stmt.handlers[-1].body
-        return stmt.body
-    if isinstance(stmt, ast.Match):
-        return stmt.cases[-1].body if stmt.cases else None
+    if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+        tried: Any = stmt
+        suite: list[ast.stmt] = (
+            tried.finalbody
+            or tried.orelse
+            or (tried.handlers[-1].body if tried.handlers else tried.body)
+        )
+        return suite
     if isinstance(
         stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.With, ast.AsyncWith)
     ):
@@ -130,6 +126,8 @@ def _footer_indent(stmt: ast.stmt, lines: Sequence[str]) -> str | None:
     """The indentation of the statement's last block when that block is indented (it owns
     the comment lines after it that are indented as much); None when it is not, or when the
     last block is an `elif`/nested one this cannot tell apart (the caller gives up)."""
+    if isinstance(stmt, ast.Match):
+        return None  # its cases' block is not any statement's: parse the module whole
     suite = _last_suite(stmt)
     if suite is None:
         return ""

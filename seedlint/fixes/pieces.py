@@ -7,6 +7,7 @@ line; here only the statements that change are generated again."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import libcst as cst
 
@@ -35,12 +36,12 @@ def build_index(
             layout, opaque = found
             pieces = _parse_pieces(text, layout)
             if pieces is not None:
-                body: list[cst.BaseStatement] = []
+                body: list[Any] = []
                 parsed = {piece.top: piece for piece in pieces}
                 for top, summary in enumerate(opaque):
                     piece = parsed.get(top)
                     # An Opaque stands for the statement; only CstIndex looks at it.
-                    body.append(piece.statement if piece else summary)  # type: ignore[arg-type]
+                    body.append(piece.statement if piece else summary)
                 try:
                     return CstIndex(
                         text, facts, protected, cst.Module(body=body), pieces, opaque, layout

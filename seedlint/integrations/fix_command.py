@@ -8,9 +8,8 @@ every finding that has no automatic fix, with why.
 
 from __future__ import annotations
 
-import os
-
 import difflib
+import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TextIO
 
