@@ -79,6 +79,7 @@ class CstStructure:
         self.index = index
         # SDL102: construction call id -> the method Call nodes on its instance.
         self.randomstate_calls: dict[int, list[cst.Call]] = {}
+        self._scripts: bool | None = None  # the module calls jit.script(...) somewhere
 
     # -- per site -----------------------------------------------------------------------
     def site_refusal(self, family: Family, call: ApiCall) -> str | None:
@@ -337,7 +338,9 @@ class CstStructure:
         functions = [a for a in self.index.ancestors(node) if isinstance(a, cst.FunctionDef)]
         if not functions:
             return False
-        if _SCRIPT_CALL.search(self.index.text):
+        if self._scripts is None:  # once per module: the search costs ~20 ms on a large one
+            self._scripts = bool(_SCRIPT_CALL.search(self.index.text))
+        if self._scripts:
             return True
         for func in functions:
             for decorator in func.decorators:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import ast
 import bisect
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -375,169 +375,158 @@ class _Summariser:
             self.exprs([arg.annotation], outer)
         self.exprs([*args.defaults, *args.kw_defaults], outer)
 
-    def node(self, node: ast.AST, where: _Where) -> None:  # noqa: C901 - one case per kind
-        if isinstance(node, ast.Name):
-            self.mention(node.id)
-            return
-        if isinstance(node, ast.Constant):
-            if node.value is None or type(node.value) is bool:
-                self.mention(repr(node.value))
-            return
-        if isinstance(node, _FUNCTIONS):
-            self.mention(node.name)
-            self.exprs(node.decorator_list, where)
-            self.bind(node.name, where)
-            inner = _Where(False, where.owner_module, where.in_body, where.in_lambda, where.in_comp)
-            self.arguments(node.args, where, inner)
-            self.exprs([node.returns], where)
-            for param in getattr(node, "type_params", ()):
-                self.node(param, where)
-            body = _Where(False, False, True, where.in_lambda, where.in_comp)
-            self.stmts(node.body, body)
-            return
-        if isinstance(node, ast.ClassDef):
-            self.mention(node.name)
-            self.exprs(node.decorator_list, where)
-            self.bind(node.name, where)
-            for param in getattr(node, "type_params", ()):
-                self.node(param, where)
-            self.exprs([*node.bases, *node.keywords], where)
-            body = _Where(False, where.owner_module, True, where.in_lambda, where.in_comp)
-            self.stmts(node.body, body)
-            return
-        if isinstance(node, ast.Lambda):
-            inner = _Where(False, where.owner_module, where.in_body, True, where.in_comp)
-            outer = _Where(
-                where.module_scope, where.owner_module, where.in_body, True, where.in_comp
-            )
-            self.arguments(node.args, outer, inner)
-            self.node(node.body, inner)
-            return
-        if isinstance(node, _COMPS):
-            inner = _Where(False, where.owner_module, where.in_body, where.in_lambda, True)
-            first = True
-            for generator in node.generators:
-                # The outermost iterable is evaluated in the enclosing scope.
-                iter_where = (
-                    _Where(
-                        where.module_scope,
-                        where.owner_module,
-                        where.in_body,
-                        where.in_lambda,
-                        True,
-                    )
-                    if first
-                    else inner
-                )
-                first = False
-                self.node(generator.iter, iter_where)
-                for name in _targets(generator.target):
-                    self.bind(name, inner, local=True, scope_zero=False)
-                self.node(generator.target, inner)
-                self.exprs(generator.ifs, inner)
-            if isinstance(node, ast.DictComp):
-                self.exprs([node.key, node.value], inner)
-            else:
-                self.node(node.elt, inner)
-            return
-        if isinstance(node, ast.NamedExpr):
-            for name in _targets(node.target):
-                # Counted in every scope of the chain, the module's included (cst_index).
-                self.bind(name, where, local=where.in_body or where.in_lambda, scope_zero=True)
-            self.exprs([node.target, node.value], where)
-            return
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                if alias.name == "*":
-                    self.out.star_import = True
-                    continue
-                name = alias.asname if alias.asname else alias.name.split(".", 1)[0]
-                self.bind(name, where, "import")
-            return
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
-            kind = "global" if isinstance(node, ast.Global) else "nonlocal"
-            for name in node.names:
-                self.mention(name)
-                self.bind(name, where, kind)
-                self.out.declared.add(name)
-            return
-        if isinstance(node, ast.Assign):
-            literal = None
-            if (
-                len(node.targets) == 1
-                and isinstance(node.value, ast.Constant)
-                and isinstance(node.value.value, (str, bytes))
-            ):
-                literal = self._simple_string(node.value)
-            for target in node.targets:
-                for name in _targets(target):
-                    self.bind(name, where, literal=literal)
-            self.exprs([*node.targets, node.value], where)
-            return
-        if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            for name in _targets(node.target):
-                self.bind(name, where)
-            self.exprs([node.target, getattr(node, "annotation", None), node.value], where)
-            return
-        if isinstance(node, (ast.For, ast.AsyncFor)):
-            for name in _targets(node.target):
-                self.bind(name, where)
-            self.exprs([node.target, node.iter], where)
-            self.stmts(node.body, where)
-            self.stmts(node.orelse, where)
-            return
-        if isinstance(node, ast.Delete):
-            for target in node.targets:
-                for name in _targets(target):
-                    self.bind(name, where)
-            self.exprs(node.targets, where)
-            return
-        if isinstance(node, ast.withitem):
-            self.node(node.context_expr, where)
-            if node.optional_vars is not None:
-                for name in _targets(node.optional_vars):
-                    self.bind(name, where)
-                self.node(node.optional_vars, where)
-            return
-        if isinstance(node, ast.ExceptHandler):
-            self.exprs([node.type], where)
-            if node.name is not None:
-                self.mention(node.name)
-                self.bind(node.name, where)
-            self.stmts(node.body, where)
-            return
-        if isinstance(node, ast.MatchAs):
-            if node.name is not None:
-                self.mention(node.name)
-                self.bind(node.name, where)
-            self.exprs([node.pattern], where)
-            return
-        if isinstance(node, ast.MatchStar):
-            if node.name is not None:
-                self.mention(node.name)
-                self.bind(node.name, where)
-            return
-        if isinstance(node, ast.MatchMapping):
-            self.exprs([*node.keys, *node.patterns], where)
-            if node.rest is not None:
-                self.mention(node.rest)
-                self.bind(node.rest, where)
-            return
-        if isinstance(node, ast.MatchClass):
-            self.node(node.cls, where)
-            for attr in node.kwd_attrs:
-                self.mention(attr)
-            self.exprs([*node.patterns, *node.kwd_patterns], where)
-            return
-        if isinstance(node, ast.MatchSingleton):
-            self.mention(repr(node.value))
-            return
-        type_var_names = ("TypeVar", "ParamSpec", "TypeVarTuple")
-        if type(node).__name__ in type_var_names:
-            self.mention(node.name)  # type: ignore[attr-defined]
+    def node(self, node: ast.AST, where: _Where) -> None:
+        handler = _HANDLERS.get(type(node))
+        if handler is None:
             for child in ast.iter_child_nodes(node):
                 self.node(child, where)
-            return
+        elif handler is not _skip:
+            handler(self, node, where)
+
+    def _name(self, node: ast.Name, where: _Where) -> None:
+        self.mention(node.id)
+
+    def _constant(self, node: ast.Constant, where: _Where) -> None:
+        if node.value is None or type(node.value) is bool:
+            self.mention(repr(node.value))  # libcst's Name("None"), Name("True")...
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, where: _Where) -> None:
+        self.mention(node.name)
+        self.exprs(node.decorator_list, where)
+        self.bind(node.name, where)
+        inner = _Where(False, where.owner_module, where.in_body, where.in_lambda, where.in_comp)
+        self.arguments(node.args, where, inner)
+        self.exprs([node.returns], where)
+        for param in getattr(node, "type_params", ()):
+            self.node(param, where)
+        body = _Where(False, False, True, where.in_lambda, where.in_comp)
+        self.stmts(node.body, body)
+
+    def _class(self, node: ast.ClassDef, where: _Where) -> None:
+        self.mention(node.name)
+        self.exprs(node.decorator_list, where)
+        self.bind(node.name, where)
+        for param in getattr(node, "type_params", ()):
+            self.node(param, where)
+        self.exprs([*node.bases, *node.keywords], where)
+        body = _Where(False, where.owner_module, True, where.in_lambda, where.in_comp)
+        self.stmts(node.body, body)
+
+    def _lambda(self, node: ast.Lambda, where: _Where) -> None:
+        inner = _Where(False, where.owner_module, where.in_body, True, where.in_comp)
+        outer = _Where(where.module_scope, where.owner_module, where.in_body, True, where.in_comp)
+        self.arguments(node.args, outer, inner)
+        self.node(node.body, inner)
+
+    def _comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, where: _Where
+    ) -> None:
+        inner = _Where(False, where.owner_module, where.in_body, where.in_lambda, True)
+        for number, generator in enumerate(node.generators):
+            # The outermost iterable is evaluated in the enclosing scope.
+            outer = _Where(
+                where.module_scope, where.owner_module, where.in_body, where.in_lambda, True
+            )
+            self.node(generator.iter, outer if number == 0 else inner)
+            for name in _targets(generator.target):
+                self.bind(name, inner, local=True, scope_zero=False)
+            self.node(generator.target, inner)
+            self.exprs(generator.ifs, inner)
+        if isinstance(node, ast.DictComp):
+            self.exprs([node.key, node.value], inner)
+        else:
+            self.node(node.elt, inner)
+
+    def _walrus(self, node: ast.NamedExpr, where: _Where) -> None:
+        for name in _targets(node.target):
+            # Counted in every scope of the chain, the module's included (cst_index).
+            self.bind(name, where, local=where.in_body or where.in_lambda, scope_zero=True)
+        self.exprs([node.target, node.value], where)
+
+    def _import(self, node: ast.Import | ast.ImportFrom, where: _Where) -> None:
+        for alias in node.names:
+            if alias.name == "*":
+                self.out.star_import = True
+                continue
+            name = alias.asname if alias.asname else alias.name.split(".", 1)[0]
+            self.bind(name, where, "import")
+
+    def _declaration(self, node: ast.Global | ast.Nonlocal, where: _Where) -> None:
+        kind = "global" if isinstance(node, ast.Global) else "nonlocal"
+        for name in node.names:
+            self.mention(name)
+            self.bind(name, where, kind)
+            self.out.declared.add(name)
+
+    def _assign(self, node: ast.Assign, where: _Where) -> None:
+        literal = None
+        if (
+            len(node.targets) == 1
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, (str, bytes))
+        ):
+            literal = self._simple_string(node.value)
+        for target in node.targets:
+            for name in _targets(target):
+                self.bind(name, where, literal=literal)
+        self.exprs([*node.targets, node.value], where)
+
+    def _augmented(self, node: ast.AnnAssign | ast.AugAssign, where: _Where) -> None:
+        for name in _targets(node.target):
+            self.bind(name, where)
+        self.exprs([node.target, getattr(node, "annotation", None), node.value], where)
+
+    def _for(self, node: ast.For | ast.AsyncFor, where: _Where) -> None:
+        for name in _targets(node.target):
+            self.bind(name, where)
+        self.exprs([node.target, node.iter], where)
+        self.stmts(node.body, where)
+        self.stmts(node.orelse, where)
+
+    def _delete(self, node: ast.Delete, where: _Where) -> None:
+        for target in node.targets:
+            for name in _targets(target):
+                self.bind(name, where)
+        self.exprs(node.targets, where)
+
+    def _withitem(self, node: ast.withitem, where: _Where) -> None:
+        self.node(node.context_expr, where)
+        if node.optional_vars is not None:
+            for name in _targets(node.optional_vars):
+                self.bind(name, where)
+            self.node(node.optional_vars, where)
+
+    def _handler(self, node: ast.ExceptHandler, where: _Where) -> None:
+        self.exprs([node.type], where)
+        if node.name is not None:
+            self.mention(node.name)
+            self.bind(node.name, where)
+        self.stmts(node.body, where)
+
+    def _match_as(self, node: ast.MatchAs | ast.MatchStar, where: _Where) -> None:
+        if node.name is not None:
+            self.mention(node.name)
+            self.bind(node.name, where)
+        if isinstance(node, ast.MatchAs):
+            self.exprs([node.pattern], where)
+
+    def _match_mapping(self, node: ast.MatchMapping, where: _Where) -> None:
+        self.exprs([*node.keys, *node.patterns], where)
+        if node.rest is not None:
+            self.mention(node.rest)
+            self.bind(node.rest, where)
+
+    def _match_class(self, node: ast.MatchClass, where: _Where) -> None:
+        self.node(node.cls, where)
+        for attr in node.kwd_attrs:
+            self.mention(attr)  # libcst's MatchKeyword.key is a Name
+        self.exprs([*node.patterns, *node.kwd_patterns], where)
+
+    def _match_singleton(self, node: ast.MatchSingleton, where: _Where) -> None:
+        self.mention(repr(node.value))
+
+    def _type_param(self, node: Any, where: _Where) -> None:
+        self.mention(node.name)
         for child in ast.iter_child_nodes(node):
             self.node(child, where)
 
@@ -546,6 +535,48 @@ class _Summariser:
         not implicitly concatenated, not an f-string)."""
         source = _segment(self.lines, value)
         return source if source is not None and _one_literal(source) else None
+
+
+def _skip(summariser: _Summariser, node: Any, where: _Where) -> None:
+    """Contexts and operators: no names below them."""
+
+
+_HANDLERS: dict[type, Callable[[_Summariser, Any, _Where], None]] = {
+    ast.Name: _Summariser._name,
+    ast.Constant: _Summariser._constant,
+    ast.FunctionDef: _Summariser._function,
+    ast.AsyncFunctionDef: _Summariser._function,
+    ast.ClassDef: _Summariser._class,
+    ast.Lambda: _Summariser._lambda,
+    ast.ListComp: _Summariser._comprehension,
+    ast.SetComp: _Summariser._comprehension,
+    ast.DictComp: _Summariser._comprehension,
+    ast.GeneratorExp: _Summariser._comprehension,
+    ast.NamedExpr: _Summariser._walrus,
+    ast.Import: _Summariser._import,
+    ast.ImportFrom: _Summariser._import,
+    ast.Global: _Summariser._declaration,
+    ast.Nonlocal: _Summariser._declaration,
+    ast.Assign: _Summariser._assign,
+    ast.AnnAssign: _Summariser._augmented,
+    ast.AugAssign: _Summariser._augmented,
+    ast.For: _Summariser._for,
+    ast.AsyncFor: _Summariser._for,
+    ast.Delete: _Summariser._delete,
+    ast.withitem: _Summariser._withitem,
+    ast.ExceptHandler: _Summariser._handler,
+    ast.MatchAs: _Summariser._match_as,
+    ast.MatchStar: _Summariser._match_as,
+    ast.MatchMapping: _Summariser._match_mapping,
+    ast.MatchClass: _Summariser._match_class,
+    ast.MatchSingleton: _Summariser._match_singleton,
+}
+for _kind in ("TypeVar", "ParamSpec", "TypeVarTuple"):
+    if hasattr(ast, _kind):
+        _HANDLERS[getattr(ast, _kind)] = _Summariser._type_param
+for _base in (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop):
+    for _leaf in _base.__subclasses__():
+        _HANDLERS[_leaf] = _skip
 
 
 def _may_run_code(nodes: Sequence[ast.AST]) -> bool:
