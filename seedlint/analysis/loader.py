@@ -177,7 +177,11 @@ def _scan(
         result.deferred = tier in _DEFERRED_TIERS
         result.lone = tier == "lone"
     if cache is not None:
-        cache.put(key, CachedFile(tier, result.facts, result.imports))
+        entry_value = CachedFile(tier, result.facts, result.imports)
+        if overlay is not None:
+            cache.remember(key, entry_value)  # a buffer version: memory only
+        else:
+            cache.put(key, entry_value)
     return result
 
 
