@@ -295,11 +295,12 @@ def test_fixing_some_statements_equals_fixing_the_whole_module(
         return found
 
     for options in OPTION_SETS:
-        monkeypatch.setattr(pieces, "plan_layout", spy)
-        some = _fix(text, options)
         monkeypatch.setattr(pieces, "plan_layout", lambda *a, **k: None)
         whole = _fix(text, options)
-        assert some == whole, options
+        monkeypatch.setattr(pieces, "plan_layout", spy)
+        for run in (64, 1):  # statements parsed together: runs, and each on its own
+            monkeypatch.setattr(pieces, "_RUN", run)
+            assert _fix(text, options) == whole, (options, run)
     if name in ("SEEDED", "REMOVED_BEFORE_CODE", "REMOVED_SEED", "DROPPED_IMPORT"):
         assert any(used), "the statement-wise path was not taken"
 

@@ -37,8 +37,9 @@ _MAIN_TESTS = ('__name__ == "__main__"', "__name__ == '__main__'")
 
 @dataclass
 class Piece:
-    """A top-level statement parsed on its own (layout.py): its libcst module (the
-    statement, behind a `pass` line when `prefixed`) and its text's place in the module."""
+    """A run of consecutive top-level statements parsed on their own (layout.py): its
+    libcst module (behind a `pass` line when `prefixed`), the index of its first statement
+    in the module, and its text's place in the module."""
 
     top: int
     module: cst.Module
@@ -48,8 +49,8 @@ class Piece:
     first_line: int
 
     @property
-    def statement(self) -> cst.BaseStatement:
-        return self.module.body[-1]
+    def statements(self) -> Sequence[cst.BaseStatement]:
+        return self.module.body[1:] if self.prefixed else self.module.body
 
 
 class FallBack(Exception):
@@ -716,22 +717,17 @@ def _index_pieces(
         state.line, state.column = piece.first_line, 0
         if piece.prefixed:
             first = piece.module.body[0]
-            if (
-                len(piece.module.body) != 2
-                or piece.module.header
-                or not (
-                    isinstance(first, cst.SimpleStatementLine)
-                    and len(first.body) == 1
-                    and isinstance(first.body[0], cst.Pass)
-                )
+            if piece.module.header or not (
+                isinstance(first, cst.SimpleStatementLine)
+                and len(first.body) == 1
+                and isinstance(first.body[0], cst.Pass)
             ):
                 raise FallBack
         else:
-            if len(piece.module.body) != 1:
-                raise FallBack
             for line in piece.module.header:
                 line._codegen(state)
-        piece.statement._codegen(state)
+        for statement in piece.statements:
+            statement._codegen(state)
         produced = "".join(state.tokens)
         expected = text[piece.start : piece.end]
         if piece.end < len(text):

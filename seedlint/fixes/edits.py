@@ -241,15 +241,18 @@ def _is_removed(stmt: cst.BaseStatement) -> bool:
     )
 
 
-def _drop_removed(block: _BlockT) -> tuple[_BlockT, list[cst.EmptyLine]]:
+def _drop_removed(
+    block: _BlockT, carry: Sequence[cst.EmptyLine] = (), skip: int = 0
+) -> tuple[_BlockT, list[cst.EmptyLine]]:
     """Delete the lines marked removed; the next statement inherits their blank lines (so
     two blank lines before a definition stay two).  Also returns the blank lines of removed
     lines that end the block (no statement here inherits them: for a statement parsed on
-    its own, the module's next statement does)."""
-    body: list[cst.BaseStatement] = []
-    pending: list[cst.EmptyLine] = []
-    changed = False
-    for stmt in block.body:
+    its own, the module's next statement does).  `carry`: such lines handed in from
+    before the block, for its first statement after the `skip` first ones."""
+    body: list[cst.BaseStatement] = list(block.body[:skip])
+    pending: list[cst.EmptyLine] = list(carry)
+    changed = bool(carry)
+    for stmt in block.body[skip:]:
         if _is_removed(stmt):
             assert isinstance(stmt, cst.SimpleStatementLine)
             pending.extend(stmt.leading_lines)
@@ -271,11 +274,18 @@ def _drop_removed(block: _BlockT) -> tuple[_BlockT, list[cst.EmptyLine]]:
 
 
 class _Apply(cst.CSTTransformer):
-    def __init__(self, edits: EditSet, paths: set[int] | None) -> None:
+    def __init__(
+        self,
+        edits: EditSet,
+        paths: set[int] | None,
+        carry: Sequence[cst.EmptyLine] = (),
+        skip: int = 0,
+    ) -> None:
         super().__init__()
         self.edits = edits
         self.paths = paths
-        self.pending: list[cst.EmptyLine] = []  # see _drop_removed
+        self.carry, self.skip = carry, skip  # for the module: see _drop_removed
+        self.pending: list[cst.EmptyLine] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # Only the nodes on the way to an edit are rebuilt: a transformer that visits a
@@ -299,7 +309,7 @@ class _Apply(cst.CSTTransformer):
             name, first = edits.params[key]
             updated_node = _with_param(updated_node, name, first)
         if isinstance(updated_node, cst.Module):
-            module, self.pending = _drop_removed(updated_node)
+            module, self.pending = _drop_removed(updated_node, self.carry, self.skip)
             return module
         if isinstance(updated_node, cst.IndentedBlock):
             return _drop_removed(updated_node)[0]
@@ -361,11 +371,17 @@ def apply_edits(
 
 
 def apply_edits_within(
-    module: cst.Module, edits: EditSet, paths: set[int] | None
+    module: cst.Module,
+    edits: EditSet,
+    paths: set[int] | None,
+    carry: Sequence[cst.EmptyLine] = (),
+    skip: int = 0,
 ) -> tuple[cst.Module, list[cst.EmptyLine]]:
     """`module` with `edits` made, visiting only the nodes in `paths` (None: all); and the
-    blank lines of removed statements that end it (see _drop_removed)."""
-    transformer = _Apply(edits, paths)
+    blank lines of removed statements that end it.  `carry`: the blank lines of removed
+    statements just before it, for its first statement after the `skip` first ones (see
+    _drop_removed)."""
+    transformer = _Apply(edits, paths, carry, skip)
     result = module.visit(transformer)
     assert isinstance(result, cst.Module)
     return result, transformer.pending

@@ -36,34 +36,53 @@ def build_index(
             layout, opaque = found
             pieces = _parse_pieces(text, layout)
             if pieces is not None:
-                body: list[Any] = []
-                parsed = {piece.top: piece for piece in pieces}
-                for top, summary in enumerate(opaque):
-                    piece = parsed.get(top)
-                    # An Opaque stands for the statement; only CstIndex looks at it.
-                    body.append(piece.statement if piece else summary)
+                body: list[Any] = list(opaque)  # an Opaque stands for a statement kept as text
+                for piece in pieces:
+                    statements = piece.statements
+                    body[piece.top : piece.top + len(statements)] = statements
+                if len(body) != len(opaque) or any(b is None for b in body):
+                    return _whole(text, facts, protected)
                 try:
                     return CstIndex(
                         text, facts, protected, cst.Module(body=body), pieces, opaque, layout
                     )
                 except FallBack:
                     pass
+    return _whole(text, facts, protected)
+
+
+def _whole(text: str, facts: ModuleFacts, protected: Sequence[Diagnostic]) -> CstIndex | None:
     module = compat_parse.parse_module(text)  # never a native stack overflow
     if module is None:
         return None
     return CstIndex(text, facts, protected, module)
 
 
+_RUN = 64  # statements parsed together at most
+
+
 def _parse_pieces(text: str, layout: Layout) -> list[Piece] | None:
-    wanted = [(number, top) for number, top in enumerate(layout.tops) if top.needed]
+    """Each run of consecutive needed statements, parsed as one module (fewer parses, and
+    libcst itself handles what happens at the boundaries between them)."""
+    tops = layout.tops
+    runs: list[tuple[int, int]] = []  # (first statement, last statement)
+    for number, top in enumerate(tops):
+        if not top.needed:
+            continue
+        # (Bounded: libcst's parser peaks at several times the tree's size.)
+        if runs and runs[-1][1] == number - 1 and number - runs[-1][0] < _RUN:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
 
     def parse() -> list[Piece]:
         found: list[Piece] = []
-        for number, top in wanted:
-            prefixed = number > 0
-            source = (PREFIX if prefixed else "") + text[top.start : top.end]
+        for first, last in runs:
+            prefixed = first > 0
+            start, end = tops[first].start, tops[last].end
+            source = (PREFIX if prefixed else "") + text[start:end]
             module = cst.parse_module(source)
-            found.append(Piece(number, module, prefixed, top.start, top.end, top.first_line))
+            found.append(Piece(first, module, prefixed, start, end, tops[first].first_line))
         return found
 
     try:
@@ -77,35 +96,37 @@ def render(index: CstIndex, edits: EditSet) -> str:
     if index.layout is None:
         return apply_edits(index.module, edits, index.parent).code
     paths = edit_paths(edits, index.parent, index.module)
-    parsed = {piece.top: piece for piece in index.pieces}
+    runs = {piece.top: piece for piece in index.pieces}
+    tops = index.layout.tops
     text = index.text
     out: list[str] = []
     # Blank lines of removed statements: the next statement without its own takes them.
     carry: list[cst.EmptyLine] = []
-    for number, top in enumerate(index.layout.tops):
-        piece = parsed.get(number)
-        has_leading = top.has_leading
-        if piece is not None and id(piece.statement) in paths:
-            paths.add(id(piece.module))
-            new, pending = apply_edits_within(piece.module, edits, paths)
-            body = new.body[1:] if piece.prefixed else new.body
-            if not body:  # the statement was removed
-                carry.extend(pending)
-                if not piece.prefixed:
-                    out.append(_lines([*new.header, *new.footer]))
-                else:
-                    out.append(_lines(new.footer))
-                continue
-            code = new.code
-            if piece.prefixed:
-                assert code.startswith(PREFIX)
-                code = code[len(PREFIX) :]
-            first = body[0]
-            has_leading = isinstance(
-                first, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-            ) and bool(first.leading_lines)
+    number = 0
+    while number < len(tops):
+        piece = runs.get(number)
+        if piece is None:
+            top = tops[number]
+            code, has_leading = text[top.start : top.end], top.has_leading
+            number += 1
         else:
-            code = text[top.start : top.end]
+            number += len(piece.statements)
+            if not any(id(s) in paths for s in piece.statements) and not carry:
+                code, has_leading = text[piece.start : piece.end], tops[piece.top].has_leading
+            else:
+                # libcst's own handling of removed statements, with those before the run.
+                paths.add(id(piece.module))
+                new, carry = apply_edits_within(
+                    piece.module, edits, paths, carry, 1 if piece.prefixed else 0
+                )
+                code = new.code
+                if piece.prefixed:
+                    assert code.startswith(PREFIX)
+                    code = code[len(PREFIX) :]
+                elif not new.body:
+                    code = _lines([*new.header, *new.footer])  # not a lone newline
+                out.append(code)
+                continue
         if carry and not has_leading:
             code = _lines(carry) + code
         carry = []
