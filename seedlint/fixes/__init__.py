@@ -14,7 +14,9 @@ needs to know about syntax (`structure.FactsStructure` from facts, only to refus
 without libcst; `cst_structure.CstStructure` from the libcst tree indexed by `cst_index`);
 `generator` places generators; `numpy_rewrite`/`stdlib_rewrite`/`torch_rewrite` rewrite call
 sites; `names` allocates names and imports; `edits` applies everything in one libcst pass;
-`atomic` writes files.
+`atomic` writes files.  `layout` finds the top-level statements the plan needs (with `ast`)
+and summarises the others; `pieces` parses only those with libcst and splices the changed
+ones' code back between the untouched text.
 """
 
 from __future__ import annotations
