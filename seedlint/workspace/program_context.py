@@ -57,6 +57,9 @@ class ProjectImports:
     # Per load, filled lazily: module -> libraries whose global generator it uses, and
     # whether it builds a DataLoader (every file's context asks about the same modules).
     uses: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
+    # Modules that are test files, and conftest.py modules (filled on the first `reaching`).
+    tests: set[str] | None = None
+    conftests: set[str] = field(default_factory=set)
 
     @classmethod
     def scan(cls, paths: Iterable[str], read: Callable[[str], str | None]) -> ProjectImports:
@@ -116,8 +119,13 @@ class ProjectImports:
         docstring)."""
         roots = _closure({module}, self.importers)
         reached = _closure(roots, self.imports)
-        if any(is_test_file(self.path_of.get(m, "")) for m in reached):
-            reached |= {m for m, p in self.path_of.items() if os.path.basename(p) == "conftest.py"}
+        if self.tests is None:  # once per load, not per module asked about
+            self.tests = {m for m, p in self.path_of.items() if is_test_file(p)}
+            self.conftests = {
+                m for m, p in self.path_of.items() if os.path.basename(p) == "conftest.py"
+            }
+        if not reached.isdisjoint(self.tests):
+            reached |= self.conftests
         return reached
 
 
@@ -177,10 +185,12 @@ def fix_context(
             used = frozenset(lib for lib in _LIBRARIES if _uses_global(each, lib))
             project.uses[each.module] = (used, _starts_workers(each))
     reached = project.reaching(module)
+    ordered = sorted(reached)  # once, not once per library and question
+    others = [m for m in ordered if m != module]
     shared: list[tuple[str, str]] = []
     for library in _LIBRARIES:
         reason = ""
-        for other in sorted(reached - {module}):
+        for other in others:
             if library in project.uses.get(other, (frozenset(), False))[0]:
                 reason = (
                     f"because module `{other}`, in a program that runs this one, also uses "
@@ -188,7 +198,7 @@ def fix_context(
                 )
                 break
         if not reason:
-            for other in sorted(reached):
+            for other in ordered:
                 users = sorted(
                     p
                     for p in project.third_party.get(other, ())
@@ -208,7 +218,7 @@ def fix_context(
                     "torch's default generator (Tensor.multinomial/bernoulli, initial_seed)"
                 )
         if not reason:
-            for other in sorted(reached):
+            for other in ordered:
                 if project.uses.get(other, (frozenset(), False))[1]:
                     reason = (
                         f"because DataLoader worker processes (module `{other}`) seed "
