@@ -541,42 +541,48 @@ def _skip(summariser: _Summariser, node: Any, where: _Where) -> None:
     """Contexts and operators: no names below them."""
 
 
-_HANDLERS: dict[type, Callable[[_Summariser, Any, _Where], None]] = {
-    ast.Name: _Summariser._name,
-    ast.Constant: _Summariser._constant,
-    ast.FunctionDef: _Summariser._function,
-    ast.AsyncFunctionDef: _Summariser._function,
-    ast.ClassDef: _Summariser._class,
-    ast.Lambda: _Summariser._lambda,
-    ast.ListComp: _Summariser._comprehension,
-    ast.SetComp: _Summariser._comprehension,
-    ast.DictComp: _Summariser._comprehension,
-    ast.GeneratorExp: _Summariser._comprehension,
-    ast.NamedExpr: _Summariser._walrus,
-    ast.Import: _Summariser._import,
-    ast.ImportFrom: _Summariser._import,
-    ast.Global: _Summariser._declaration,
-    ast.Nonlocal: _Summariser._declaration,
-    ast.Assign: _Summariser._assign,
-    ast.AnnAssign: _Summariser._augmented,
-    ast.AugAssign: _Summariser._augmented,
-    ast.For: _Summariser._for,
-    ast.AsyncFor: _Summariser._for,
-    ast.Delete: _Summariser._delete,
-    ast.withitem: _Summariser._withitem,
-    ast.ExceptHandler: _Summariser._handler,
-    ast.MatchAs: _Summariser._match_as,
-    ast.MatchStar: _Summariser._match_as,
-    ast.MatchMapping: _Summariser._match_mapping,
-    ast.MatchClass: _Summariser._match_class,
-    ast.MatchSingleton: _Summariser._match_singleton,
-}
-for _kind in ("TypeVar", "ParamSpec", "TypeVarTuple"):
-    if hasattr(ast, _kind):
-        _HANDLERS[getattr(ast, _kind)] = _Summariser._type_param
-for _base in (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop):
-    for _leaf in _base.__subclasses__():
-        _HANDLERS[_leaf] = _skip
+def _handlers() -> dict[type, Callable[[_Summariser, Any, _Where], None]]:
+    """The summariser's method for each node type (built once, never changed)."""
+    table: dict[type, Callable[[_Summariser, Any, _Where], None]] = {
+        ast.Name: _Summariser._name,
+        ast.Constant: _Summariser._constant,
+        ast.FunctionDef: _Summariser._function,
+        ast.AsyncFunctionDef: _Summariser._function,
+        ast.ClassDef: _Summariser._class,
+        ast.Lambda: _Summariser._lambda,
+        ast.ListComp: _Summariser._comprehension,
+        ast.SetComp: _Summariser._comprehension,
+        ast.DictComp: _Summariser._comprehension,
+        ast.GeneratorExp: _Summariser._comprehension,
+        ast.NamedExpr: _Summariser._walrus,
+        ast.Import: _Summariser._import,
+        ast.ImportFrom: _Summariser._import,
+        ast.Global: _Summariser._declaration,
+        ast.Nonlocal: _Summariser._declaration,
+        ast.Assign: _Summariser._assign,
+        ast.AnnAssign: _Summariser._augmented,
+        ast.AugAssign: _Summariser._augmented,
+        ast.For: _Summariser._for,
+        ast.AsyncFor: _Summariser._for,
+        ast.Delete: _Summariser._delete,
+        ast.withitem: _Summariser._withitem,
+        ast.ExceptHandler: _Summariser._handler,
+        ast.MatchAs: _Summariser._match_as,
+        ast.MatchStar: _Summariser._match_as,
+        ast.MatchMapping: _Summariser._match_mapping,
+        ast.MatchClass: _Summariser._match_class,
+        ast.MatchSingleton: _Summariser._match_singleton,
+    }
+    for kind in ("TypeVar", "ParamSpec", "TypeVarTuple"):
+        if hasattr(ast, kind):
+            table[getattr(ast, kind)] = _Summariser._type_param
+    for base in (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop):
+        for leaf in base.__subclasses__():
+            table[leaf] = _skip
+    return table
+
+
+_HANDLERS = _handlers()
 
 
 def _may_run_code(nodes: Sequence[ast.AST]) -> bool:
