@@ -62,3 +62,24 @@ def test_lone_entry_points_keep_their_findings(
         ),
     )
     assert check() == found
+
+
+def test_modules_imported_only_for_type_checking_are_not_parsed(tmp_path: Path) -> None:
+    """A lazy package (transformers' `__init__` imports every model package under `if
+    TYPE_CHECKING:`) does not make a program reach them: those imports never run."""
+    (tmp_path / "pkg").mkdir()
+    layers = "from torch import nn\n\n\ndef build():\n    return nn.Linear(2, 2)\n"
+    sources = {
+        "pkg/__init__.py": (
+            "from typing import TYPE_CHECKING\nfrom .runtime import build\n\n"
+            "if TYPE_CHECKING:\n    from .typed import build as typed_build\n"
+        ),
+        "pkg/runtime.py": layers,
+        "pkg/typed.py": layers,
+        "main.py": "import pkg\n\nif __name__ == '__main__':\n    pkg.build()\n",
+    }
+    for name, text in sources.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    loaded = load_facts([str(tmp_path / name) for name in sorted(sources)], jobs=1)
+    parsed = {Path(p).relative_to(tmp_path).as_posix() for p, f in loaded.facts.items() if f.calls}
+    assert parsed == {"main.py", "pkg/runtime.py"}

@@ -149,3 +149,25 @@ def test_entry_points_naming_no_api_are_lone_unless_they_build_layers(
     assert classify(source + "layer = nn.Linear(2, 2)\n", path) == "entry"
     assert classify(source + "x = np.random.rand(2)\n", path) == "direct"
     assert classify(source, "notebook.ipynb") == "entry"  # cells: always a program
+
+
+def test_scanned_imports_leave_out_type_checking_blocks() -> None:
+    """They never run: a program reaches nothing through them."""
+    text = (
+        "from typing import TYPE_CHECKING\nimport pkg.always\n"
+        "if TYPE_CHECKING:\n    from .models import *\n    # note\n\n"
+        "    from .layers import (\n        Dense,\n    )\nelse:\n    import pkg.runtime\n"
+        "if typing.TYPE_CHECKING:  # for mypy\n    import pkg.typed\n"
+        "import pkg.after\n"
+        "def load():\n    if TYPE_CHECKING:\n        import pkg.inner\n    import pkg.lazy\n"
+    )
+    assert scan_imports(text, "pkg", is_package=True) == (
+        "pkg.after",
+        "pkg.always",
+        "pkg.lazy",
+        "pkg.runtime",
+        "typing",
+        "typing.TYPE_CHECKING",
+    )
+    # A negated test runs its imports.
+    assert scan_imports("if not TYPE_CHECKING:\n    import b\n", "m", False) == ("b",)
