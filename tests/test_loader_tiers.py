@@ -71,8 +71,8 @@ def test_modules_imported_only_for_type_checking_are_not_parsed(tmp_path: Path) 
     layers = "from torch import nn\n\n\ndef build():\n    return nn.Linear(2, 2)\n"
     sources = {
         "pkg/__init__.py": (
-            "from typing import TYPE_CHECKING\nfrom .runtime import build\n\n"
-            "if TYPE_CHECKING:\n    from .typed import build as typed_build\n"
+            "from typing import TYPE_CHECKING\nfrom .runtime import *\n\n"
+            "if TYPE_CHECKING:\n    from .typed import *\n"
         ),
         "pkg/runtime.py": layers,
         "pkg/typed.py": layers,
@@ -81,5 +81,9 @@ def test_modules_imported_only_for_type_checking_are_not_parsed(tmp_path: Path) 
     for name, text in sources.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     loaded = load_facts([str(tmp_path / name) for name in sorted(sources)], jobs=1)
-    parsed = {Path(p).relative_to(tmp_path).as_posix() for p, f in loaded.facts.items() if f.calls}
-    assert parsed == {"main.py", "pkg/runtime.py"}
+    parsed = {
+        Path(p).relative_to(tmp_path).as_posix()
+        for p, f in loaded.facts.items()
+        if f.functions or f.toplevel
+    }
+    assert parsed == {"main.py", "pkg/__init__.py", "pkg/runtime.py"}
