@@ -171,3 +171,19 @@ def test_scanned_imports_leave_out_type_checking_blocks() -> None:
     )
     # A negated test runs its imports.
     assert scan_imports("if not TYPE_CHECKING:\n    import b\n", "m", False) == ("b",)
+
+
+def test_draw_names_qualified_by_a_project_module_wait_for_a_program() -> None:
+    """`init.normal_(w)` after a relative import of `init` calls a project function: the
+    file draws only when a program runs it (program tier), unlike torch's own `init`."""
+    project = "from ... import initialization as init\n\ndef f(m):\n    init.normal_(m.w)\n"
+    assert classify(project, "pkg/model.py") == "program"
+    assert classify(project + "\nif __name__ == '__main__':\n    f(1)\n", "m.py") == "entry"
+    torch_init = project.replace("from ... import initialization", "from torch.nn import init")
+    assert classify(torch_init, "pkg/model.py") == "direct"
+    both = project + "\ndef g(w):\n    torch.nn.init.normal_(w)\n"
+    assert classify(both, "pkg/model.py") == "direct"
+    # An unqualified or attribute-qualified call is not a project name.
+    assert classify(project + "\ndef g(t):\n    t.w.normal_()\n", "pkg/model.py") == "direct"
+    # Seeding through a project helper still counts (seeding rules read the caller).
+    assert classify("from . import utils\n\nutils.set_seed(0)\n", "pkg/run.py") == "direct"
