@@ -128,6 +128,7 @@ class _Project:
         self.memo: dict[tuple[str, State, Env], Effect] = {}
         self.in_progress: set[tuple[str, State, Env]] = set()
         self._functions: dict[tuple[str, str], Alternatives] = {}
+        self._located: dict[tuple[str, str, int], tuple[ModuleFacts, str] | None] = {}
         self._attr_types: dict[tuple[str, str], dict[str, set[str]]] | None = None
         self.fresh_process: dict[str, State] = {}
         self._called: dict[tuple[str, str], frozenset[str]] = {}
@@ -192,7 +193,20 @@ class _Project:
     ) -> tuple[ModuleFacts, str] | None:
         """The module defining `target` (a function, class or method) and its name there,
         following re-exports (names imported into a package, project star imports) a few
-        hops."""
+        hops.  Memoised: the answer depends only on the folder of `near` (`module`), and the
+        constructor table (`attr_types`) and every call of every program ask again."""
+        folder = self.folder.get(near.path)
+        if folder is None:  # not a project module: `module` matches no candidate's folder
+            folder = "\0" + os.path.dirname(near.path)
+        key = (folder, target, hops)
+        if key in self._located:
+            return self._located[key]
+        found = self._located[key] = self._locate_uncached(target, near, hops)
+        return found
+
+    def _locate_uncached(
+        self, target: str, near: ModuleFacts, hops: int
+    ) -> tuple[ModuleFacts, str] | None:
         while hops > 0:
             hops -= 1
             module, qualname = self._split(target, near)
