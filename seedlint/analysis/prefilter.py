@@ -8,7 +8,9 @@ real project never touch a random API.  A file falls in one of four tiers:
 * ``entry``: it may be a program (a `__main__` block, a pytest module, conftest.py, a script
   that loops at its top level without a guard) that calls project helpers; always parsed.
 * ``program``: it names only APIs that draw when *used by a program* (building `torch.nn`
-  layers, dropout, `torch.distributions`); parsed only when a program imports it.
+  layers, dropout, `torch.distributions`), or calls project functions named like random
+  APIs (`init.normal_(w)` after `from ... import initialization as init`); parsed only when
+  a program imports it.
 * ``lone``: an entry point as above that names no API at all: it can draw or seed only
   through the project modules it imports, so it is parsed only when it imports one (or a
   program reaches it).  Most are library test files and `__main__` demos that import only
