@@ -219,6 +219,14 @@ class _Extractor:
         # call inside it needs them (SDL004), since walking every loop body is costly.
         self.loop_node: ast.AST | None = None
         self.param_default_guard = 0
+        # Parameters of the function being walked whose constant value may decide a branch
+        # (tested in an `if`, or passed on to another call), and those reassigned so far.
+        self.value_params: set[str] = set()
+        self.rebound: set[str] = set()
+        # Names that may be functions passed by name (`launch(train)`): this module's `def`s
+        # and names imported from other modules (their kind is not visible here); not
+        # constants, modules or other objects, whose bindings would only split summaries.
+        self.function_refs: set[str] = set()
         self.imported: set[str] = set()
         self.assigned_call: tuple[ast.expr, ast.expr] | None = None
         # The last call recorded and what its callee resolved to (`x = f()` needs it again).
@@ -348,6 +356,8 @@ class _Extractor:
         scope = self.scope
         if name in scope.globals:
             scope = self.module_scope
+        elif name in scope.params:
+            self.rebound.add(name)  # a branch on it no longer tests the passed value
         scope.bindings[name] = values or _UNKNOWN_SET
 
     def bind_target(self, target: ast.expr, values: frozenset[Value]) -> None:
@@ -442,7 +452,11 @@ class _Extractor:
         return flow
 
     def branches(
-        self, bodies: list[list[ast.stmt]], extra_empty: bool = False, default: int | None = None
+        self,
+        bodies: list[list[ast.stmt]],
+        extra_empty: bool = False,
+        default: int | None = None,
+        test: tuple[str, str, str] | None = None,
     ) -> None:
         """Run each body from the same bindings; afterwards a name has any branch's value."""
         scope = self.scope
@@ -461,7 +475,9 @@ class _Extractor:
             for name, values in outcome.items():
                 merged[name] = merged.get(name, frozenset()) | values
         scope.bindings = merged
-        if default is None:
+        if test is not None:
+            self.flow.append(("branch", flows, default, test))
+        elif default is None:
             self.flow.append(("branch", flows))
         else:
             self.flow.append(("branch", flows, default))
@@ -668,6 +684,8 @@ class _Extractor:
                 continue
             qualname = f"{source}.{alias.name}" if source else alias.name
             self.note_import(qualname, submodule=True)
+            if alias.name[:1].islower() and not alias.name.isupper():
+                self.function_refs.add(qualname)  # maybe a function (not a class or constant)
             self.bind(alias.asname or alias.name, frozenset({("ref", qualname)}))
 
     def note_import(self, module: str, submodule: bool = False) -> None:
@@ -690,7 +708,12 @@ class _Extractor:
         default = (
             _option_default_branch(node.test, self.none_options) if self.none_options else None
         )
-        self.branches([node.body, node.orelse], default=default)
+        test = _param_test(node.test, self.scope.params) if self.scope.params else None
+        if test is not None and test[0] in self.rebound:
+            test = None
+        if test is not None:
+            self.value_params.add(test[0])
+        self.branches([node.body, node.orelse], default=default, test=test)
         if guard:
             self.param_default_guard -= 1
 
@@ -798,7 +821,9 @@ class _Extractor:
         qualname = self._child_qualname(node.name)
         cls = self.scope.cls if self.scope.kind == "class" else None
         self.deferred.append((node, self.scope, qualname, cls))
-        self.bind(node.name, frozenset({("ref", f"{self.module}.{qualname}")}))
+        ref = f"{self.module}.{qualname}"
+        self.function_refs.add(ref)
+        self.bind(node.name, frozenset({("ref", ref)}))
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
 
@@ -881,9 +906,13 @@ class _Extractor:
             scope.bindings[params[0]] = frozenset({("ref", f"{self.module}.{cls}{instance}")})
             scope.cls = cls if instance else None
         saved = (self.scope, self.flow, self.loop_depth, self.loop_node, self.param_default_guard)
+        saved_values = (self.value_params, self.rebound)
         self.scope, self.flow = scope, []
         self.loop_depth, self.loop_node, self.param_default_guard = 0, None, 0
+        self.value_params, self.rebound = set(), set()
         self.stmts(node.body)
+        values = _param_values(node, self.value_params) if self.value_params else ()
+        self.value_params, self.rebound = saved_values
         decorators = tuple(self._dotted(d) for d in node.decorator_list)
         is_fixture = any(d.split("(")[0].endswith("fixture") for d in decorators)
         autouse = is_fixture and any(_fixture_autouse(d) for d in node.decorator_list)
@@ -895,6 +924,7 @@ class _Extractor:
             autouse_fixture=autouse,
             is_fixture=is_fixture,
             flow=self.flow,
+            values=values,
         )
         self.scope, self.flow, self.loop_depth, self.loop_node, self.param_default_guard = saved
 
@@ -1157,17 +1187,31 @@ class _Extractor:
         one) or that pass on a parameter of this function: the callee's parameters are bound
         to them (`Trainer(model)` then `self.model(x)` in `Trainer.fit` runs `Net.forward`)."""
         out: list[tuple[Any, str, str]] = []
+        # Which parameters the call passes at all, where some argument says nothing more
+        # (a callee's parameter not passed takes its default): (positional count, or -1
+        # after `*args`; the keywords, "**" for `**kwargs`).
+        opaque = False
+        positional = len(node.args)
         for position, arg in enumerate(node.args):
             if type(arg) is ast.Starred:
+                positional, opaque = -1, True
                 break
             found = self.arg_class(arg)
             if found is not None:
                 out.append((position, *found))
+            else:
+                opaque = True
+        keywords: list[str] = []
         for keyword in node.keywords:
-            if keyword.arg is not None:
-                found = self.arg_class(keyword.value)
-                if found is not None:
-                    out.append((keyword.arg, *found))
+            name = keyword.arg
+            keywords.append(name if name is not None else "**")
+            found = self.arg_class(keyword.value) if name is not None else None
+            if found is not None:
+                out.append((name, *found))
+            else:
+                opaque = True
+        if opaque:
+            out.append((positional, "given", " ".join(keywords)))
         return tuple(out)
 
     def arg_class(self, arg: ast.expr) -> tuple[str, str] | None:
@@ -1177,11 +1221,20 @@ class _Extractor:
             values = self.lookup(name)
             scope = self.scope
             if values == _UNKNOWN_SET and name in scope.params:
+                if name not in self.rebound:
+                    self.value_params.add(name)  # its constant value is passed on
                 return "param", name
         elif kind is _Call or kind is _Attribute:
+            if (
+                kind is _Attribute
+                and arg.attr in self.none_options  # type: ignore[attr-defined]
+                and type(arg.value) is _Name  # type: ignore[attr-defined]
+            ):
+                return "option", arg.attr  # type: ignore[attr-defined]
             values = self.resolve(arg)
         else:
-            return None
+            literal = _literal(arg)
+            return None if literal is None else ("const", literal)
         if len(values) != 1:
             return None
         ((tag, value),) = values
@@ -1189,7 +1242,7 @@ class _Extractor:
             return None
         while value.endswith(_SELF_RETURNING):
             value = value[: value.rindex(".")]  # `Net().to(device)` is the Net
-        if kind is _Name and "()" not in value and _ref_callee(value)[1] is not None:
+        if kind is _Name and value in self.function_refs and _ref_callee(value)[1] is not None:
             # A project function (or class) passed by name: `launch(train)` runs it where
             # the callee calls its parameter.
             return "fn", value
@@ -1995,3 +2048,65 @@ def _assigned_names(node: ast.AST) -> set[str]:
         for child in ast.walk(node)
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store)
     }
+
+
+_LITERAL_TYPES = (bool, int, float, str, type(None))
+
+
+def _literal(node: ast.expr) -> str | None:
+    """The source form of a constant argument or default (`0`, `-1`, `True`, `None`, `"a"`),
+    or None for anything else."""
+    if type(node) is ast.UnaryOp and type(node.op) is ast.USub:
+        inner = _literal(node.operand)
+        return None if inner is None or inner[0] == "-" else f"-{inner}"
+    if type(node) is not _Constant:
+        return None
+    value = node.value  # type: ignore[attr-defined]
+    if not isinstance(value, _LITERAL_TYPES) or (type(value) is str and len(value) > 40):
+        return None
+    return repr(value)
+
+
+def _param_test(test: ast.expr, params: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """An `if` test on a parameter alone, evaluable once the parameter's constant value is
+    known: (parameter, operator, literal) with operator "truthy" (`if p:`), "falsy"
+    (`if not p:`), "is", "isnot", "eq" or "ne" (`p is None`, `p == "cuda"`)."""
+    if type(test) is _Name:
+        name = test.id  # type: ignore[attr-defined]
+        return (name, "truthy", "") if name in params else None
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        inner = _param_test(test.operand, params)
+        if inner is None:
+            return None
+        negated = {"truthy": "falsy", "falsy": "truthy", "is": "isnot", "isnot": "is"}
+        negated |= {"eq": "ne", "ne": "eq"}
+        return inner[0], negated[inner[1]], inner[2]
+    if type(test) is ast.Compare and len(test.ops) == 1:
+        left, right = test.left, test.comparators[0]
+        if type(left) is not _Name:
+            left, right = right, left
+        if type(left) is not _Name or left.id not in params:  # type: ignore[attr-defined]
+            return None
+        literal = _literal(right)
+        operator = _TEST_OPERATORS.get(type(test.ops[0]))
+        if literal is None or operator is None:
+            return None
+        return left.id, operator, literal  # type: ignore[attr-defined]
+    return None
+
+
+_TEST_OPERATORS: dict[type, str] = {ast.Is: "is", ast.IsNot: "isnot", ast.Eq: "eq", ast.NotEq: "ne"}
+
+
+def _param_values(node: FuncNode, names: set[str]) -> tuple[tuple[str, str | None], ...]:
+    """The parameters whose constant value matters (`names`), each with its literal default
+    (None: no default, or one that is not a literal)."""
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: dict[str, str | None] = {}
+    for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults):
+        defaults[arg.arg] = _literal(default)
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        if kw_default is not None:
+            defaults[arg.arg] = _literal(kw_default)
+    return tuple((name, defaults.get(name)) for name in sorted(names))

@@ -92,6 +92,11 @@ class ApiCall:
 #                                             (position or keyword, "cls", dotted class) or
 #                                             (position or keyword, "param", caller's parameter)
 #                                             or (position or keyword, "fn", dotted function)
+#                                             or (position or keyword, "const", literal) or
+#                                             (position or keyword, "option", name): a
+#                                             command-line option defaulting to None; and
+#                                             (positional count, "given", "kw kw") when some
+#                                             argument is none of these
 #   ("vcall", target, args)                   `self.m(...)`: target is the enclosing class's
 #                                             `m`, dispatched to the override of the class the
 #                                             object was built from
@@ -106,8 +111,12 @@ class ApiCall:
 #                                             or "either" (a worker count we cannot read);
 #                                             own=1: it has its own `generator=`
 #   ("import", module)                        importing a module runs its top level once
-#   ("branch", [flow, flow, ...], exhaustive) exactly one branch runs; exhaustive=False when the
-#                                             "no branch taken" path exists (if without else)
+#   ("branch", [flow, flow, ...][, default[, test]])
+#                                             exactly one branch runs; default: the branch a run
+#                                             without a None-default command-line option takes;
+#                                             test: (parameter, operator, literal) of an `if` on
+#                                             a parameter, decided where the call passes a
+#                                             constant (`extract._param_test`)
 #   ("loop", flow)                            runs zero or more times
 #   ("try", body, [handler flows], orelse, finalbody)
 #   ("mode", eval)                            `.eval()` (1) / `.train()` (0): dropout is off in eval
@@ -125,6 +134,9 @@ class FunctionFacts:
     autouse_fixture: bool
     is_fixture: bool
     flow: Flow
+    # Parameters whose constant value may decide a branch here (tested by an `if`, or passed
+    # on to another call), each with its literal default ("0", "None"; None: no literal).
+    values: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass

@@ -11,9 +11,11 @@ depth bound; recursion stops at the first repeat.
 
 from __future__ import annotations
 
+import ast
 import os
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..knowledge import loader_workers, seeding_call
@@ -44,6 +46,14 @@ NO_ENV: Env = (None, ())
 # Marks a function (or class) passed by name among a parameter's classes (`launch(train)`):
 # calling the parameter runs it.
 _FUNCTION = "def:"
+# Marks the constant value a parameter holds (`main(seed=0)`, or its default), by its
+# literal, so that an `if` on the parameter takes one branch; or a command-line option that
+# defaults to None (`main(seed=args.seed)`).
+_CONST = "const:"
+_OPTION = "option:"
+# Summaries of one function kept apart by constant arguments, at most: more distinct
+# constants than this and the branches on them are taken as undecided.
+MAX_CONSTANT_ENVS = 8
 Method = tuple[ModuleFacts, FunctionFacts]
 # What one call runs, in order (a constructor: `__init__`, then `__post_init__`).
 Functions = tuple[tuple[ModuleFacts, FunctionFacts, Receiver], ...]
@@ -131,6 +141,8 @@ class _Project:
         self._attr_types: dict[tuple[str, str], dict[str, set[str]]] | None = None
         self.fresh_process: dict[str, State] = {}
         self._called: dict[tuple[str, str], frozenset[str]] = {}
+        # function -> the constant bindings its summaries were computed with (`_bind`).
+        self.constant_envs: dict[str, set[Any]] = {}
         # Dotted path suffixes of every module, for namespace packages (`_namespace_module`).
         self._suffixes: dict[str, list[tuple[str, ModuleFacts]]] | None = None
         self.imports: dict[tuple[str, State], Effect] = {}
@@ -414,7 +426,14 @@ class _Interpreter:
             elif kind == "import":
                 self._import(module, node[1], effect, depth)
             elif kind == "branch":
-                if len(node) > 2:
+                decided = self._decide(node[3]) if len(node) > 3 and self.env[1] else None
+                if decided is not None:
+                    index, option = decided
+                    if option:
+                        self._default_branch(module, node[1], index, effect, depth)
+                    else:
+                        effect.state = self._sub(module, node[1][index], effect.state, effect, depth)
+                elif len(node) > 2 and node[2] is not None:
                     self._default_branch(module, node[1], node[2], effect, depth)
                 else:
                     self._branch(module, node[1], effect, depth)
@@ -485,7 +504,7 @@ class _Interpreter:
         alternatives = tuple(
             alternative
             for cls in classes
-            if not cls.startswith(_FUNCTION)
+            if not cls.startswith((_FUNCTION, _CONST, _OPTION))
             for alternative in self.project.function(f"{cls}.{name}", caller)
         )
         if name == "__call__":
@@ -554,6 +573,36 @@ class _Interpreter:
             effect.draws.extend((site, lib, state, True) for site, lib, state, _ in child.draws)
         self.env = saved
 
+    def _decide(self, test: Any) -> tuple[int, bool] | None:
+        """The branch an `if` on a parameter takes with the constant the parameter holds
+        (0: the body, 1: the else), and whether that constant is a command-line option's
+        default (the other branch runs when the option is given); None: undecided."""
+        param, operator, literal = test
+        held = dict(self.env[1]).get(param)
+        if not held or len(held) != 1:
+            return None
+        value = held[0]
+        if value.startswith(_CONST):
+            constant, option = _constant(value[len(_CONST) :]), False
+        elif value.startswith(_OPTION):
+            constant, option = None, True
+        else:
+            return None
+        if constant is _UNDECIDED:
+            return None
+        if operator in ("truthy", "falsy"):
+            taken = bool(constant) == (operator == "truthy")
+        else:
+            other = _constant(literal)
+            if other is _UNDECIDED:
+                return None
+            if operator in ("is", "isnot"):
+                same = constant is other or (constant == other and type(constant) is type(other))
+            else:
+                same = constant == other
+            taken = same == (operator in ("is", "eq"))
+        return (0 if taken else 1), option
+
     def _run_alternatives(
         self, alternatives: Alternatives, args: Any, effect: Effect, depth: int
     ) -> None:
@@ -586,7 +635,16 @@ class _Interpreter:
             params = params[1:]
         current = dict(self.env[1])
         bound: dict[str, set[str]] = {}
+        values = dict(function.values) if function.values else None
+        passed: set[str] = set()
+        every = False  # `*args`/`**kwargs`: any parameter may be passed
         for key, kind, value in args:
+            if kind == "given":
+                if values:
+                    every = every or key < 0 or "**" in value
+                    passed.update(params[: max(key, 0)])
+                    passed.update(value.split())
+                continue
             if type(key) is int:
                 if key >= len(params):
                     continue
@@ -594,6 +652,12 @@ class _Interpreter:
             elif key in params:
                 name = key
             else:
+                continue
+            passed.add(name)
+            if kind == "const" or kind == "option":
+                if values is not None and name in values:
+                    prefix = _CONST if kind == "const" else _OPTION
+                    bound.setdefault(name, set()).add(prefix + value)
                 continue
             if kind == "cls":
                 classes: tuple[str, ...] = (value,)
@@ -605,9 +669,34 @@ class _Interpreter:
                 classes = (_FUNCTION + value,)
             else:
                 classes = current.get(value, ())
+                if values is None or name not in values:
+                    # A constant is worth binding only where the callee may test it.
+                    classes = tuple(c for c in classes if not c.startswith((_CONST, _OPTION)))
             if classes:
                 bound.setdefault(name, set()).update(classes)
-        return None, tuple(sorted((k, tuple(sorted(v))) for k, v in bound.items()))
+        if values and not every:
+            for name, default in values.items():
+                if name not in passed and default is not None:
+                    bound.setdefault(name, set()).add(_CONST + default)
+        env = tuple(sorted((k, tuple(sorted(v))) for k, v in bound.items()))
+        if values and env:
+            # A small cap on the summaries that constants keep apart.
+            constants = tuple(
+                (k, v) for k, v in env if any(c.startswith((_CONST, _OPTION)) for c in v)
+            )
+            if constants:
+                seen = self.project.constant_envs.setdefault(
+                    f"{module.path}:{function.qualname}", set()
+                )
+                if constants not in seen and len(seen) >= MAX_CONSTANT_ENVS:
+                    env = tuple(
+                        (k, kept)
+                        for k, v in env
+                        if (kept := tuple(c for c in v if not c.startswith((_CONST, _OPTION))))
+                    )
+                else:
+                    seen.add(constants)
+        return None, env
 
     def _run_function(
         self,
@@ -620,7 +709,7 @@ class _Interpreter:
     ) -> None:
         assert effect.state is not None
         env: Env = NO_ENV
-        if args:
+        if args or function.values:
             env = self._bind(module, function, args)
         if receiver is not None:
             env = (receiver, env[1])
@@ -750,6 +839,18 @@ class _Interpreter:
             out_final = self._sub(module, final, base, effect, depth)
             out = out_final if out is not None else None
         effect.state = out
+
+
+_UNDECIDED = object()
+
+
+@lru_cache(maxsize=1024)
+def _constant(literal: str) -> Any:
+    """The value of a literal recorded by the extractor (`extract._literal`)."""
+    try:
+        return ast.literal_eval(literal)
+    except (ValueError, SyntaxError):
+        return _UNDECIDED
 
 
 def _entropy_kind(call: ApiCall) -> str:

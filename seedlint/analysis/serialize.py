@@ -19,7 +19,9 @@ from .facts import ApiCall, FunctionFacts, ModuleFacts, SeedArg
 # (issue 10).
 # 10: "loader" nodes (a DataLoader's dataset run in this process or in workers), "fn" call
 # arguments (functions passed by name), event-loop callbacks (issue 10).
-FORMAT = 10
+# 11: constant call arguments ("const", "option", "given"), branch tests on parameters and
+# the parameters' literal defaults (`FunctionFacts.values`) (issue 10).
+FORMAT = 11
 
 
 def _call_to(c: ApiCall) -> list[Any]:
@@ -93,6 +95,7 @@ def facts_to_json(f: ModuleFacts) -> dict[str, Any]:
                 fn.autouse_fixture,
                 fn.is_fixture,
                 fn.flow,
+                [list(v) for v in fn.values],
             ]
             for fn in f.functions.values()
         ],
@@ -112,9 +115,18 @@ def facts_from_json(data: dict[str, Any], path: str) -> ModuleFacts:
     if data.get("format") != FORMAT:
         raise ValueError("cache entry of another format")
     functions = {}
-    for qualname, line, params, decorators, autouse, is_fixture, flow in data["functions"]:
+    for qualname, line, params, decorators, autouse, is_fixture, flow, values in data[
+        "functions"
+    ]:
         functions[qualname] = FunctionFacts(
-            qualname, line, tuple(params), tuple(decorators), autouse, is_fixture, flow
+            qualname,
+            line,
+            tuple(params),
+            tuple(decorators),
+            autouse,
+            is_fixture,
+            flow,
+            tuple((name, default) for name, default in values),
         )
     error = data["error"]
     return ModuleFacts(
