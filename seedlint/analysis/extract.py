@@ -38,6 +38,9 @@ UNKNOWN: Value = ("unknown", "")
 # A dict visibly built with a "generator" key, for `DataLoader(ds, **kwargs)`.
 _GENERATOR_KWARGS: frozenset[Value] = frozenset({("kwargs", "generator")})
 _UNKNOWN_SET: frozenset[Value] = frozenset({UNKNOWN})
+# Call arguments that may pass any parameter (a library calls the function): no parameter
+# takes its default for sure.
+_OPAQUE_ARGS: tuple[tuple[Any, str, str], ...] = ((-1, "given", "**"),)
 Bindings = dict[str, frozenset[Value]]
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -249,8 +252,9 @@ class _Extractor:
         self.deferred_bound: set[int] = set()  # bound to a name or `self.<attr>`
         self.deferred_used: set[int] = set()
         self.seeded_objects: set[int] = set()  # estimators given a seed by `set_params`
-        # Loaders built over a project dataset: deferred index -> (dataset class, workers).
-        self.loaders: dict[int, tuple[str, str, str, int]] = {}
+        # Loaders built over a project dataset: deferred index -> (qualname, dataset class,
+        # workers, own generator, worker_init_fn): the "loader" flow node.
+        self.loaders: dict[int, tuple[str, str, str, int, str]] = {}
         # `self.<attr> = value` in a method: (class qualname, attr) -> values, so that another
         # method's `self.<attr>` resolves to them (`self.drop(x)` in `forward`).
         self.class_attrs: dict[tuple[str, str], frozenset[Value]] = {}
@@ -1107,6 +1111,7 @@ class _Extractor:
             self.mode_switch(node)
         recorded: list[int] = []
         targets: list[str] = []
+        handed = 0  # functions handed to this call that it runs
         candidates = [v for v in values if v != UNKNOWN]
         if len(candidates) > 1:
             # A set's order changes with the string hash seed: flows must not.
@@ -1159,7 +1164,11 @@ class _Extractor:
             or ("ref", "threading.Thread") in values
             or not values.isdisjoint(_PROCESS_CLASSES)
         ):
-            targets.extend(self.indirect_targets(node, values))
+            passed = self.indirect_targets(node, values)
+            if passed is not None:
+                handed = self.callbacks(passed)
+            else:
+                targets.extend(self.super_targets(node))
         if not values.isdisjoint(_SPAWNS):
             self.spawned(node)
         if targets:
@@ -1169,7 +1178,7 @@ class _Extractor:
             for target in targets:
                 node_args = args or kind == "vcall"
                 self.flow.append((kind, target, args) if node_args else (kind, target))
-        elif not candidates:
+        elif not candidates and not handed:
             self.parameter_call(node)
 
     def self_receiver(self, func: ast.expr) -> bool:
@@ -1288,38 +1297,65 @@ class _Extractor:
                             out.append(target)
         return out
 
-    def indirect_targets(self, node: ast.Call, values: frozenset[Value]) -> list[str]:
-        """Project functions a call runs without naming them as its callee: `super().m()`
-        (the bases' `m`), and functions passed to `map`, `Thread(target=f)`, `pool.map(f)`,
-        `executor.submit(f)`."""
+    def super_targets(self, node: ast.Call) -> list[str]:
+        """`super().m(...)` in a method: the bases' `m`."""
+        func = node.func
+        if type(func) is not _Attribute:
+            return []
+        receiver = func.value
+        if (
+            type(receiver) is _Call
+            and type(receiver.func) is _Name
+            and receiver.func.id == "super"
+            and self.scope.cls is not None
+        ):
+            return [
+                f"{base}.{func.attr}"
+                for base in self.facts.classes.get(self.scope.cls, ())
+                if base.split(".", 1)[0] not in LIBRARY_PACKAGES
+            ]
+        return []
+
+    def indirect_targets(self, node: ast.Call, values: frozenset[Value]) -> list[ast.expr] | None:
+        """The arguments of a call that runs them without naming them as its callee:
+        functions passed to `map`, `Thread(target=f)`, `pool.map(f)`, `executor.submit(f)`,
+        event-loop callbacks; None where the call is none of these."""
         func = node.func
         if ("ref", "threading.Thread") in values or not values.isdisjoint(_PROCESS_CLASSES):
             # A process started with "fork" (Linux's default before Python 3.14, assumed
             # here) inherits the parent's generator states, like a thread.
-            passed = [k.value for k in node.keywords if k.arg == "target"]
-        elif type(func) is _Attribute:
+            return [k.value for k in node.keywords if k.arg == "target"]
+        if type(func) is _Attribute:
             receiver = func.value
             if (
                 type(receiver) is _Call
                 and type(receiver.func) is _Name
                 and receiver.func.id == "super"
-                and self.scope.cls is not None
             ):
-                return [
-                    f"{base}.{func.attr}"
-                    for base in self.facts.classes.get(self.scope.cls, ())
-                    if base.split(".", 1)[0] not in LIBRARY_PACKAGES
-                ]
+                return None  # `super().m()`
             position = _CALLBACK_POSITION.get(func.attr)
             if position is not None:
-                passed = node.args[position : position + 1]
-            else:
-                passed = node.args[:1] if func.attr in _TAKES_FUNCTION else []
-        elif type(func) is _Name and func.id in ("map", "filter") and not self.lookup(func.id):
-            passed = node.args[:1]
-        else:
-            return []
-        return self.passed_functions(passed)
+                return node.args[position : position + 1]
+            return node.args[:1] if func.attr in _TAKES_FUNCTION else []
+        if type(func) is _Name and func.id in ("map", "filter") and not self.lookup(func.id):
+            return node.args[:1]
+        return []
+
+    def callbacks(self, passed: list[ast.expr]) -> int:
+        """Functions (or bound methods) handed to a call that runs them: whatever arguments
+        it gives them are not visible here.  A method of `self` (`loop.call_soon(self.tick)`,
+        `Thread(target=self.run)`) runs the override of the object's class."""
+        handed = 0
+        for arg in passed:
+            kind = (
+                "vcall"
+                if type(arg) is _Attribute and self.self_receiver(arg)  # type: ignore[arg-type]
+                else "call"
+            )
+            for target in self.passed_functions([arg]):
+                self.flow.append((kind, target, _OPAQUE_ARGS))
+                handed += 1
+        return handed
 
     # --- objects that draw where they are used -------------------------------------------
     def deferred_kind(self, index: int) -> str:
@@ -1368,8 +1404,11 @@ class _Extractor:
             return
         dataset = _arg_node(node, entry.dataset)
         found = self.arg_class(dataset) if dataset is not None else None
-        if found is None or found[0] != "cls":
+        if found is None or found[0] not in ("cls", "param"):
             return
+        # A dataset passed in (`def make_loader(ds): return DataLoader(ds)`): the classes
+        # the callers pass for that parameter.
+        cls = found[1] if found[0] == "cls" else f"param:{found[1]}"
         workers = _arg_node(node, entry.num_workers)
         if workers is None and any(k.arg is None for k in node.keywords):
             where = "either"  # `**kwargs` may hold num_workers
@@ -1383,7 +1422,9 @@ class _Extractor:
         own = int(
             generator is not None and not (type(generator) is _Constant and generator.value is None)
         )
-        self.loaders[index] = (entry.qualname, found[1], where, own)
+        init = _arg_node(node, entry.worker_init_fn)
+        init_fns = self.passed_functions([init]) if init is not None else []
+        self.loaders[index] = (entry.qualname, cls, where, own, init_fns[0] if init_fns else "")
 
     def objects(self, node: ast.expr, depth: int = 0) -> Iterator[int]:
         """Deferred objects `node` evaluates to (or holds, in a list/tuple/dict literal)."""

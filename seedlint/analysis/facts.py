@@ -104,12 +104,15 @@ class ApiCall:
 #                                             a parameter: runs the passed object's method
 #   ("spawn", target)                         `torch.multiprocessing.spawn(target)`: runs in
 #                                             fresh processes
-#   ("loader", qualname, dataset class, where, own)
+#   ("loader", qualname, dataset class, where, own, init)
 #                                             iterating a data loader runs the dataset's
 #                                             methods: where is "main" (in this process),
 #                                             "workers" (seeded from the loader's generator)
 #                                             or "either" (a worker count we cannot read);
-#                                             own=1: it has its own `generator=`
+#                                             own=1: it has its own `generator=`; dataset
+#                                             class "param:<name>": the classes passed for
+#                                             that parameter; init: the project function
+#                                             given as `worker_init_fn` ("" if none)
 #   ("import", module)                        importing a module runs its top level once
 #   ("branch", [flow, flow, ...][, default[, test]])
 #                                             exactly one branch runs; default: the branch a run

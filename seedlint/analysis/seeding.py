@@ -50,6 +50,9 @@ _FUNCTION = "def:"
 # literal, so that an `if` on the parameter takes one branch; or a command-line option that
 # defaults to None (`main(seed=args.seed)`).
 _CONST = "const:"
+# Arguments a library passes (a worker's id, a process index): whatever they are, every
+# parameter may be given.
+_OPAQUE_ARGS = ((-1, "given", "**"),)
 _OPTION = "option:"
 # Summaries of one function kept apart by constant arguments, at most: more distinct
 # constants than this and the branches on them are taken as undecided.
@@ -464,11 +467,17 @@ class _Interpreter:
                 return
             libraries, deterministic = seeded
             value = YES if deterministic else NO
+            how = "" if deterministic else _entropy_kind(call)
+            if deterministic and call.seed is not None and "initial_seed" in call.seed.text:
+                # `np.random.seed(torch.initial_seed() % 2**32)`: as seeded as torch is (in a
+                # DataLoader worker, the worker's base seed); unseeded torch's initial seed
+                # comes from operating-system entropy.
+                value = effect.state[_INDEX["torch"]]
+                deterministic, how = value == YES, "" if value == YES else "entropy"
             state = list(effect.state)
             for lib in libraries:
                 state[_INDEX[lib]] = value
             effect.state = (state[0], state[1], state[2], state[3])
-            how = "" if deterministic else _entropy_kind(call)
             effect.seeds.append(
                 SeedEvent((module.path, index), libraries, call.qualname, deterministic, how)
             )
@@ -531,7 +540,7 @@ class _Interpreter:
             self.project.fresh_process[caller.path] = start
         child = Effect(start)
         saved, self.env = self.env, NO_ENV
-        self._run_alternatives(alternatives, (), child, depth)
+        self._run_alternatives(alternatives, _OPAQUE_ARGS, child, depth)
         self.env = saved
         effect.processes.append((target, child))  # the parent's own state is unchanged
 
@@ -540,11 +549,27 @@ class _Interpreter:
         worker seeds the generators of `entry.seeds` from a base seed the loader drew from
         torch's default generator, or from its own `generator=` (taken as seeded), so they are
         seeded exactly where that is; in this process they run on its own state."""
-        _, qualname, cls, where, own = node
+        _, qualname, cls, where, own, init = node
         entry = loader_workers(qualname)
         if entry is None or depth >= MAX_DEPTH:
             return
-        methods = [self.project.function(f"{cls}.{name}", caller) for name in entry.methods]
+        if cls.startswith("param:"):
+            # `def make_loader(ds): return DataLoader(ds)`: what the caller passed.
+            classes = [
+                c
+                for c in dict(self.env[1]).get(cls[len("param:") :], ())
+                if not c.startswith((_FUNCTION, _CONST, _OPTION))
+            ]
+        else:
+            classes = [cls]
+        methods = [
+            tuple(
+                alternative
+                for name_cls in classes
+                for alternative in self.project.function(f"{name_cls}.{name}", caller)
+            )
+            for name in entry.methods
+        ]
         if not any(methods):
             return
         start = effect.state
@@ -566,6 +591,11 @@ class _Interpreter:
                 torch if lib in entry.seeds else start[i] for i, lib in enumerate(LIBRARIES)
             )
             child = Effect((*worker, start[_MODE]))  # type: ignore[arg-type]
+            if init:
+                # `worker_init_fn` runs in each worker after that seeding, before loading.
+                self._run_alternatives(
+                    self.project.function(init, caller), _OPAQUE_ARGS, child, depth
+                )
             for alternatives in methods:
                 if child.state is not None:
                     self._run_alternatives(alternatives, (), child, depth)

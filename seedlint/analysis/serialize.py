@@ -20,7 +20,8 @@ from .facts import ApiCall, FunctionFacts, ModuleFacts, SeedArg
 # 10: "loader" nodes (a DataLoader's dataset run in this process or in workers), "fn" call
 # arguments (functions passed by name), event-loop callbacks (issue 10).
 # 11: constant call arguments ("const", "option", "given"), branch tests on parameters and
-# the parameters' literal defaults (`FunctionFacts.values`) (issue 10).
+# the parameters' literal defaults (`FunctionFacts.values`); "loader" nodes carry
+# `worker_init_fn` and may name a parameter as the dataset (issue 10).
 FORMAT = 11
 
 
