@@ -1347,11 +1347,7 @@ class _Extractor:
         `Thread(target=self.run)`) runs the override of the object's class."""
         handed = 0
         for arg in passed:
-            kind = (
-                "vcall"
-                if type(arg) is _Attribute and self.self_receiver(arg)  # type: ignore[arg-type]
-                else "call"
-            )
+            kind = "vcall" if type(arg) is _Attribute and self.self_receiver(arg) else "call"
             for target in self.passed_functions([arg]):
                 self.flow.append((kind, target, _OPAQUE_ARGS))
                 handed += 1
@@ -2102,7 +2098,7 @@ def _literal(node: ast.expr) -> str | None:
         return None if inner is None or inner[0] == "-" else f"-{inner}"
     if type(node) is not _Constant:
         return None
-    value = node.value  # type: ignore[attr-defined]
+    value = node.value
     if not isinstance(value, _LITERAL_TYPES) or (type(value) is str and len(value) > 40):
         return None
     return repr(value)
@@ -2113,7 +2109,7 @@ def _param_test(test: ast.expr, params: tuple[str, ...]) -> tuple[str, str, str]
     known: (parameter, operator, literal) with operator "truthy" (`if p:`), "falsy"
     (`if not p:`), "is", "isnot", "eq" or "ne" (`p is None`, `p == "cuda"`)."""
     if type(test) is _Name:
-        name = test.id  # type: ignore[attr-defined]
+        name = test.id
         return (name, "truthy", "") if name in params else None
     if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
         inner = _param_test(test.operand, params)
@@ -2126,13 +2122,13 @@ def _param_test(test: ast.expr, params: tuple[str, ...]) -> tuple[str, str, str]
         left, right = test.left, test.comparators[0]
         if type(left) is not _Name:
             left, right = right, left
-        if type(left) is not _Name or left.id not in params:  # type: ignore[attr-defined]
+        if type(left) is not _Name or left.id not in params:
             return None
         literal = _literal(right)
         operator = _TEST_OPERATORS.get(type(test.ops[0]))
         if literal is None or operator is None:
             return None
-        return left.id, operator, literal  # type: ignore[attr-defined]
+        return left.id, operator, literal
     return None
 
 
@@ -2145,7 +2141,9 @@ def _param_values(node: FuncNode, names: set[str]) -> tuple[tuple[str, str | Non
     args = node.args
     positional = [*args.posonlyargs, *args.args]
     defaults: dict[str, str | None] = {}
-    for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults):
+    for arg, default in zip(
+        positional[len(positional) - len(args.defaults) :], args.defaults, strict=True
+    ):
         defaults[arg.arg] = _literal(default)
     for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
         if kw_default is not None:

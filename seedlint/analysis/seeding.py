@@ -435,7 +435,8 @@ class _Interpreter:
                     if option:
                         self._default_branch(module, node[1], index, effect, depth)
                     else:
-                        effect.state = self._sub(module, node[1][index], effect.state, effect, depth)
+                        start = effect.state
+                        effect.state = self._sub(module, node[1][index], start, effect, depth)
                 elif len(node) > 2 and node[2] is not None:
                     self._default_branch(module, node[1], node[2], effect, depth)
                 else:

@@ -116,9 +116,7 @@ def facts_from_json(data: dict[str, Any], path: str) -> ModuleFacts:
     if data.get("format") != FORMAT:
         raise ValueError("cache entry of another format")
     functions = {}
-    for qualname, line, params, decorators, autouse, is_fixture, flow, values in data[
-        "functions"
-    ]:
+    for qualname, line, params, decorators, autouse, is_fixture, flow, values in data["functions"]:
         functions[qualname] = FunctionFacts(
             qualname,
             line,
