@@ -297,6 +297,8 @@ class _Extractor:
             node, parent, qualname, cls = self.deferred.pop(0)
             self.function_body(node, parent, qualname, cls)
         self._unbound_deferred()
+        if self.class_attrs:
+            self._constructed_attributes()
         self.facts.imported_modules = tuple(sorted(self.imported))
         # Names this module re-exports (`from .utils import set_seed` in a package __init__),
         # so that `pkg.set_seed` resolves to `pkg.utils.set_seed` across modules.
@@ -306,6 +308,20 @@ class _Extractor:
                 ((kind, value),) = values
                 if kind == "ref" and value != own + name and "()" not in value:
                     self.facts.exports[name] = value
+
+    def _constructed_attributes(self) -> None:
+        """`self.decoder = Decoder()` in a method of a class: other modules reach the object
+        as `cvae.decoder` (`cvae.decoder.sample()`), so the class it holds is exported in
+        `attr_params`, marked "=" (a parameter's name there means what callers pass)."""
+        for (cls, attr), values in self.class_attrs.items():
+            if len(values) != 1:
+                continue
+            ((tag, value),) = values
+            if tag != "ref" or not value.endswith("()") or "()" in value[:-2]:
+                continue
+            if _ref_callee(value)[1] is None:
+                continue  # a library's object
+            self.facts.attr_params.setdefault(cls, {}).setdefault(attr, "=" + value[:-2])
 
     # --- positions ------------------------------------------------------------------------
     def span(self, node: ast.expr) -> Span:

@@ -162,7 +162,9 @@ class ModuleFacts:
     # constructors and methods inherited from project base classes.
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # `self.<attr> = <param>` in a class's `__init__`: class qualname -> {attr: param}, so
-    # that `self.<attr>.m()` runs `m` of the class the constructor's caller passed.
+    # that `self.<attr>.m()` runs `m` of the class the constructor's caller passed; or
+    # {attr: "=<dotted class>"} for `self.<attr> = Cls()` in a method (`obj.<attr>.m()`
+    # elsewhere runs `Cls.m`).
     attr_params: dict[str, dict[str, str]] = field(default_factory=dict)
     # Project modules of `from <module> import *` (names bound nowhere else come from them).
     star_imports: tuple[str, ...] = ()

@@ -300,7 +300,16 @@ class _Project:
         whatever any constructor call passed)."""
         if self._attr_types is None:
             self._attr_types = {}
-            if any(m.attr_params for m in self.by_path.values()):
+            passed = False  # attributes holding what a constructor's caller passes
+            for module in self.by_path.values():
+                for cls, attrs in module.attr_params.items():
+                    for attr, held in attrs.items():
+                        if held.startswith("="):
+                            table = self._attr_types.setdefault((module.path, cls), {})
+                            table.setdefault(attr, set()).add(held[1:])
+                        else:
+                            passed = True
+            if passed:
                 for module in self.by_path.values():
                     flows = [module.toplevel, module.main_block or []]
                     flows.extend(f.flow for f in module.functions.values())
