@@ -266,6 +266,10 @@ class _Extractor:
         self.star_sources: list[str] = []
         # `clone(est)` calls: id -> the objects they copy (`deferred_uses`).
         self.clones: dict[int, frozenset[Value]] = {}
+        # Meta-estimators built with estimators: the call's id, and the deferred index of a
+        # wrapper that draws itself (`BaggingClassifier`) -> the estimators it holds.
+        self.wrapped_calls: dict[int, tuple[int, ...]] = {}
+        self.wrapped: dict[int, tuple[int, ...]] = {}
         # Test functions' parameters bound to the objects of their parametrize lists.
         self.parametrized: dict[int, dict[str, frozenset[Value]]] = {}
         self.entropy_text = any(t in text for t in _ENTROPY_HINTS)
@@ -1385,10 +1389,12 @@ class _Extractor:
     def use(self, index: int, node: ast.expr, train_only: bool = False) -> None:
         """Record a draw of the deferred object built at `index`, where it is used."""
         self.deferred_used.add(index)
-        if index in self.seeded_objects:
-            return  # `est.set_params(random_state=0)` seeded it
         if id(node) in self.raising_calls:
             return  # `with pytest.raises(...)`: the call fails before it draws
+        for inner in self.wrapped.get(index, ()):
+            self.use(inner, node)  # a meta-estimator fits the estimators it holds
+        if index in self.seeded_objects:
+            return  # `est.set_params(random_state=0)` seeded it
         built = self.facts.calls[index]
         call = replace(
             built,
@@ -1517,14 +1523,33 @@ class _Extractor:
             for tag, value in values
         )
         arguments = [*node.args, *(k.value for k in node.keywords)]
+        wrapper = any(tag == "ref" and knowledge.meta_estimator(value) for tag, value in values)
+        wrapped: set[int] = set()
         for held in sorted({i for arg in arguments for i in self.objects(arg)}):
             if self.deferred_kind(held) == "forward":
                 if container:
                     self.call_objs[id(node)] = held  # the container draws when called
+            elif wrapper and self.deferred_kind(held) == "estimator":
+                # `make_pipeline(scaler, est)`, `GridSearchCV(est, grid)`: fitted when the
+                # wrapper is (`use`); the wrapper stands for it where it draws nothing itself.
+                wrapped.add(held)
+                self.deferred_used.add(held)
             else:
                 # Handed to another function (`enumerate(loader)`, `cross_val_score(clf,
                 # ...)`, `trainer.fit(model, loader)`): it may iterate or fit it there.
                 self.use(held, node)
+        if wrapped:
+            seed = next((k.value for k in node.keywords if k.arg == "random_state"), None)
+            if (
+                seed is not None
+                and not (type(seed) is _Constant and seed.value is None)
+                and any(
+                    tag == "ref" and knowledge.seeds_held_estimators(value) for tag, value in values
+                )
+            ):
+                self.seeded_objects.update(wrapped)  # the ensemble seeds what it fits
+            self.wrapped_calls[id(node)] = tuple(sorted(wrapped))
+            self.clones[id(node)] = frozenset(("obj", str(i)) for i in sorted(wrapped))
 
     def use_iterated(self, node: ast.expr) -> None:
         """`for batch in loader`, `[b for b in sampler]`."""
@@ -1635,6 +1660,9 @@ class _Extractor:
     def record_deferred(self, node: ast.Call, qualname: str, library: str, n: int) -> int:
         index = self.record(node, qualname, library, "deferred", n=n)
         self.call_objs[id(node)] = index
+        wrapped = self.wrapped_calls.get(id(node))
+        if wrapped:
+            self.wrapped[index] = wrapped  # `BaggingClassifier(tree)`: fits `tree` too
         return index
 
     def classify_instance_call(self, node: ast.Call, value: str) -> int | None:
