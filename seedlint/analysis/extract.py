@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
@@ -149,6 +150,9 @@ _SPAWNS = frozenset(
     {("ref", "torch.multiprocessing.spawn"), ("ref", "torch.multiprocessing.start_processes")}
 )
 _BUILTIN_NAMES = frozenset(dir(builtins))
+_STDLIB = frozenset(sys.stdlib_module_names)
+# Argument kinds that only say which values reach a project function's parameters.
+_VALUE_ARGS = frozenset({"const", "option", "given"})
 _GLOBAL_DECL = re.compile(r"^[ \t]+(?:global|nonlocal)[ \t]", re.MULTILINE)
 
 
@@ -1193,6 +1197,9 @@ class _Extractor:
             self.spawned(node)
         if targets:
             args = self.call_args(node)
+            if args and all(t.partition(".")[0] in _STDLIB for t in targets):
+                # `os.path.join(...)`, `logging.info(...)`: no project function takes them.
+                args = tuple(a for a in args if a[1] not in _VALUE_ARGS)
             # `self.m()` in a method: the override in the class of the object it runs on.
             kind = "vcall" if self.self_receiver(func) else "call"
             for target in targets:
