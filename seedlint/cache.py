@@ -26,7 +26,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,14 @@ def _entry_text(data: Any) -> str:
     return f"{_digest(text)}\n{text}"
 
 
+def _encode(key: str, value: CachedFile) -> str:
+    """The stored text of a file's entry (`FactsCache.decode` reads it back)."""
+    data: dict[str, Any] = {KEY: key, TIER: value.tier, "imports": list(value.imports)}
+    if value.facts is not None:
+        data["facts"] = facts_to_json(value.facts)
+    return _entry_text(data)
+
+
 def _read(path: Path) -> Any:
     """A file entry's data (`_parse`), or None when it is missing or unreadable."""
     try:
@@ -149,6 +157,11 @@ _BATCH_BYTES = 8 << 20
 _QUERY_KEYS = 500
 # How long a writer (or a reader, while a writer checkpoints) waits for another process.
 _BUSY_TIMEOUT_MS = 10_000
+# Entries of contents no project file has any more are dropped once they number more than
+# the live ones plus this (pruning is a rewrite of the tables: not worth it for a few).
+_PRUNE_SLACK = 1_000
+# Entries for editor buffers kept in memory (per process, never on disk): the newest ones.
+_BUFFER_ENTRIES = 64
 
 
 class FactsCache:
@@ -162,6 +175,8 @@ class FactsCache:
         self._pending_nothing: set[str] = set()  # keys of `_NOTHING` entries, not yet written
         self._pending_bytes = 0
         self._empty = False  # the database held nothing when opened: no lookups needed
+        # key -> entry text of in-memory buffers (`remember`), oldest first.
+        self._buffers: dict[str, str] = {}
 
     def _connect(self) -> Any:
         """The database connection of this process, opening (and if need be creating) it.
@@ -249,6 +264,7 @@ class FactsCache:
         if not self.enabled or not keys:
             return {}
         found: dict[str, Any] = {k: self._pending[k] for k in keys if k in self._pending}
+        found.update((k, self._buffers[k]) for k in keys if k in self._buffers)
         found.update((k, k) for k in keys if k in self._pending_nothing)
         wanted = [key for key in keys if key not in found]
         try:
@@ -309,15 +325,23 @@ class FactsCache:
             self._pending.pop(key, None)
             self._pending_bytes += len(key)
         else:
-            data: dict[str, Any] = {KEY: key, TIER: value.tier, "imports": list(value.imports)}
-            if value.facts is not None:
-                data["facts"] = facts_to_json(value.facts)
-            text = _entry_text(data)
+            text = _encode(key, value)
             self._pending[key] = text
             self._pending_nothing.discard(key)
             self._pending_bytes += len(text)
         if self._pending_bytes >= _BATCH_BYTES:
             self.flush()
+
+    def remember(self, key: str, value: CachedFile) -> None:
+        """Keep the entry of an in-memory buffer (an editor's unsaved text) for this process
+        only: every keystroke is a new version, and writing each to disk would grow the
+        database without bound for entries no later run can hit."""
+        if not self.enabled:
+            return
+        self._buffers.pop(key, None)
+        self._buffers[key] = key if value == _NOTHING else _encode(key, value)
+        while len(self._buffers) > _BUFFER_ENTRIES:
+            del self._buffers[next(iter(self._buffers))]
 
     def flush(self) -> None:
         """Write the queued entries in one transaction."""
@@ -341,6 +365,34 @@ class FactsCache:
                 db.execute("ROLLBACK")
                 raise
             self._empty = False
+        except Exception as exc:  # sqlite3.Error, OSError, ImportError
+            self._failed(exc)
+
+    def prune(self, live: Collection[str]) -> None:
+        """Drop the entries of contents that are not in `live` (the keys of every file of
+        the project as just loaded) once they outnumber the live ones plus a slack: without
+        this the database keeps a version of every file each time it changes, for ever.
+        Another project sharing the folder may lose entries: it recomputes them, nothing
+        more (findings never depend on the cache)."""
+        if not self.enabled:
+            return
+        try:
+            db = self._connect()
+            count = "SELECT (SELECT count(*) FROM facts) + (SELECT count(*) FROM plain)"
+            if db.execute(count).fetchone()[0] <= len(live) + _PRUNE_SLACK:
+                return
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
+                db.execute("DELETE FROM live")
+                db.executemany("INSERT OR IGNORE INTO live (key) VALUES (?)", ((k,) for k in live))
+                db.execute("DELETE FROM facts WHERE key NOT IN (SELECT key FROM live)")
+                db.execute("DELETE FROM plain WHERE key NOT IN (SELECT key FROM live)")
+                db.execute("DELETE FROM live")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         except Exception as exc:  # sqlite3.Error, OSError, ImportError
             self._failed(exc)
 

@@ -153,3 +153,60 @@ def test_a_layer_module_parsed_when_reached_is_not_a_program_once_no_longer_reac
     train.write_text("import torch\n\nif __name__ == '__main__':\n    torch.manual_seed(0)\n")
     assert run(root, use_cache=False) == []
     assert run(root) == []  # warm: the same answer
+
+
+def test_editor_buffers_are_cached_in_memory_only(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every keystroke is a new buffer version: none reaches the database (which would grow
+    without bound), yet a version seen before is not parsed again by the same process."""
+    script = project / "fixtures" / "projects" / "seed_in_main" / "unseeded_script.py"
+    original = script.read_text()
+    workspace = Workspace(project, Settings(), jobs=1)
+    workspace.check([project])
+    stored = set(entries(project / CACHE_DIR_NAME))
+
+    parsed: list[str] = []
+    extract = loader.extract_facts
+
+    def counting(text: str, path: str, *args: object) -> object:
+        parsed.append(path)
+        return extract(text, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "extract_facts", counting)
+    versions = [original + f"\nx = {n}\n" for n in range(100)]
+    findings = []
+    for text in versions:
+        workspace.set_overlay(script, text)
+        findings.append([d.to_json() for d in workspace.check([script]).diagnostics])
+    assert parsed.count(str(script)) == len(versions)
+    assert set(entries(project / CACHE_DIR_NAME)) == stored
+
+    parsed.clear()
+    workspace.invalidate()  # forget what was scanned: only the cache can answer now
+    workspace.set_overlay(script, versions[-1])
+    assert [d.to_json() for d in workspace.check([script]).diagnostics] == findings[-1]
+    assert str(script) not in parsed
+
+
+def test_the_database_keeps_no_more_than_the_live_entries_plus_a_slack(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each saved version of a file is a new entry: without pruning the database grows for
+    ever.  Entries of contents no file has any more go once they outnumber the slack."""
+    monkeypatch.setattr("seedlint.cache._PRUNE_SLACK", 5)
+    reference = run(project, jobs=1)
+    cache_dir = project / CACHE_DIR_NAME
+    live = len(entries(cache_dir))
+    script = project / "fixtures" / "projects" / "seed_in_main" / "unseeded_script.py"
+    original = script.read_text()
+    sizes = []
+    for n in range(12):
+        script.write_text(original + f"\nx = {n}\n")
+        run(project, jobs=1, use_cache=True)
+        sizes.append(len(entries(cache_dir)))
+    assert max(sizes) <= live + 5 + 1
+    assert sizes[3] > live  # it did grow before pruning
+    assert sizes[-1] < max(sizes)  # and then shrank
+    script.write_text(original)
+    assert run(project, jobs=1) == reference  # pruning never changes findings

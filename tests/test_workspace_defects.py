@@ -130,3 +130,37 @@ def test_default_target_knows_every_supported_version(tmp_path: Path) -> None:
     script.write_text(BINOMIAL)
     workspace = Workspace(tmp_path, Settings(), use_cache=False, project_context=False)
     assert "SDL103" in _codes(workspace.check([script]).diagnostics, script)
+
+
+@pytest.mark.parametrize("through_helper", [False, True])
+def test_which_of_two_same_named_modules_is_imported_never_depends_on_what_was_asked(
+    tmp_path: Path, through_helper: bool
+) -> None:
+    """`utils` exists in two folders and neither is beside the importer: the one chosen must
+    not depend on the order in which a front end listed the files (nor must which of them is
+    parsed, when they name no random API and seed through a helper)."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'p'\n")
+    for folder, seeds in (("x", True), ("y", False)):
+        (tmp_path / folder).mkdir()
+        if through_helper:  # no random API named: "program" tier, parsed only when reached
+            body = "import seeding\n\n\ndef set_seed():\n    "
+            body += "seeding.seed_all()\n" if seeds else "pass\n"
+        else:
+            body = "import random\n\n\ndef set_seed():\n    "
+            body += "random.seed(0)\n" if seeds else "pass\n"
+        (tmp_path / folder / "utils.py").write_text(body)
+    (tmp_path / "x" / "seeding.py").write_text(
+        "import random\n\n\ndef seed_all():\n    random.seed(0)\n"
+    )
+    (tmp_path / "z").mkdir()
+    train = tmp_path / "z" / "train.py"
+    train.write_text(
+        "import random\n\nfrom utils import set_seed\n\n"
+        "if __name__ == '__main__':\n    set_seed()\n    print(random.random())\n"
+    )
+    answers = set()
+    for first in ("x", "y"):
+        for asked in ([tmp_path / first / "utils.py", train], [train], [tmp_path]):
+            report = Workspace(tmp_path, Settings(), use_cache=False).check(asked)
+            answers.add(tuple(d for d in report.diagnostics if d.path == str(train)))
+    assert len(answers) == 1, answers

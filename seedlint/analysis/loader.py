@@ -177,7 +177,11 @@ def _scan(
         result.deferred = tier in _DEFERRED_TIERS
         result.lone = tier == "lone"
     if cache is not None:
-        cache.put(key, CachedFile(tier, result.facts, result.imports))
+        entry_value = CachedFile(tier, result.facts, result.imports)
+        if overlay is not None:
+            cache.remember(key, entry_value)  # a buffer version: memory only
+        else:
+            cache.put(key, entry_value)
     return result
 
 
@@ -375,7 +379,10 @@ def _load(
 
     # Everything below runs in the order of `items`, whatever order the workers finished in,
     # so that which file wins a module name shared by several files never varies.
-    deferred: dict[str, Scanned] = {}  # module name -> program-tier file
+    # Module name -> its program-tier files: two folders may each hold a `utils.py`, and
+    # every one that a program may reach is parsed (which one an import means is the seeding
+    # analysis' question, answered the same whatever order the files were listed in).
+    deferred: dict[str, list[Scanned]] = {}
     for path, _, _ in items:
         if path not in by_path:
             continue
@@ -389,17 +396,19 @@ def _load(
         result.keys[path] = scanned.key
         result.facts[path] = scanned.facts or ModuleFacts(module=scanned.module, path=path)
         if scanned.deferred:
-            deferred.setdefault(scanned.module, scanned)
+            deferred.setdefault(scanned.module, []).append(scanned)
 
     # Follow imports from the programs to the modules they reach (through parsed modules'
     # facts and deferred modules' scanned imports), then parse the deferred ones.
-    by_module = {f.module: f for f in result.facts.values()}
+    by_module: dict[str, list[ModuleFacts]] = {}
+    for module_facts in result.facts.values():
+        by_module.setdefault(module_facts.module, []).append(module_facts)
     # Also the scripts that run without a `__main__` guard: a parsed module that no other
     # module imports, that loops at its top level and calls into a project module it imports
     # (it may draw through them).  The loop keeps out the many library modules that no module
     # imports by name (registries, lazy imports) and call `get_logger()` at import time.
     imported = {n for f in result.facts.values() for n in f.imported_modules}
-    imported.update(n for s in deferred.values() for n in s.imports)
+    imported.update(n for files in deferred.values() for s in files for n in s.imports)
     project_modules = by_module.keys() | deferred.keys()
     programs = [
         f
@@ -427,12 +436,11 @@ def _load(
         if name in visited:
             continue
         visited.add(name)
-        pending = deferred.pop(name, None)
-        if pending is not None:
+        for pending in deferred.pop(name, ()):
             wanted.append(pending.path)
             queue.extend(pending.imports)
-        elif name in by_module:
-            queue.extend(by_module[name].imported_modules)
+        for module_facts in by_module.get(name, ()):
+            queue.extend(module_facts.imported_modules)
     wanted = sorted(set(wanted))  # a lone program may also be reached by another
     parsed = {s.path: s for s in workers.collect()}  # most were prefetched meanwhile
     missing = [(p, p in reported, True) for p in wanted if p not in parsed]

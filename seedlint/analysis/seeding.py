@@ -130,13 +130,19 @@ def _merge(a: State | None, b: State | None) -> State | None:
     return tuple(x if x == y else MAYBE for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
 
 
+def _nearest_root_first(facts: ModuleFacts) -> tuple[int, str]:
+    return facts.path.count(os.sep), facts.path
+
+
 class _Project:
     def __init__(self, modules: Mapping[str, ModuleFacts]) -> None:
         self.by_path = modules
         # Two files may claim one name (scripts in different folders, each with its own
         # `utils.py`): Python finds the one beside the running script first, and so do we.
+        # Otherwise the one nearest the root wins (then the first by path): never the order
+        # in which a front end happened to list the files.
         self.by_name: dict[str, list[ModuleFacts]] = {}
-        for facts in modules.values():
+        for facts in sorted(modules.values(), key=_nearest_root_first):
             self.by_name.setdefault(facts.module, []).append(facts)
         self.memo: dict[tuple[str, State, Env], Effect] = {}
         self.in_progress: set[tuple[str, State, Env]] = set()

@@ -297,6 +297,10 @@ class Workspace:
                 reuse=self._scans,
                 python=python,
             )
+            if self.cache is not None and self.project_context and loaded.cached < len(loaded.keys):
+                # The whole project was just loaded and something new was stored: entries of
+                # contents no file has any more can go (`FactsCache.prune`).
+                self.cache.prune(set(loaded.keys.values()))
         self._kept.keep_load(LoadState(inputs, dict(self._overlays), loaded))
         self._inputs = inputs
         # Files reported on are read again each time (they are what the user edits); the rest
