@@ -151,6 +151,8 @@ _SPAWNS = frozenset(
 )
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _STDLIB = frozenset(sys.stdlib_module_names)
+# Decorators that turn a function into a command whose parameters come from the command line.
+_CLI_DECORATORS = ("click.", "typer.", "hydra.", "fire.", "absl.")
 # Argument kinds that only say which values reach a project function's parameters.
 _VALUE_ARGS = frozenset({"const", "option", "given"})
 _GLOBAL_DECL = re.compile(r"^[ \t]+(?:global|nonlocal)[ \t]", re.MULTILINE)
@@ -939,9 +941,14 @@ class _Extractor:
         self.loop_depth, self.loop_node, self.param_default_guard = 0, None, 0
         self.value_params, self.rebound = set(), set()
         self.stmts(node.body)
-        values = _param_values(node, self.value_params) if self.value_params else ()
-        self.value_params, self.rebound = saved_values
         decorators = tuple(self._dotted(d) for d in node.decorator_list)
+        values: tuple[tuple[str, str | None], ...] = ()
+        if self.value_params:
+            # Command-line decorators call the function with the parsed options, never
+            # with its own defaults.
+            cli = any(d.startswith(_CLI_DECORATORS) for d in decorators)
+            values = _param_values(node, self.value_params, defaults=not cli)
+        self.value_params, self.rebound = saved_values
         is_fixture = any(d.split("(")[0].endswith("fixture") for d in decorators)
         autouse = is_fixture and any(_fixture_autouse(d) for d in node.decorator_list)
         self.facts.functions[qualname] = FunctionFacts(
@@ -2186,17 +2193,21 @@ def _param_test(test: ast.expr, params: tuple[str, ...]) -> tuple[str, str, str]
 _TEST_OPERATORS: dict[type, str] = {ast.Is: "is", ast.IsNot: "isnot", ast.Eq: "eq", ast.NotEq: "ne"}
 
 
-def _param_values(node: FuncNode, names: set[str]) -> tuple[tuple[str, str | None], ...]:
+def _param_values(
+    node: FuncNode, names: set[str], defaults: bool = True
+) -> tuple[tuple[str, str | None], ...]:
     """The parameters whose constant value matters (`names`), each with its literal default
-    (None: no default, or one that is not a literal)."""
+    (None: no default, one that is not a literal, or `defaults` is False)."""
+    if not defaults:
+        return tuple((name, None) for name in sorted(names))
     args = node.args
     positional = [*args.posonlyargs, *args.args]
-    defaults: dict[str, str | None] = {}
+    found: dict[str, str | None] = {}
     for arg, default in zip(
         positional[len(positional) - len(args.defaults) :], args.defaults, strict=True
     ):
-        defaults[arg.arg] = _literal(default)
+        found[arg.arg] = _literal(default)
     for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
         if kw_default is not None:
-            defaults[arg.arg] = _literal(kw_default)
-    return tuple((name, defaults.get(name)) for name in sorted(names))
+            found[arg.arg] = _literal(kw_default)
+    return tuple((name, found.get(name)) for name in sorted(names))
