@@ -1255,6 +1255,10 @@ class _Extractor:
                 opaque = True
         if opaque:
             out.append((positional, "given", " ".join(keywords)))
+        if len(out) > 1:
+            # Objects first: a call whose first entry is a value binds no object
+            # (`_Interpreter._run_function` skips binding for callees that test nothing).
+            out.sort(key=_value_last)
         return tuple(out)
 
     def arg_class(self, arg: ast.expr) -> tuple[str, str] | None:
@@ -2143,6 +2147,10 @@ def _assigned_names(node: ast.AST) -> set[str]:
         for child in ast.walk(node)
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store)
     }
+
+
+def _value_last(entry: tuple[Any, str, str]) -> bool:
+    return entry[1] in _VALUE_ARGS
 
 
 _LITERAL_TYPES = (bool, int, float, str, type(None))

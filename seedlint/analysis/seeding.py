@@ -54,6 +54,8 @@ _CONST = "const:"
 # parameter may be given.
 _OPAQUE_ARGS = ((-1, "given", "**"),)
 _OPTION = "option:"
+# Call-argument entries that carry values, not objects (listed after the objects).
+_VALUE_KINDS = frozenset({"const", "option", "given"})
 # Summaries of one function kept apart by constant arguments, at most: more distinct
 # constants than this and the branches on them are taken as undecided.
 MAX_CONSTANT_ENVS = 8
@@ -755,7 +757,7 @@ class _Interpreter:
     ) -> None:
         assert effect.state is not None
         env: Env = NO_ENV
-        if args or function.values:
+        if function.values or (args and args[0][1] not in _VALUE_KINDS):
             env = self._bind(module, function, args)
         if receiver is not None:
             env = (receiver, env[1])

@@ -96,7 +96,7 @@ def facts_to_json(f: ModuleFacts) -> dict[str, Any]:
                 fn.autouse_fixture,
                 fn.is_fixture,
                 fn.flow,
-                [list(v) for v in fn.values],
+                *([[n if d is None else [n, d] for n, d in fn.values]] if fn.values else []),
             ]
             for fn in f.functions.values()
         ],
@@ -116,16 +116,13 @@ def facts_from_json(data: dict[str, Any], path: str) -> ModuleFacts:
     if data.get("format") != FORMAT:
         raise ValueError("cache entry of another format")
     functions = {}
-    for qualname, line, params, decorators, autouse, is_fixture, flow, values in data["functions"]:
+    for qualname, line, params, decorators, autouse, is_fixture, flow, *rest in data["functions"]:
+        # `values` only where there are any: a name alone has no literal default.
+        values = (
+            tuple((v, None) if type(v) is str else (v[0], v[1]) for v in rest[0]) if rest else ()
+        )
         functions[qualname] = FunctionFacts(
-            qualname,
-            line,
-            tuple(params),
-            tuple(decorators),
-            autouse,
-            is_fixture,
-            flow,
-            tuple((name, default) for name, default in values),
+            qualname, line, tuple(params), tuple(decorators), autouse, is_fixture, flow, values
         )
     error = data["error"]
     return ModuleFacts(
