@@ -49,11 +49,13 @@ _FUNCTION = "def:"
 # Marks the constant value a parameter holds (`main(seed=0)`, or its default), by its
 # literal, so that an `if` on the parameter takes one branch; or a command-line option that
 # defaults to None (`main(seed=args.seed)`).
-_CONST = "const:"
+_CONST = "#"
 # Arguments a library passes (a worker's id, a process index): whatever they are, every
 # parameter may be given.
 _OPAQUE_ARGS = ((-1, "given", "**"),)
-_OPTION = "option:"
+_OPTION = "?"
+# Both sort before any class name: a parameter's sorted values start with them if any.
+_VALUE_MARKS = "#?"
 # Call-argument entries that carry values, not objects (listed after the objects).
 _VALUE_KINDS = frozenset({"const", "option", "given"})
 # Summaries of one function kept apart by constant arguments, at most: more distinct
@@ -154,6 +156,7 @@ class _Project:
         self._called: dict[tuple[str, str], frozenset[str]] = {}
         # function -> the constant bindings its summaries were computed with (`_bind`).
         self.constant_envs: dict[str, set[Any]] = {}
+        self._values: dict[int, dict[str, str | None]] = {}
         # Dotted path suffixes of every module, for namespace packages (`_namespace_module`).
         self._suffixes: dict[str, list[tuple[str, ModuleFacts]]] | None = None
         self.imports: dict[tuple[str, State], Effect] = {}
@@ -349,6 +352,13 @@ class _Project:
                     table = self._attr_types.setdefault((owner.path, cls), {})
                     table.setdefault(attr, set()).add(value)
 
+    def values_of(self, function: FunctionFacts) -> dict[str, str | None]:
+        """`function.values` as a table (built once per function)."""
+        found = self._values.get(id(function))
+        if found is None:
+            found = self._values[id(function)] = dict(function.values)
+        return found
+
     def called_params(self, module: ModuleFacts, function: FunctionFacts) -> frozenset[str]:
         key = (module.path, function.qualname)
         found = self._called.get(key)
@@ -399,10 +409,12 @@ def _entry(method: Method, module: ModuleFacts, cls: str) -> Entry:
 
 
 def _calls_with_args(flow: Flow) -> Iterator[Any]:
+    """Calls that pass objects (their entries come first, values after them)."""
     for node in flow:
         kind = node[0]
         if kind in ("call", "vcall") and len(node) > 2 and node[2]:
-            yield node
+            if node[2][0][1] not in _VALUE_KINDS:
+                yield node
         elif kind == "branch":
             for sub in node[1]:
                 yield from _calls_with_args(sub)
@@ -683,7 +695,7 @@ class _Interpreter:
             params = params[1:]
         current = dict(self.env[1])
         bound: dict[str, set[str]] = {}
-        values = dict(function.values) if function.values else None
+        values = self.project.values_of(function) if function.values else None
         passed: set[str] = set()
         every = False  # `*args`/`**kwargs`: any parameter may be passed
         for key, kind, value in args:
@@ -717,9 +729,9 @@ class _Interpreter:
                 classes = (_FUNCTION + value,)
             else:
                 classes = current.get(value, ())
-                if values is None or name not in values:
+                if classes and classes[0][0] in _VALUE_MARKS and (not values or name not in values):
                     # A constant is worth binding only where the callee may test it.
-                    classes = tuple(c for c in classes if not c.startswith((_CONST, _OPTION)))
+                    classes = tuple(c for c in classes if c[0] not in _VALUE_MARKS)
             if classes:
                 bound.setdefault(name, set()).update(classes)
         if values and not every:
@@ -729,9 +741,7 @@ class _Interpreter:
         env = tuple(sorted((k, tuple(sorted(v))) for k, v in bound.items()))
         if values and env:
             # A small cap on the summaries that constants keep apart.
-            constants = tuple(
-                (k, v) for k, v in env if any(c.startswith((_CONST, _OPTION)) for c in v)
-            )
+            constants = tuple((k, v) for k, v in env if v[0][0] in _VALUE_MARKS)
             if constants:
                 seen = self.project.constant_envs.setdefault(
                     f"{module.path}:{function.qualname}", set()
@@ -740,7 +750,7 @@ class _Interpreter:
                     env = tuple(
                         (k, kept)
                         for k, v in env
-                        if (kept := tuple(c for c in v if not c.startswith((_CONST, _OPTION))))
+                        if (kept := tuple(c for c in v if c[0] not in _VALUE_MARKS))
                     )
                 else:
                     seen.add(constants)
