@@ -150,7 +150,8 @@ _SPAWNS = frozenset(
     {("ref", "torch.multiprocessing.spawn"), ("ref", "torch.multiprocessing.start_processes")}
 )
 _BUILTIN_NAMES = frozenset(dir(builtins))
-_STDLIB = frozenset(sys.stdlib_module_names)
+# Top-level modules whose functions are never the project's own.
+_NOT_PROJECT = frozenset(sys.stdlib_module_names) | {"pytest", "_pytest"}
 # Decorators that turn a function into a command whose parameters come from the command line.
 _CLI_DECORATORS = ("click.", "typer.", "hydra.", "fire.", "absl.")
 # Argument kinds that only say which values reach a project function's parameters.
@@ -236,6 +237,7 @@ class _Extractor:
         # and names imported from other modules (their kind is not visible here); not
         # constants, modules or other objects, whose bindings would only split summaries.
         self.function_refs: set[str] = set()
+        self.in_decorator = False
         self.imported: set[str] = set()
         self.assigned_call: tuple[ast.expr, ast.expr] | None = None
         # The last call recorded and what its callee resolved to (`x = f()` needs it again).
@@ -825,8 +827,10 @@ class _Extractor:
     stmt_TryStar = stmt_Try
 
     def stmt_ClassDef(self, node: ast.ClassDef) -> None:
+        self.in_decorator = True
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
             self.expr(expr)
+        self.in_decorator = False
         qualname = self._child_qualname(node.name)
         bases: list[str] = []
         for base in node.bases:
@@ -841,10 +845,12 @@ class _Extractor:
         self.bind(node.name, frozenset({("ref", f"{self.module}.{qualname}")}))
 
     def stmt_FunctionDef(self, node: FuncNode) -> None:
+        self.in_decorator = True  # a decorator factory's constants decide nothing we follow
         for expr in node.decorator_list:
             self.expr(expr)
             if self.call_objs and type(expr) is _Call:
                 self.parametrized_objects(node, expr)
+        self.in_decorator = False
         args = node.args
         for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
             self.expr(default)
@@ -1204,8 +1210,7 @@ class _Extractor:
             self.spawned(node)
         if targets:
             args = self.call_args(node)
-            if args and all(t.partition(".")[0] in _STDLIB for t in targets):
-                # `os.path.join(...)`, `logging.info(...)`: no project function takes them.
+            if args and args[-1][1] in _VALUE_ARGS and self.values_ignored(targets):
                 args = tuple(a for a in args if a[1] not in _VALUE_ARGS)
             # `self.m()` in a method: the override in the class of the object it runs on.
             kind = "vcall" if self.self_receiver(func) else "call"
@@ -1214,6 +1219,15 @@ class _Extractor:
                 self.flow.append((kind, target, args) if node_args else (kind, target))
         elif not candidates and not handed:
             self.parameter_call(node)
+
+    def values_ignored(self, targets: list[str]) -> bool:
+        """Whether the values a call passes cannot decide a branch we follow: decorator
+        factories, the standard library and pytest (`os.path.join(...)`,
+        `pytest.raises(...)`), and methods of tensors and containers (`x.view(2, 3)`)."""
+        return self.in_decorator or all(
+            t.partition(".")[0] in _NOT_PROJECT or t.rpartition(".")[2] in _NOT_OBJECT_CALLS
+            for t in targets
+        )
 
     def self_receiver(self, func: ast.expr) -> bool:
         scope = self.scope
