@@ -862,7 +862,7 @@ def define_measurements(
             args.slow_rounds,
             # flake8 is slow; the other tools' round 0 already warmed the OS file cache.
             warmup_round=False,
-            skip_reason=None if args.with_flake8 else "skipped (--quick; add --with-flake8)",
+            skip_reason=None if args.with_flake8 else "skipped (--quick or --no-flake8)",
         ),
     ]
     assert [m.key for m in measurements] == list(MEASUREMENT_KEYS)
@@ -1443,6 +1443,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--with-flake8", action="store_true", help="run flake8 in --quick mode as well"
     )
     parser.add_argument(
+        "--no-flake8",
+        action="store_true",
+        help="skip flake8 in a full run (about 5 minutes on the corpus; its rows say skipped)",
+    )
+    parser.add_argument(
         "--latency-files", type=int, help="files per single-file size class (default 20; quick 3)"
     )
     parser.add_argument(
@@ -1502,7 +1507,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.latency_files if args.latency_files is not None else (3 if quick else 20)
     )
     args.latency_reps = args.latency_reps if args.latency_reps is not None else (1 if quick else 3)
-    args.with_flake8 = bool(args.with_flake8) or not quick
+    args.with_flake8 = (bool(args.with_flake8) or not quick) and not args.no_flake8
     for name in ("rounds", "slow_rounds", "latency_reps", "fix_rounds"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
