@@ -50,6 +50,30 @@ def test_same_findings_with_and_without_cache_and_any_number_of_processes(
     assert run(project, jobs=2) == reference
 
 
+def test_a_recheck_takes_unchanged_files_from_the_cache_without_reading_them(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After one file changed, the keys read to look the previous results up serve the
+    loader: only the changed file is read again (by `_read`), with the same findings."""
+    monkeypatch.setattr(loader, "_PARALLEL_MIN_FILES", 2)
+    reference = run(project, use_cache=False, jobs=1)
+    assert run(project, jobs=2) == reference  # fills the cache and the results
+    changed = project / "fixtures" / "projects" / "seed_in_main" / "unseeded_script.py"
+    changed.write_text(changed.read_text() + "\n# touched\n")
+    read: list[str] = []
+    original = loader._read
+
+    def counting_read(path: str, overlay: str | None, python: loader.Python) -> object:
+        read.append(path)
+        return original(path, overlay, python)
+
+    monkeypatch.setattr(loader, "_read", counting_read)
+    # One process: a read in a pool worker would not reach this list (whether the changed
+    # file goes to a worker depends on timing).
+    assert run(project, jobs=1) == reference
+    assert read == [str(changed)]
+
+
 def test_corrupt_or_foreign_cache_entries_are_ignored(project: Path) -> None:
     reference = run(project, use_cache=False, jobs=1)
     run(project, jobs=1)

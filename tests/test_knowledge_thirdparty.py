@@ -353,3 +353,143 @@ def test_svd_started_dictionary_learning_is_not_in_the_table() -> None:
     assert _draws_global(
         lambda: decomposition.MiniBatchDictionaryLearning(batch_size=4, max_iter=10).fit(data)
     )
+
+
+class _Recording(sklearn.base.ClassifierMixin, sklearn.base.BaseEstimator):  # type: ignore[misc]
+    """Counts its fits (clones included): what a meta-estimator does with it."""
+
+    fits = 0
+
+    def __init__(self, c: int = 1) -> None:
+        self.c = c
+
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> _Recording:
+        type(self).fits += 1
+        X = np.asarray(X)
+        self.classes_ = np.unique(y) if y is not None else np.array([0, 1])
+        self.n_features_in_ = X.shape[1]
+        self.coef_ = np.arange(1.0, X.shape[1] + 1)[None, :]
+        self.feature_importances_ = self.coef_[0]
+        return self
+
+    def predict(self, X: Any) -> Any:
+        return np.zeros(len(X), dtype=int)
+
+    def predict_proba(self, X: Any) -> Any:
+        proba = np.zeros((len(X), len(self.classes_)))
+        proba[:, 0] = 1
+        return proba
+
+    def decision_function(self, X: Any) -> Any:
+        return np.zeros(len(X))
+
+    def transform(self, X: Any) -> Any:
+        return np.asarray(X)
+
+
+class _RecordingRegressor(sklearn.base.RegressorMixin, _Recording):  # type: ignore[misc]
+    pass
+
+
+def _meta_builders() -> dict[str, tuple[Callable[[Any], Any], bool]]:
+    """How to build each meta-estimator around `est`, and whether it wants 2-D targets."""
+    from sklearn import calibration, compose, ensemble, multiclass, multioutput, pipeline
+    from sklearn import feature_selection as fs
+    from sklearn import model_selection as ms
+
+    return {
+        "pipeline.Pipeline": (lambda e: pipeline.Pipeline([("m", e)]), False),
+        "pipeline.make_pipeline": (lambda e: pipeline.make_pipeline(e), False),
+        "pipeline.FeatureUnion": (lambda e: pipeline.FeatureUnion([("m", e)]), False),
+        "pipeline.make_union": (lambda e: pipeline.make_union(e), False),
+        "compose.ColumnTransformer": (lambda e: compose.ColumnTransformer([("m", e, [0])]), False),
+        "compose.make_column_transformer": (
+            lambda e: compose.make_column_transformer((e, [0])),
+            False,
+        ),
+        "compose.TransformedTargetRegressor": (
+            lambda e: compose.TransformedTargetRegressor(regressor=e),
+            False,
+        ),
+        "model_selection.GridSearchCV": (lambda e: ms.GridSearchCV(e, {"c": [1]}, cv=2), False),
+        "model_selection.RandomizedSearchCV": (
+            lambda e: ms.RandomizedSearchCV(e, {"c": [1]}, n_iter=1, cv=2, random_state=0),
+            False,
+        ),
+        "multiclass.OneVsRestClassifier": (multiclass.OneVsRestClassifier, False),
+        "multiclass.OneVsOneClassifier": (multiclass.OneVsOneClassifier, False),
+        "multiclass.OutputCodeClassifier": (
+            lambda e: multiclass.OutputCodeClassifier(e, random_state=0),
+            False,
+        ),
+        "multioutput.MultiOutputClassifier": (multioutput.MultiOutputClassifier, True),
+        "multioutput.MultiOutputRegressor": (multioutput.MultiOutputRegressor, True),
+        "multioutput.ClassifierChain": (multioutput.ClassifierChain, True),
+        "multioutput.RegressorChain": (multioutput.RegressorChain, True),
+        "calibration.CalibratedClassifierCV": (
+            lambda e: calibration.CalibratedClassifierCV(e, cv=2),
+            False,
+        ),
+        "feature_selection.SelectFromModel": (fs.SelectFromModel, False),
+        "feature_selection.RFE": (lambda e: fs.RFE(e, n_features_to_select=1), False),
+        "feature_selection.RFECV": (lambda e: fs.RFECV(e, cv=2), False),
+        "feature_selection.SequentialFeatureSelector": (
+            lambda e: fs.SequentialFeatureSelector(e, n_features_to_select=1, cv=2),
+            False,
+        ),
+        "ensemble.BaggingClassifier": (
+            lambda e: ensemble.BaggingClassifier(e, n_estimators=2, random_state=0),
+            False,
+        ),
+        "ensemble.BaggingRegressor": (
+            lambda e: ensemble.BaggingRegressor(e, n_estimators=2, random_state=0),
+            False,
+        ),
+        "ensemble.AdaBoostClassifier": (
+            lambda e: ensemble.AdaBoostClassifier(e, n_estimators=2, random_state=0),
+            False,
+        ),
+        "ensemble.VotingClassifier": (lambda e: ensemble.VotingClassifier([("m", e)]), False),
+        "ensemble.VotingRegressor": (lambda e: ensemble.VotingRegressor([("m", e)]), False),
+        "ensemble.StackingClassifier": (
+            lambda e: ensemble.StackingClassifier([("m", e)], cv=2),
+            False,
+        ),
+        "ensemble.StackingRegressor": (
+            lambda e: ensemble.StackingRegressor([("m", e)], cv=2),
+            False,
+        ),
+    }
+
+
+def test_meta_estimators_fit_what_they_hold_only_when_fitted() -> None:
+    builders = _meta_builders()
+    assert {f"sklearn.{name}" for name in builders} == thirdparty.META_ESTIMATORS
+    X = np.arange(40.0).reshape(20, 2)
+    y = np.array([0, 1] * 10)
+    for name, (build, two_d) in builders.items():
+        regressor = "Regressor" in name
+        held = _RecordingRegressor() if regressor else _Recording()
+        _Recording.fits = _RecordingRegressor.fits = 0
+        wrapper = build(held)
+        assert type(held).fits == 0, f"{name} fits when built"
+        wrapper.fit(X, np.stack([y, y], 1) if two_d else y)
+        assert type(held).fits > 0, f"{name} does not fit what it holds"
+        assert knowledge.meta_estimator(f"sklearn.{name}")
+
+
+def test_seeded_ensembles_seed_the_estimators_they_hold() -> None:
+    from sklearn.tree import DecisionTreeClassifier
+
+    X = np.random.RandomState(0).rand(40, 3)
+    y = np.array([0, 1] * 20)
+    for qualname in sorted(thirdparty.SEEDS_HELD_ESTIMATORS):
+        cls = resolve_qualname(qualname)
+        states = []
+        for global_seed in (1, 2):
+            np.random.seed(global_seed)
+            fitted = cls(DecisionTreeClassifier(max_features=1), n_estimators=3, random_state=0)
+            fitted.fit(X, y)
+            states.append([e.random_state for e in fitted.estimators_])
+        assert states[0] == states[1], qualname
+        assert all(s is not None for s in states[0]), qualname

@@ -603,7 +603,15 @@ class _DrawingDataset(data.Dataset):  # type: ignore[misc,name-defined]
         return random.random(), float(np.random.rand()), float(torch.rand(()).item())
 
 
-def _items(workers: int, seed: int | None, generator: Any = None) -> list[tuple[float, ...]]:
+def _seed_random_by_worker(worker_id: int) -> None:
+    import random
+
+    random.seed(worker_id)
+
+
+def _items(
+    workers: int, seed: int | None, generator: Any = None, init: Any = None
+) -> list[tuple[float, ...]]:
     if seed is not None:
         torch.manual_seed(seed)
     loader = data.DataLoader(
@@ -612,6 +620,7 @@ def _items(workers: int, seed: int | None, generator: Any = None) -> list[tuple[
         num_workers=workers,
         generator=generator,
         multiprocessing_context="fork" if workers else None,
+        worker_init_fn=init,
     )
     return [tuple(float(v) for v in item) for item in loader]
 
@@ -619,7 +628,8 @@ def _items(workers: int, seed: int | None, generator: Any = None) -> list[tuple[
 def test_loader_workers_positions() -> None:
     for qualname, entry in torch_api.LOADER_WORKERS.items():
         params = list(inspect.signature(resolve_qualname(qualname)).parameters)
-        for position, keyword in (entry.dataset, entry.num_workers, entry.generator):
+        positions = (entry.dataset, entry.num_workers, entry.generator, entry.worker_init_fn)
+        for position, keyword in positions:
             assert params[position] == keyword, (qualname, keyword)
         assert knowledge.loader_workers(qualname) is entry
 
@@ -638,3 +648,12 @@ def test_loader_workers_seed_from_the_parents_torch_generator() -> None:
     assert [i[2] for i in first] == [i[2] for i in second]
     assert [i[0] for i in first] != [i[0] for i in second]
     assert [i[1] for i in first] != [i[1] for i in second]
+
+
+def test_worker_init_fn_runs_after_the_workers_seeding() -> None:
+    """`worker_init_fn` runs in each worker after the reseeding: a constant seed it gives
+    `random` holds for the dataset's draws even where torch's generator is unseeded."""
+    first = _items(2, None, init=_seed_random_by_worker)
+    second = _items(2, None, init=_seed_random_by_worker)
+    assert [i[0] for i in first] == [i[0] for i in second]
+    assert [i[2] for i in first] != [i[2] for i in second]

@@ -62,3 +62,55 @@ def test_lone_entry_points_keep_their_findings(
         ),
     )
     assert check() == found
+
+
+def test_modules_imported_only_for_type_checking_are_not_parsed(tmp_path: Path) -> None:
+    """A lazy package (transformers' `__init__` imports every model package under `if
+    TYPE_CHECKING:`) does not make a program reach them: those imports never run."""
+    (tmp_path / "pkg").mkdir()
+    layers = "from torch import nn\n\n\ndef build():\n    return nn.Linear(2, 2)\n"
+    sources = {
+        "pkg/__init__.py": (
+            "from typing import TYPE_CHECKING\nfrom .runtime import *\n\n"
+            "if TYPE_CHECKING:\n    from .typed import *\n"
+        ),
+        "pkg/runtime.py": layers,
+        "pkg/typed.py": layers,
+        "main.py": "import pkg\n\nif __name__ == '__main__':\n    pkg.build()\n",
+    }
+    for name, text in sources.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    loaded = load_facts([str(tmp_path / name) for name in sorted(sources)], jobs=1)
+    parsed = {
+        Path(p).relative_to(tmp_path).as_posix()
+        for p, f in loaded.facts.items()
+        if f.functions or f.toplevel
+    }
+    assert parsed == {"main.py", "pkg/__init__.py", "pkg/runtime.py"}
+
+
+def test_project_qualified_draws_keep_their_findings_when_a_program_runs_them(
+    tmp_path: Path,
+) -> None:
+    """A module whose only random-looking call is a project helper (`init.normal_(w)`) is
+    parsed when a program reaches it, and the draw in the helper is still found; unreached,
+    it is not parsed."""
+    (tmp_path / "pkg").mkdir()
+    sources = {
+        "pkg/__init__.py": "",
+        "pkg/init.py": "import torch\n\n\ndef normal_(w):\n    return torch.randn(3)\n",
+        "pkg/model.py": "from . import init\n\n\ndef build(w):\n    init.normal_(w)\n",
+        "pkg/other.py": "from . import init\n\n\ndef other(w):\n    init.normal_(w)\n",
+        "main.py": "from pkg import model\n\nif __name__ == '__main__':\n    model.build(1)\n",
+    }
+    for name, text in sources.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.seedlint]\n", encoding="utf-8")
+    loaded = load_facts([str(tmp_path / name) for name in sorted(sources)], jobs=1)
+    parsed = {
+        Path(p).relative_to(tmp_path).as_posix() for p, f in loaded.facts.items() if f.functions
+    }
+    assert parsed == {"pkg/init.py", "pkg/model.py"}
+    report = Workspace(tmp_path, Settings(), use_cache=False, jobs=1).check([tmp_path])
+    found = {(Path(d.path).name, d.span.line, d.code) for d in report.diagnostics}
+    assert ("init.py", 5, "SDL001") in found, found

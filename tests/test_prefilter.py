@@ -149,3 +149,41 @@ def test_entry_points_naming_no_api_are_lone_unless_they_build_layers(
     assert classify(source + "layer = nn.Linear(2, 2)\n", path) == "entry"
     assert classify(source + "x = np.random.rand(2)\n", path) == "direct"
     assert classify(source, "notebook.ipynb") == "entry"  # cells: always a program
+
+
+def test_scanned_imports_leave_out_type_checking_blocks() -> None:
+    """They never run: a program reaches nothing through them."""
+    text = (
+        "from typing import TYPE_CHECKING\nimport pkg.always\n"
+        "if TYPE_CHECKING:\n    from .models import *\n    # note\n\n"
+        "    from .layers import (\n        Dense,\n    )\nelse:\n    import pkg.runtime\n"
+        "if typing.TYPE_CHECKING:  # for mypy\n    import pkg.typed\n"
+        "import pkg.after\n"
+        "def load():\n    if TYPE_CHECKING:\n        import pkg.inner\n    import pkg.lazy\n"
+    )
+    assert scan_imports(text, "pkg", is_package=True) == (
+        "pkg.after",
+        "pkg.always",
+        "pkg.lazy",
+        "pkg.runtime",
+        "typing",
+        "typing.TYPE_CHECKING",
+    )
+    # A negated test runs its imports.
+    assert scan_imports("if not TYPE_CHECKING:\n    import b\n", "m", False) == ("b",)
+
+
+def test_draw_names_qualified_by_a_project_module_wait_for_a_program() -> None:
+    """`init.normal_(w)` after a relative import of `init` calls a project function: the
+    file draws only when a program runs it (program tier), unlike torch's own `init`."""
+    project = "from ... import initialization as init\n\ndef f(m):\n    init.normal_(m.w)\n"
+    assert classify(project, "pkg/model.py") == "program"
+    assert classify(project + "\nif __name__ == '__main__':\n    f(1)\n", "m.py") == "entry"
+    torch_init = project.replace("from ... import initialization", "from torch.nn import init")
+    assert classify(torch_init, "pkg/model.py") == "direct"
+    both = project + "\ndef g(w):\n    torch.nn.init.normal_(w)\n"
+    assert classify(both, "pkg/model.py") == "direct"
+    # An unqualified or attribute-qualified call is not a project name.
+    assert classify(project + "\ndef g(t):\n    t.w.normal_()\n", "pkg/model.py") == "direct"
+    # Seeding through a project helper still counts (seeding rules read the caller).
+    assert classify("from . import utils\n\nutils.set_seed(0)\n", "pkg/run.py") == "direct"

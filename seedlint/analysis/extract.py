@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import lru_cache
@@ -38,6 +39,9 @@ UNKNOWN: Value = ("unknown", "")
 # A dict visibly built with a "generator" key, for `DataLoader(ds, **kwargs)`.
 _GENERATOR_KWARGS: frozenset[Value] = frozenset({("kwargs", "generator")})
 _UNKNOWN_SET: frozenset[Value] = frozenset({UNKNOWN})
+# Call arguments that may pass any parameter (a library calls the function): no parameter
+# takes its default for sure.
+_OPAQUE_ARGS: tuple[tuple[Any, str, str], ...] = ((-1, "given", "**"),)
 Bindings = dict[str, frozenset[Value]]
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -146,6 +150,12 @@ _SPAWNS = frozenset(
     {("ref", "torch.multiprocessing.spawn"), ("ref", "torch.multiprocessing.start_processes")}
 )
 _BUILTIN_NAMES = frozenset(dir(builtins))
+# Top-level modules whose functions are never the project's own.
+_NOT_PROJECT = frozenset(sys.stdlib_module_names) | {"pytest", "_pytest"}
+# Decorators that turn a function into a command whose parameters come from the command line.
+_CLI_DECORATORS = ("click.", "typer.", "hydra.", "fire.", "absl.")
+# Argument kinds that only say which values reach a project function's parameters.
+_VALUE_ARGS = frozenset({"const", "option", "given"})
 _GLOBAL_DECL = re.compile(r"^[ \t]+(?:global|nonlocal)[ \t]", re.MULTILINE)
 
 
@@ -219,6 +229,15 @@ class _Extractor:
         # call inside it needs them (SDL004), since walking every loop body is costly.
         self.loop_node: ast.AST | None = None
         self.param_default_guard = 0
+        # Parameters of the function being walked whose constant value may decide a branch
+        # (tested in an `if`, or passed on to another call), and those reassigned so far.
+        self.value_params: set[str] = set()
+        self.rebound: set[str] = set()
+        # Names that may be functions passed by name (`launch(train)`): this module's `def`s
+        # and names imported from other modules (their kind is not visible here); not
+        # constants, modules or other objects, whose bindings would only split summaries.
+        self.function_refs: set[str] = set()
+        self.in_decorator = False
         self.imported: set[str] = set()
         self.assigned_call: tuple[ast.expr, ast.expr] | None = None
         # The last call recorded and what its callee resolved to (`x = f()` needs it again).
@@ -241,8 +260,9 @@ class _Extractor:
         self.deferred_bound: set[int] = set()  # bound to a name or `self.<attr>`
         self.deferred_used: set[int] = set()
         self.seeded_objects: set[int] = set()  # estimators given a seed by `set_params`
-        # Loaders built over a project dataset: deferred index -> (dataset class, workers).
-        self.loaders: dict[int, tuple[str, str, str, int]] = {}
+        # Loaders built over a project dataset: deferred index -> (qualname, dataset class,
+        # workers, own generator, worker_init_fn): the "loader" flow node.
+        self.loaders: dict[int, tuple[str, str, str, int, str]] = {}
         # `self.<attr> = value` in a method: (class qualname, attr) -> values, so that another
         # method's `self.<attr>` resolves to them (`self.drop(x)` in `forward`).
         self.class_attrs: dict[tuple[str, str], frozenset[Value]] = {}
@@ -254,6 +274,10 @@ class _Extractor:
         self.star_sources: list[str] = []
         # `clone(est)` calls: id -> the objects they copy (`deferred_uses`).
         self.clones: dict[int, frozenset[Value]] = {}
+        # Meta-estimators built with estimators: the call's id, and the deferred index of a
+        # wrapper that draws itself (`BaggingClassifier`) -> the estimators it holds.
+        self.wrapped_calls: dict[int, tuple[int, ...]] = {}
+        self.wrapped: dict[int, tuple[int, ...]] = {}
         # Test functions' parameters bound to the objects of their parametrize lists.
         self.parametrized: dict[int, dict[str, frozenset[Value]]] = {}
         self.entropy_text = any(t in text for t in _ENTROPY_HINTS)
@@ -285,6 +309,8 @@ class _Extractor:
             node, parent, qualname, cls = self.deferred.pop(0)
             self.function_body(node, parent, qualname, cls)
         self._unbound_deferred()
+        if self.class_attrs:
+            self._constructed_attributes()
         self.facts.imported_modules = tuple(sorted(self.imported))
         # Names this module re-exports (`from .utils import set_seed` in a package __init__),
         # so that `pkg.set_seed` resolves to `pkg.utils.set_seed` across modules.
@@ -294,6 +320,20 @@ class _Extractor:
                 ((kind, value),) = values
                 if kind == "ref" and value != own + name and "()" not in value:
                     self.facts.exports[name] = value
+
+    def _constructed_attributes(self) -> None:
+        """`self.decoder = Decoder()` in a method of a class: other modules reach the object
+        as `cvae.decoder` (`cvae.decoder.sample()`), so the class it holds is exported in
+        `attr_params`, marked "=" (a parameter's name there means what callers pass)."""
+        for (cls, attr), values in self.class_attrs.items():
+            if len(values) != 1:
+                continue
+            ((tag, value),) = values
+            if tag != "ref" or not value.endswith("()") or "()" in value[:-2]:
+                continue
+            if _ref_callee(value)[1] is None:
+                continue  # a library's object
+            self.facts.attr_params.setdefault(cls, {}).setdefault(attr, "=" + value[:-2])
 
     # --- positions ------------------------------------------------------------------------
     def span(self, node: ast.expr) -> Span:
@@ -348,6 +388,8 @@ class _Extractor:
         scope = self.scope
         if name in scope.globals:
             scope = self.module_scope
+        elif name in scope.params:
+            self.rebound.add(name)  # a branch on it no longer tests the passed value
         scope.bindings[name] = values or _UNKNOWN_SET
 
     def bind_target(self, target: ast.expr, values: frozenset[Value]) -> None:
@@ -442,7 +484,11 @@ class _Extractor:
         return flow
 
     def branches(
-        self, bodies: list[list[ast.stmt]], extra_empty: bool = False, default: int | None = None
+        self,
+        bodies: list[list[ast.stmt]],
+        extra_empty: bool = False,
+        default: int | None = None,
+        test: tuple[str, str, str] | None = None,
     ) -> None:
         """Run each body from the same bindings; afterwards a name has any branch's value."""
         scope = self.scope
@@ -461,7 +507,9 @@ class _Extractor:
             for name, values in outcome.items():
                 merged[name] = merged.get(name, frozenset()) | values
         scope.bindings = merged
-        if default is None:
+        if test is not None:
+            self.flow.append(("branch", flows, default, test))
+        elif default is None:
             self.flow.append(("branch", flows))
         else:
             self.flow.append(("branch", flows, default))
@@ -668,6 +716,8 @@ class _Extractor:
                 continue
             qualname = f"{source}.{alias.name}" if source else alias.name
             self.note_import(qualname, submodule=True)
+            if alias.name[:1].islower() and not alias.name.isupper():
+                self.function_refs.add(qualname)  # maybe a function (not a class or constant)
             self.bind(alias.asname or alias.name, frozenset({("ref", qualname)}))
 
     def note_import(self, module: str, submodule: bool = False) -> None:
@@ -690,7 +740,12 @@ class _Extractor:
         default = (
             _option_default_branch(node.test, self.none_options) if self.none_options else None
         )
-        self.branches([node.body, node.orelse], default=default)
+        test = _param_test(node.test, self.scope.params) if self.scope.params else None
+        if test is not None and test[0] in self.rebound:
+            test = None
+        if test is not None:
+            self.value_params.add(test[0])
+        self.branches([node.body, node.orelse], default=default, test=test)
         if guard:
             self.param_default_guard -= 1
 
@@ -772,8 +827,10 @@ class _Extractor:
     stmt_TryStar = stmt_Try
 
     def stmt_ClassDef(self, node: ast.ClassDef) -> None:
+        self.in_decorator = True
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
             self.expr(expr)
+        self.in_decorator = False
         qualname = self._child_qualname(node.name)
         bases: list[str] = []
         for base in node.bases:
@@ -788,17 +845,21 @@ class _Extractor:
         self.bind(node.name, frozenset({("ref", f"{self.module}.{qualname}")}))
 
     def stmt_FunctionDef(self, node: FuncNode) -> None:
+        self.in_decorator = True  # a decorator factory's constants decide nothing we follow
         for expr in node.decorator_list:
             self.expr(expr)
             if self.call_objs and type(expr) is _Call:
                 self.parametrized_objects(node, expr)
+        self.in_decorator = False
         args = node.args
         for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
             self.expr(default)
         qualname = self._child_qualname(node.name)
         cls = self.scope.cls if self.scope.kind == "class" else None
         self.deferred.append((node, self.scope, qualname, cls))
-        self.bind(node.name, frozenset({("ref", f"{self.module}.{qualname}")}))
+        ref = f"{self.module}.{qualname}"
+        self.function_refs.add(ref)
+        self.bind(node.name, frozenset({("ref", ref)}))
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
 
@@ -881,10 +942,19 @@ class _Extractor:
             scope.bindings[params[0]] = frozenset({("ref", f"{self.module}.{cls}{instance}")})
             scope.cls = cls if instance else None
         saved = (self.scope, self.flow, self.loop_depth, self.loop_node, self.param_default_guard)
+        saved_values = (self.value_params, self.rebound)
         self.scope, self.flow = scope, []
         self.loop_depth, self.loop_node, self.param_default_guard = 0, None, 0
+        self.value_params, self.rebound = set(), set()
         self.stmts(node.body)
         decorators = tuple(self._dotted(d) for d in node.decorator_list)
+        values: tuple[tuple[str, str | None], ...] = ()
+        if self.value_params:
+            # Command-line decorators call the function with the parsed options, never
+            # with its own defaults.
+            cli = any(d.startswith(_CLI_DECORATORS) for d in decorators)
+            values = _param_values(node, self.value_params, defaults=not cli)
+        self.value_params, self.rebound = saved_values
         is_fixture = any(d.split("(")[0].endswith("fixture") for d in decorators)
         autouse = is_fixture and any(_fixture_autouse(d) for d in node.decorator_list)
         self.facts.functions[qualname] = FunctionFacts(
@@ -895,6 +965,7 @@ class _Extractor:
             autouse_fixture=autouse,
             is_fixture=is_fixture,
             flow=self.flow,
+            values=values,
         )
         self.scope, self.flow, self.loop_depth, self.loop_node, self.param_default_guard = saved
 
@@ -1077,6 +1148,7 @@ class _Extractor:
             self.mode_switch(node)
         recorded: list[int] = []
         targets: list[str] = []
+        handed = 0  # functions handed to this call that it runs
         candidates = [v for v in values if v != UNKNOWN]
         if len(candidates) > 1:
             # A set's order changes with the string hash seed: flows must not.
@@ -1129,18 +1201,33 @@ class _Extractor:
             or ("ref", "threading.Thread") in values
             or not values.isdisjoint(_PROCESS_CLASSES)
         ):
-            targets.extend(self.indirect_targets(node, values))
+            passed = self.indirect_targets(node, values)
+            if passed is not None:
+                handed = self.callbacks(passed)
+            else:
+                targets.extend(self.super_targets(node))
         if not values.isdisjoint(_SPAWNS):
             self.spawned(node)
         if targets:
             args = self.call_args(node)
+            if args and args[-1][1] in _VALUE_ARGS and self.values_ignored(targets):
+                args = tuple(a for a in args if a[1] not in _VALUE_ARGS)
             # `self.m()` in a method: the override in the class of the object it runs on.
             kind = "vcall" if self.self_receiver(func) else "call"
             for target in targets:
                 node_args = args or kind == "vcall"
                 self.flow.append((kind, target, args) if node_args else (kind, target))
-        elif not candidates:
+        elif not candidates and not handed:
             self.parameter_call(node)
+
+    def values_ignored(self, targets: list[str]) -> bool:
+        """Whether the values a call passes cannot decide a branch we follow: decorator
+        factories, the standard library and pytest (`os.path.join(...)`,
+        `pytest.raises(...)`), and methods of tensors and containers (`x.view(2, 3)`)."""
+        return self.in_decorator or all(
+            t.partition(".")[0] in _NOT_PROJECT or t.rpartition(".")[2] in _NOT_OBJECT_CALLS
+            for t in targets
+        )
 
     def self_receiver(self, func: ast.expr) -> bool:
         scope = self.scope
@@ -1157,17 +1244,35 @@ class _Extractor:
         one) or that pass on a parameter of this function: the callee's parameters are bound
         to them (`Trainer(model)` then `self.model(x)` in `Trainer.fit` runs `Net.forward`)."""
         out: list[tuple[Any, str, str]] = []
+        # Which parameters the call passes at all, where some argument says nothing more
+        # (a callee's parameter not passed takes its default): (positional count, or -1
+        # after `*args`; the keywords, "**" for `**kwargs`).
+        opaque = False
+        positional = len(node.args)
         for position, arg in enumerate(node.args):
             if type(arg) is ast.Starred:
+                positional, opaque = -1, True
                 break
             found = self.arg_class(arg)
             if found is not None:
                 out.append((position, *found))
+            else:
+                opaque = True
+        keywords: list[str] = []
         for keyword in node.keywords:
-            if keyword.arg is not None:
-                found = self.arg_class(keyword.value)
-                if found is not None:
-                    out.append((keyword.arg, *found))
+            name = keyword.arg
+            keywords.append(name if name is not None else "**")
+            found = self.arg_class(keyword.value) if name is not None else None
+            if found is not None:
+                out.append((name, *found))
+            else:
+                opaque = True
+        if opaque:
+            out.append((positional, "given", " ".join(keywords)))
+        if len(out) > 1:
+            # Objects first: a call whose first entry is a value binds no object
+            # (`_Interpreter._run_function` skips binding for callees that test nothing).
+            out.sort(key=_value_last)
         return tuple(out)
 
     def arg_class(self, arg: ast.expr) -> tuple[str, str] | None:
@@ -1177,11 +1282,20 @@ class _Extractor:
             values = self.lookup(name)
             scope = self.scope
             if values == _UNKNOWN_SET and name in scope.params:
+                if name not in self.rebound:
+                    self.value_params.add(name)  # its constant value is passed on
                 return "param", name
         elif kind is _Call or kind is _Attribute:
+            if (
+                kind is _Attribute
+                and arg.attr in self.none_options  # type: ignore[attr-defined]
+                and type(arg.value) is _Name  # type: ignore[attr-defined]
+            ):
+                return "option", arg.attr  # type: ignore[attr-defined]
             values = self.resolve(arg)
         else:
-            return None
+            literal = _literal(arg)
+            return None if literal is None else ("const", literal)
         if len(values) != 1:
             return None
         ((tag, value),) = values
@@ -1189,7 +1303,7 @@ class _Extractor:
             return None
         while value.endswith(_SELF_RETURNING):
             value = value[: value.rindex(".")]  # `Net().to(device)` is the Net
-        if kind is _Name and "()" not in value and _ref_callee(value)[1] is not None:
+        if kind is _Name and value in self.function_refs and _ref_callee(value)[1] is not None:
             # A project function (or class) passed by name: `launch(train)` runs it where
             # the callee calls its parameter.
             return "fn", value
@@ -1235,38 +1349,61 @@ class _Extractor:
                             out.append(target)
         return out
 
-    def indirect_targets(self, node: ast.Call, values: frozenset[Value]) -> list[str]:
-        """Project functions a call runs without naming them as its callee: `super().m()`
-        (the bases' `m`), and functions passed to `map`, `Thread(target=f)`, `pool.map(f)`,
-        `executor.submit(f)`."""
+    def super_targets(self, node: ast.Call) -> list[str]:
+        """`super().m(...)` in a method: the bases' `m`."""
+        func = node.func
+        if type(func) is not _Attribute:
+            return []
+        receiver = func.value
+        if (
+            type(receiver) is _Call
+            and type(receiver.func) is _Name
+            and receiver.func.id == "super"
+            and self.scope.cls is not None
+        ):
+            return [
+                f"{base}.{func.attr}"
+                for base in self.facts.classes.get(self.scope.cls, ())
+                if base.split(".", 1)[0] not in LIBRARY_PACKAGES
+            ]
+        return []
+
+    def indirect_targets(self, node: ast.Call, values: frozenset[Value]) -> list[ast.expr] | None:
+        """The arguments of a call that runs them without naming them as its callee:
+        functions passed to `map`, `Thread(target=f)`, `pool.map(f)`, `executor.submit(f)`,
+        event-loop callbacks; None where the call is none of these."""
         func = node.func
         if ("ref", "threading.Thread") in values or not values.isdisjoint(_PROCESS_CLASSES):
             # A process started with "fork" (Linux's default before Python 3.14, assumed
             # here) inherits the parent's generator states, like a thread.
-            passed = [k.value for k in node.keywords if k.arg == "target"]
-        elif type(func) is _Attribute:
+            return [k.value for k in node.keywords if k.arg == "target"]
+        if type(func) is _Attribute:
             receiver = func.value
             if (
                 type(receiver) is _Call
                 and type(receiver.func) is _Name
                 and receiver.func.id == "super"
-                and self.scope.cls is not None
             ):
-                return [
-                    f"{base}.{func.attr}"
-                    for base in self.facts.classes.get(self.scope.cls, ())
-                    if base.split(".", 1)[0] not in LIBRARY_PACKAGES
-                ]
+                return None  # `super().m()`
             position = _CALLBACK_POSITION.get(func.attr)
             if position is not None:
-                passed = node.args[position : position + 1]
-            else:
-                passed = node.args[:1] if func.attr in _TAKES_FUNCTION else []
-        elif type(func) is _Name and func.id in ("map", "filter") and not self.lookup(func.id):
-            passed = node.args[:1]
-        else:
-            return []
-        return self.passed_functions(passed)
+                return node.args[position : position + 1]
+            return node.args[:1] if func.attr in _TAKES_FUNCTION else []
+        if type(func) is _Name and func.id in ("map", "filter") and not self.lookup(func.id):
+            return node.args[:1]
+        return []
+
+    def callbacks(self, passed: list[ast.expr]) -> int:
+        """Functions (or bound methods) handed to a call that runs them: whatever arguments
+        it gives them are not visible here.  A method of `self` (`loop.call_soon(self.tick)`,
+        `Thread(target=self.run)`) runs the override of the object's class."""
+        handed = 0
+        for arg in passed:
+            kind = "vcall" if type(arg) is _Attribute and self.self_receiver(arg) else "call"
+            for target in self.passed_functions([arg]):
+                self.flow.append((kind, target, _OPAQUE_ARGS))
+                handed += 1
+        return handed
 
     # --- objects that draw where they are used -------------------------------------------
     def deferred_kind(self, index: int) -> str:
@@ -1284,10 +1421,12 @@ class _Extractor:
     def use(self, index: int, node: ast.expr, train_only: bool = False) -> None:
         """Record a draw of the deferred object built at `index`, where it is used."""
         self.deferred_used.add(index)
-        if index in self.seeded_objects:
-            return  # `est.set_params(random_state=0)` seeded it
         if id(node) in self.raising_calls:
             return  # `with pytest.raises(...)`: the call fails before it draws
+        for inner in self.wrapped.get(index, ()):
+            self.use(inner, node)  # a meta-estimator fits the estimators it holds
+        if index in self.seeded_objects:
+            return  # `est.set_params(random_state=0)` seeded it
         built = self.facts.calls[index]
         call = replace(
             built,
@@ -1315,8 +1454,11 @@ class _Extractor:
             return
         dataset = _arg_node(node, entry.dataset)
         found = self.arg_class(dataset) if dataset is not None else None
-        if found is None or found[0] != "cls":
+        if found is None or found[0] not in ("cls", "param"):
             return
+        # A dataset passed in (`def make_loader(ds): return DataLoader(ds)`): the classes
+        # the callers pass for that parameter.
+        cls = found[1] if found[0] == "cls" else f"param:{found[1]}"
         workers = _arg_node(node, entry.num_workers)
         if workers is None and any(k.arg is None for k in node.keywords):
             where = "either"  # `**kwargs` may hold num_workers
@@ -1330,7 +1472,9 @@ class _Extractor:
         own = int(
             generator is not None and not (type(generator) is _Constant and generator.value is None)
         )
-        self.loaders[index] = (entry.qualname, found[1], where, own)
+        init = _arg_node(node, entry.worker_init_fn)
+        init_fns = self.passed_functions([init]) if init is not None else []
+        self.loaders[index] = (entry.qualname, cls, where, own, init_fns[0] if init_fns else "")
 
     def objects(self, node: ast.expr, depth: int = 0) -> Iterator[int]:
         """Deferred objects `node` evaluates to (or holds, in a list/tuple/dict literal)."""
@@ -1411,14 +1555,33 @@ class _Extractor:
             for tag, value in values
         )
         arguments = [*node.args, *(k.value for k in node.keywords)]
+        wrapper = any(tag == "ref" and knowledge.meta_estimator(value) for tag, value in values)
+        wrapped: set[int] = set()
         for held in sorted({i for arg in arguments for i in self.objects(arg)}):
             if self.deferred_kind(held) == "forward":
                 if container:
                     self.call_objs[id(node)] = held  # the container draws when called
+            elif wrapper and self.deferred_kind(held) == "estimator":
+                # `make_pipeline(scaler, est)`, `GridSearchCV(est, grid)`: fitted when the
+                # wrapper is (`use`); the wrapper stands for it where it draws nothing itself.
+                wrapped.add(held)
+                self.deferred_used.add(held)
             else:
                 # Handed to another function (`enumerate(loader)`, `cross_val_score(clf,
                 # ...)`, `trainer.fit(model, loader)`): it may iterate or fit it there.
                 self.use(held, node)
+        if wrapped:
+            seed = next((k.value for k in node.keywords if k.arg == "random_state"), None)
+            if (
+                seed is not None
+                and not (type(seed) is _Constant and seed.value is None)
+                and any(
+                    tag == "ref" and knowledge.seeds_held_estimators(value) for tag, value in values
+                )
+            ):
+                self.seeded_objects.update(wrapped)  # the ensemble seeds what it fits
+            self.wrapped_calls[id(node)] = tuple(sorted(wrapped))
+            self.clones[id(node)] = frozenset(("obj", str(i)) for i in sorted(wrapped))
 
     def use_iterated(self, node: ast.expr) -> None:
         """`for batch in loader`, `[b for b in sampler]`."""
@@ -1529,6 +1692,9 @@ class _Extractor:
     def record_deferred(self, node: ast.Call, qualname: str, library: str, n: int) -> int:
         index = self.record(node, qualname, library, "deferred", n=n)
         self.call_objs[id(node)] = index
+        wrapped = self.wrapped_calls.get(id(node))
+        if wrapped:
+            self.wrapped[index] = wrapped  # `BaggingClassifier(tree)`: fits `tree` too
         return index
 
     def classify_instance_call(self, node: ast.Call, value: str) -> int | None:
@@ -1995,3 +2161,75 @@ def _assigned_names(node: ast.AST) -> set[str]:
         for child in ast.walk(node)
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store)
     }
+
+
+def _value_last(entry: tuple[Any, str, str]) -> bool:
+    return entry[1] in _VALUE_ARGS
+
+
+_LITERAL_TYPES = (bool, int, float, str, type(None))
+
+
+def _literal(node: ast.expr) -> str | None:
+    """The source form of a constant argument or default (`0`, `-1`, `True`, `None`, `"a"`),
+    or None for anything else."""
+    if type(node) is ast.UnaryOp and type(node.op) is ast.USub:
+        inner = _literal(node.operand)
+        return None if inner is None or inner[0] == "-" else f"-{inner}"
+    if type(node) is not _Constant:
+        return None
+    value = node.value
+    if not isinstance(value, _LITERAL_TYPES) or (type(value) is str and len(value) > 40):
+        return None
+    return repr(value)
+
+
+def _param_test(test: ast.expr, params: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """An `if` test on a parameter alone, evaluable once the parameter's constant value is
+    known: (parameter, operator, literal) with operator "truthy" (`if p:`), "falsy"
+    (`if not p:`), "is", "isnot", "eq" or "ne" (`p is None`, `p == "cuda"`)."""
+    if type(test) is _Name:
+        name = test.id
+        return (name, "truthy", "") if name in params else None
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        inner = _param_test(test.operand, params)
+        if inner is None:
+            return None
+        negated = {"truthy": "falsy", "falsy": "truthy", "is": "isnot", "isnot": "is"}
+        negated |= {"eq": "ne", "ne": "eq"}
+        return inner[0], negated[inner[1]], inner[2]
+    if type(test) is ast.Compare and len(test.ops) == 1:
+        left, right = test.left, test.comparators[0]
+        if type(left) is not _Name:
+            left, right = right, left
+        if type(left) is not _Name or left.id not in params:
+            return None
+        literal = _literal(right)
+        operator = _TEST_OPERATORS.get(type(test.ops[0]))
+        if literal is None or operator is None:
+            return None
+        return left.id, operator, literal
+    return None
+
+
+_TEST_OPERATORS: dict[type, str] = {ast.Is: "is", ast.IsNot: "isnot", ast.Eq: "eq", ast.NotEq: "ne"}
+
+
+def _param_values(
+    node: FuncNode, names: set[str], defaults: bool = True
+) -> tuple[tuple[str, str | None], ...]:
+    """The parameters whose constant value matters (`names`), each with its literal default
+    (None: no default, one that is not a literal, or `defaults` is False)."""
+    if not defaults:
+        return tuple((name, None) for name in sorted(names))
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    found: dict[str, str | None] = {}
+    for arg, default in zip(
+        positional[len(positional) - len(args.defaults) :], args.defaults, strict=True
+    ):
+        found[arg.arg] = _literal(default)
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        if kw_default is not None:
+            found[arg.arg] = _literal(kw_default)
+    return tuple((name, found.get(name)) for name in sorted(names))

@@ -92,6 +92,11 @@ class ApiCall:
 #                                             (position or keyword, "cls", dotted class) or
 #                                             (position or keyword, "param", caller's parameter)
 #                                             or (position or keyword, "fn", dotted function)
+#                                             or (position or keyword, "const", literal) or
+#                                             (position or keyword, "option", name): a
+#                                             command-line option defaulting to None; and
+#                                             (positional count, "given", "kw kw") when some
+#                                             argument is none of these
 #   ("vcall", target, args)                   `self.m(...)`: target is the enclosing class's
 #                                             `m`, dispatched to the override of the class the
 #                                             object was built from
@@ -99,15 +104,22 @@ class ApiCall:
 #                                             a parameter: runs the passed object's method
 #   ("spawn", target)                         `torch.multiprocessing.spawn(target)`: runs in
 #                                             fresh processes
-#   ("loader", qualname, dataset class, where, own)
+#   ("loader", qualname, dataset class, where, own, init)
 #                                             iterating a data loader runs the dataset's
 #                                             methods: where is "main" (in this process),
 #                                             "workers" (seeded from the loader's generator)
 #                                             or "either" (a worker count we cannot read);
-#                                             own=1: it has its own `generator=`
+#                                             own=1: it has its own `generator=`; dataset
+#                                             class "param:<name>": the classes passed for
+#                                             that parameter; init: the project function
+#                                             given as `worker_init_fn` ("" if none)
 #   ("import", module)                        importing a module runs its top level once
-#   ("branch", [flow, flow, ...], exhaustive) exactly one branch runs; exhaustive=False when the
-#                                             "no branch taken" path exists (if without else)
+#   ("branch", [flow, flow, ...][, default[, test]])
+#                                             exactly one branch runs; default: the branch a run
+#                                             without a None-default command-line option takes;
+#                                             test: (parameter, operator, literal) of an `if` on
+#                                             a parameter, decided where the call passes a
+#                                             constant (`extract._param_test`)
 #   ("loop", flow)                            runs zero or more times
 #   ("try", body, [handler flows], orelse, finalbody)
 #   ("mode", eval)                            `.eval()` (1) / `.train()` (0): dropout is off in eval
@@ -125,6 +137,9 @@ class FunctionFacts:
     autouse_fixture: bool
     is_fixture: bool
     flow: Flow
+    # Parameters whose constant value may decide a branch here (tested by an `if`, or passed
+    # on to another call), each with its literal default ("0", "None"; None: no literal).
+    values: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass
@@ -147,7 +162,9 @@ class ModuleFacts:
     # constructors and methods inherited from project base classes.
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # `self.<attr> = <param>` in a class's `__init__`: class qualname -> {attr: param}, so
-    # that `self.<attr>.m()` runs `m` of the class the constructor's caller passed.
+    # that `self.<attr>.m()` runs `m` of the class the constructor's caller passed; or
+    # {attr: "=<dotted class>"} for `self.<attr> = Cls()` in a method (`obj.<attr>.m()`
+    # elsewhere runs `Cls.m`).
     attr_params: dict[str, dict[str, str]] = field(default_factory=dict)
     # Project modules of `from <module> import *` (names bound nowhere else come from them).
     star_imports: tuple[str, ...] = ()

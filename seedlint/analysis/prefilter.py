@@ -8,7 +8,9 @@ real project never touch a random API.  A file falls in one of four tiers:
 * ``entry``: it may be a program (a `__main__` block, a pytest module, conftest.py, a script
   that loops at its top level without a guard) that calls project helpers; always parsed.
 * ``program``: it names only APIs that draw when *used by a program* (building `torch.nn`
-  layers, dropout, `torch.distributions`); parsed only when a program imports it.
+  layers, dropout, `torch.distributions`), or calls project functions named like random
+  APIs (`init.normal_(w)` after `from ... import initialization as init`); parsed only when
+  a program imports it.
 * ``lone``: an entry point as above that names no API at all: it can draw or seed only
   through the project modules it imports, so it is parsed only when it imports one (or a
   program reaches it).  Most are library test files and `__main__` demos that import only
@@ -218,18 +220,23 @@ _TOKENS_BY_GATE = _tokens_by_gate()
 class _Text:
     """A file's text with the questions the tiers ask of it, answered lazily and cheaply."""
 
-    __slots__ = ("text", "_strings")
+    __slots__ = ("text", "_strings", "_project_names")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._strings: list[int] | None = None
+        self._project_names: frozenset[str] | None = None
 
-    def has_direct_token(self) -> bool:
-        """A `_DIRECT` token occurs in code: not in a comment, a doctest line or a string
-        (but in an f-string's braces), and with its name boundaries (`_NAME_START`,
+    def direct_token(self) -> Literal["api", "project", ""]:
+        """Whether a `_DIRECT` token occurs in code: not in a comment, a doctest line or a
+        string (but in an f-string's braces), and with its name boundaries (`_NAME_START`,
         `_NAME_END`).  Docstrings, code templates and operator tables name `torch.randn` or
-        `np.random` in thousands of files that draw nothing."""
+        `np.random` in thousands of files that draw nothing.  "project": only draw names
+        qualified by a project module (`init.normal_(w)` after `from ... import
+        initialization as init`, in 180 modeling files of transformers): calls of project
+        functions, which draw only when a program runs them."""
         text = self.text
+        found: Literal["api", "project", ""] = ""
         for gate, tokens in _TOKENS_BY_GATE.items():
             position = text.find(gate)
             while position >= 0:
@@ -241,9 +248,33 @@ class _Text:
                         and self._is_whole_name(token, start)
                         and self.is_code(start)
                     ):
-                        return True
+                        if token in _SEEDING or not self._project_qualified(start):
+                            return "api"
+                        found = "project"
                 position = text.find(gate, position + 1)
-        return False
+        return found
+
+    def has_direct_token(self) -> bool:
+        return self.direct_token() == "api"
+
+    def _project_qualified(self, start: int) -> bool:
+        """The name holding `start` is an attribute of a bare name that only a relative
+        import binds (`init.normal_(` after `from ... import initialization as init`)."""
+        text = self.text
+        name_start = start
+        while name_start > 0 and (text[name_start - 1].isalnum() or text[name_start - 1] == "_"):
+            name_start -= 1
+        if name_start == 0 or text[name_start - 1] != ".":
+            return False
+        end = name_start - 1
+        qualifier = end
+        while qualifier > 0 and (text[qualifier - 1].isalnum() or text[qualifier - 1] == "_"):
+            qualifier -= 1
+        if qualifier == end or (qualifier > 0 and text[qualifier - 1] == "."):
+            return False  # no bare name before the dot (`nn.init.normal_(`, `x[0].normal_(`)
+        if self._project_names is None:
+            self._project_names = _relative_import_names(text)
+        return text[qualifier:end] in self._project_names
 
     def _is_whole_name(self, token: str, start: int) -> bool:
         text = self.text
@@ -289,6 +320,56 @@ class _Text:
             # A triple-quoted string ended earlier on this line: read the line from there.
             head = text[self._strings[index - 1] : position]
         return _code_at_end_of_line(head)
+
+
+# Tokens of seeding and of generator or loader construction: a call qualified by a project
+# module may still be what makes a program seeded (a project's `utils.set_seed(0)` is a
+# seeding the rules read in the caller), so these always count.
+_SEEDING = frozenset(
+    token
+    for token in _DIRECT
+    if any(
+        part in token
+        for part in ("seed", "determinism", "rng_state", "Generator(", "RandomState",
+                     "default_rng", "DataLoader", "Sampler", "random_split")
+    )
+)  # fmt: skip
+
+# An import statement, matched only at the start of a line that holds the word `import`
+# (trying a pattern at every line start costs ten times more): the dots of a `from` import
+# and its names, or the names of a plain one.
+_IMPORT_LINE = re.compile(
+    r"[ \t]*(?:from[ \t]+(\.*)[\w.]*[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)"
+    r"|import[ \t]+([^\n#;]*))"
+)
+
+
+def _relative_import_names(text: str) -> frozenset[str]:
+    """Names bound by relative imports (`from . import a`, `from ..b import c as d`) and by
+    no absolute one: project modules and functions, whatever they are called."""
+    relative: set[str] = set()
+    absolute: set[str] = set()
+    position = text.find("import")
+    while position >= 0:
+        line_start = text.rfind("\n", 0, position) + 1
+        match = _IMPORT_LINE.match(text, line_start)
+        if match is None or match.end() <= position:
+            position = text.find("import", position + 6)
+            continue
+        dots, names, plain = match.groups(default="")
+        if plain:
+            for part in plain.split(","):
+                words = part.split()
+                if words:
+                    absolute.add(words[-1].split(".", 1)[0])
+        else:
+            bound = relative if dots else absolute
+            for part in names.strip("()").replace("\n", " ").split(","):
+                words = part.split()
+                if words:
+                    bound.add(words[-1])  # `a` or the alias of `a as b`
+        position = text.find("import", match.end())
+    return frozenset(relative - absolute)
 
 
 def _is_fstring(text: str, quote: int) -> bool:
@@ -366,7 +447,8 @@ def _triple_quoted(text: str) -> list[int]:
 
 def classify(text: str, path: str) -> Tier:
     view = _Text(text)
-    if view.has_direct_token():
+    direct = view.direct_token()
+    if direct == "api":
         return "direct"
     # scikit-learn/scipy/pandas APIs that fall back to numpy's global generator (SDL006),
     # called (`KMeans(`), not defined (`class KMeans(`) or documented.
@@ -377,7 +459,7 @@ def classify(text: str, path: str) -> Tier:
                     return "direct"
     if path.endswith(".ipynb"):
         return "entry"  # a notebook is a program: a kernel runs it top to bottom
-    program = any(token in text for token in _PROGRAM)
+    program = direct == "project" or any(token in text for token in _PROGRAM)
     # A script run without a `__main__` guard (`for episode in range(...): agent.act(s)`)
     # is an entry point too.
     if is_test_file(path) or "__main__" in text or _has_toplevel_loop(text):

@@ -11,9 +11,11 @@ depth bound; recursion stops at the first repeat.
 
 from __future__ import annotations
 
+import ast
 import os
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..knowledge import loader_workers, seeding_call
@@ -44,6 +46,21 @@ NO_ENV: Env = (None, ())
 # Marks a function (or class) passed by name among a parameter's classes (`launch(train)`):
 # calling the parameter runs it.
 _FUNCTION = "def:"
+# Marks the constant value a parameter holds (`main(seed=0)`, or its default), by its
+# literal, so that an `if` on the parameter takes one branch; or a command-line option that
+# defaults to None (`main(seed=args.seed)`).
+_CONST = "#"
+# Arguments a library passes (a worker's id, a process index): whatever they are, every
+# parameter may be given.
+_OPAQUE_ARGS = ((-1, "given", "**"),)
+_OPTION = "?"
+# Both sort before any class name: a parameter's sorted values start with them if any.
+_VALUE_MARKS = "#?"
+# Call-argument entries that carry values, not objects (listed after the objects).
+_VALUE_KINDS = frozenset({"const", "option", "given"})
+# Summaries of one function kept apart by constant arguments, at most: more distinct
+# constants than this and the branches on them are taken as undecided.
+MAX_CONSTANT_ENVS = 8
 Method = tuple[ModuleFacts, FunctionFacts]
 # What one call runs, in order (a constructor: `__init__`, then `__post_init__`).
 Functions = tuple[tuple[ModuleFacts, FunctionFacts, Receiver], ...]
@@ -134,9 +151,13 @@ class _Project:
         self.memo: dict[tuple[str, State, Env], Effect] = {}
         self.in_progress: set[tuple[str, State, Env]] = set()
         self._functions: dict[tuple[str, str], Alternatives] = {}
+        self._located: dict[tuple[str, str, int], tuple[ModuleFacts, str] | None] = {}
         self._attr_types: dict[tuple[str, str], dict[str, set[str]]] | None = None
         self.fresh_process: dict[str, State] = {}
         self._called: dict[tuple[str, str], frozenset[str]] = {}
+        # function -> the constant bindings its summaries were computed with (`_bind`).
+        self.constant_envs: dict[str, set[Any]] = {}
+        self._values: dict[int, dict[str, str | None]] = {}
         # Dotted path suffixes of every module, for namespace packages (`_namespace_module`).
         self._suffixes: dict[str, list[tuple[str, ModuleFacts]]] | None = None
         self.imports: dict[tuple[str, State], Effect] = {}
@@ -198,7 +219,20 @@ class _Project:
     ) -> tuple[ModuleFacts, str] | None:
         """The module defining `target` (a function, class or method) and its name there,
         following re-exports (names imported into a package, project star imports) a few
-        hops."""
+        hops.  Memoised: the answer depends only on the folder of `near` (`module`), and the
+        constructor table (`attr_types`) and every call of every program ask again."""
+        folder = self.folder.get(near.path)
+        if folder is None:  # not a project module: `module` matches no candidate's folder
+            folder = "\0" + os.path.dirname(near.path)
+        key = (folder, target, hops)
+        if key in self._located:
+            return self._located[key]
+        found = self._located[key] = self._locate_uncached(target, near, hops)
+        return found
+
+    def _locate_uncached(
+        self, target: str, near: ModuleFacts, hops: int
+    ) -> tuple[ModuleFacts, str] | None:
         while hops > 0:
             hops -= 1
             module, qualname = self._split(target, near)
@@ -291,7 +325,16 @@ class _Project:
         whatever any constructor call passed)."""
         if self._attr_types is None:
             self._attr_types = {}
-            if any(m.attr_params for m in self.by_path.values()):
+            passed = False  # attributes holding what a constructor's caller passes
+            for module in self.by_path.values():
+                for cls, attrs in module.attr_params.items():
+                    for attr, held in attrs.items():
+                        if held.startswith("="):
+                            table = self._attr_types.setdefault((module.path, cls), {})
+                            table.setdefault(attr, set()).add(held[1:])
+                        else:
+                            passed = True
+            if passed:
                 for module in self.by_path.values():
                     flows = [module.toplevel, module.main_block or []]
                     flows.extend(f.flow for f in module.functions.values())
@@ -322,6 +365,13 @@ class _Project:
                 if param == name:
                     table = self._attr_types.setdefault((owner.path, cls), {})
                     table.setdefault(attr, set()).add(value)
+
+    def values_of(self, function: FunctionFacts) -> dict[str, str | None]:
+        """`function.values` as a table (built once per function)."""
+        found = self._values.get(id(function))
+        if found is None:
+            found = self._values[id(function)] = dict(function.values)
+        return found
 
     def called_params(self, module: ModuleFacts, function: FunctionFacts) -> frozenset[str]:
         key = (module.path, function.qualname)
@@ -373,10 +423,12 @@ def _entry(method: Method, module: ModuleFacts, cls: str) -> Entry:
 
 
 def _calls_with_args(flow: Flow) -> Iterator[Any]:
+    """Calls that pass objects (their entries come first, values after them)."""
     for node in flow:
         kind = node[0]
         if kind in ("call", "vcall") and len(node) > 2 and node[2]:
-            yield node
+            if node[2][0][1] not in _VALUE_KINDS:
+                yield node
         elif kind == "branch":
             for sub in node[1]:
                 yield from _calls_with_args(sub)
@@ -420,7 +472,15 @@ class _Interpreter:
             elif kind == "import":
                 self._import(module, node[1], effect, depth)
             elif kind == "branch":
-                if len(node) > 2:
+                decided = self._decide(node[3]) if len(node) > 3 and self.env[1] else None
+                if decided is not None:
+                    index, option = decided
+                    if option:
+                        self._default_branch(module, node[1], index, effect, depth)
+                    else:
+                        start = effect.state
+                        effect.state = self._sub(module, node[1][index], start, effect, depth)
+                elif len(node) > 2 and node[2] is not None:
                     self._default_branch(module, node[1], node[2], effect, depth)
                 else:
                     self._branch(module, node[1], effect, depth)
@@ -451,11 +511,17 @@ class _Interpreter:
                 return
             libraries, deterministic = seeded
             value = YES if deterministic else NO
+            how = "" if deterministic else _entropy_kind(call)
+            if deterministic and call.seed is not None and "initial_seed" in call.seed.text:
+                # `np.random.seed(torch.initial_seed() % 2**32)`: as seeded as torch is (in a
+                # DataLoader worker, the worker's base seed); unseeded torch's initial seed
+                # comes from operating-system entropy.
+                value = effect.state[_INDEX["torch"]]
+                deterministic, how = value == YES, "" if value == YES else "entropy"
             state = list(effect.state)
             for lib in libraries:
                 state[_INDEX[lib]] = value
             effect.state = (state[0], state[1], state[2], state[3])
-            how = "" if deterministic else _entropy_kind(call)
             effect.seeds.append(
                 SeedEvent((module.path, index), libraries, call.qualname, deterministic, how)
             )
@@ -491,7 +557,7 @@ class _Interpreter:
         alternatives = tuple(
             alternative
             for cls in classes
-            if not cls.startswith(_FUNCTION)
+            if not cls.startswith((_FUNCTION, _CONST, _OPTION))
             for alternative in self.project.function(f"{cls}.{name}", caller)
         )
         if name == "__call__":
@@ -518,7 +584,7 @@ class _Interpreter:
             self.project.fresh_process[caller.path] = start
         child = Effect(start)
         saved, self.env = self.env, NO_ENV
-        self._run_alternatives(alternatives, (), child, depth)
+        self._run_alternatives(alternatives, _OPAQUE_ARGS, child, depth)
         self.env = saved
         effect.processes.append((target, child))  # the parent's own state is unchanged
 
@@ -527,11 +593,27 @@ class _Interpreter:
         worker seeds the generators of `entry.seeds` from a base seed the loader drew from
         torch's default generator, or from its own `generator=` (taken as seeded), so they are
         seeded exactly where that is; in this process they run on its own state."""
-        _, qualname, cls, where, own = node
+        _, qualname, cls, where, own, init = node
         entry = loader_workers(qualname)
         if entry is None or depth >= MAX_DEPTH:
             return
-        methods = [self.project.function(f"{cls}.{name}", caller) for name in entry.methods]
+        if cls.startswith("param:"):
+            # `def make_loader(ds): return DataLoader(ds)`: what the caller passed.
+            classes = [
+                c
+                for c in dict(self.env[1]).get(cls[len("param:") :], ())
+                if not c.startswith((_FUNCTION, _CONST, _OPTION))
+            ]
+        else:
+            classes = [cls]
+        methods = [
+            tuple(
+                alternative
+                for name_cls in classes
+                for alternative in self.project.function(f"{name_cls}.{name}", caller)
+            )
+            for name in entry.methods
+        ]
         if not any(methods):
             return
         start = effect.state
@@ -553,12 +635,47 @@ class _Interpreter:
                 torch if lib in entry.seeds else start[i] for i, lib in enumerate(LIBRARIES)
             )
             child = Effect((*worker, start[_MODE]))  # type: ignore[arg-type]
+            if init:
+                # `worker_init_fn` runs in each worker after that seeding, before loading.
+                self._run_alternatives(
+                    self.project.function(init, caller), _OPAQUE_ARGS, child, depth
+                )
             for alternatives in methods:
                 if child.state is not None:
                     self._run_alternatives(alternatives, (), child, depth)
             # The worker's seedings stay in the worker.
             effect.draws.extend((site, lib, state, True) for site, lib, state, _ in child.draws)
         self.env = saved
+
+    def _decide(self, test: Any) -> tuple[int, bool] | None:
+        """The branch an `if` on a parameter takes with the constant the parameter holds
+        (0: the body, 1: the else), and whether that constant is a command-line option's
+        default (the other branch runs when the option is given); None: undecided."""
+        param, operator, literal = test
+        held = dict(self.env[1]).get(param)
+        if not held or len(held) != 1:
+            return None
+        value = held[0]
+        if value.startswith(_CONST):
+            constant, option = _constant(value[len(_CONST) :]), False
+        elif value.startswith(_OPTION):
+            constant, option = None, True
+        else:
+            return None
+        if constant is _UNDECIDED:
+            return None
+        if operator in ("truthy", "falsy"):
+            taken = bool(constant) == (operator == "truthy")
+        else:
+            other = _constant(literal)
+            if other is _UNDECIDED:
+                return None
+            if operator in ("is", "isnot"):
+                same = constant is other or (constant == other and type(constant) is type(other))
+            else:
+                same = constant == other
+            taken = same == (operator in ("is", "eq"))
+        return (0 if taken else 1), option
 
     def _run_alternatives(
         self, alternatives: Alternatives, args: Any, effect: Effect, depth: int
@@ -592,7 +709,16 @@ class _Interpreter:
             params = params[1:]
         current = dict(self.env[1])
         bound: dict[str, set[str]] = {}
+        values = self.project.values_of(function) if function.values else None
+        passed: set[str] = set()
+        every = False  # `*args`/`**kwargs`: any parameter may be passed
         for key, kind, value in args:
+            if kind == "given":
+                if values:
+                    every = every or key < 0 or "**" in value
+                    passed.update(params[: max(key, 0)])
+                    passed.update(value.split())
+                continue
             if type(key) is int:
                 if key >= len(params):
                     continue
@@ -600,6 +726,12 @@ class _Interpreter:
             elif key in params:
                 name = key
             else:
+                continue
+            passed.add(name)
+            if kind == "const" or kind == "option":
+                if values is not None and name in values:
+                    prefix = _CONST if kind == "const" else _OPTION
+                    bound.setdefault(name, set()).add(prefix + value)
                 continue
             if kind == "cls":
                 classes: tuple[str, ...] = (value,)
@@ -611,9 +743,32 @@ class _Interpreter:
                 classes = (_FUNCTION + value,)
             else:
                 classes = current.get(value, ())
+                if classes and classes[0][0] in _VALUE_MARKS and (not values or name not in values):
+                    # A constant is worth binding only where the callee may test it.
+                    classes = tuple(c for c in classes if c[0] not in _VALUE_MARKS)
             if classes:
                 bound.setdefault(name, set()).update(classes)
-        return None, tuple(sorted((k, tuple(sorted(v))) for k, v in bound.items()))
+        if values and not every:
+            for name, default in values.items():
+                if name not in passed and default is not None:
+                    bound.setdefault(name, set()).add(_CONST + default)
+        env = tuple(sorted((k, tuple(sorted(v))) for k, v in bound.items()))
+        if values and env:
+            # A small cap on the summaries that constants keep apart.
+            constants = tuple((k, v) for k, v in env if v[0][0] in _VALUE_MARKS)
+            if constants:
+                seen = self.project.constant_envs.setdefault(
+                    f"{module.path}:{function.qualname}", set()
+                )
+                if constants not in seen and len(seen) >= MAX_CONSTANT_ENVS:
+                    env = tuple(
+                        (k, kept)
+                        for k, v in env
+                        if (kept := tuple(c for c in v if c[0] not in _VALUE_MARKS))
+                    )
+                else:
+                    seen.add(constants)
+        return None, env
 
     def _run_function(
         self,
@@ -626,7 +781,7 @@ class _Interpreter:
     ) -> None:
         assert effect.state is not None
         env: Env = NO_ENV
-        if args:
+        if function.values or (args and args[0][1] not in _VALUE_KINDS):
             env = self._bind(module, function, args)
         if receiver is not None:
             env = (receiver, env[1])
@@ -756,6 +911,18 @@ class _Interpreter:
             out_final = self._sub(module, final, base, effect, depth)
             out = out_final if out is not None else None
         effect.state = out
+
+
+_UNDECIDED = object()
+
+
+@lru_cache(maxsize=1024)
+def _constant(literal: str) -> Any:
+    """The value of a literal recorded by the extractor (`extract._literal`)."""
+    try:
+        return ast.literal_eval(literal)
+    except (ValueError, SyntaxError):
+        return _UNDECIDED
 
 
 def _entropy_kind(call: ApiCall) -> str:

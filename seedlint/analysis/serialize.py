@@ -19,7 +19,10 @@ from .facts import ApiCall, FunctionFacts, ModuleFacts, SeedArg
 # (issue 10).
 # 10: "loader" nodes (a DataLoader's dataset run in this process or in workers), "fn" call
 # arguments (functions passed by name), event-loop callbacks (issue 10).
-FORMAT = 10
+# 11: constant call arguments ("const", "option", "given"), branch tests on parameters and
+# the parameters' literal defaults (`FunctionFacts.values`); "loader" nodes carry
+# `worker_init_fn` and may name a parameter as the dataset (issue 10).
+FORMAT = 11
 
 
 def _call_to(c: ApiCall) -> list[Any]:
@@ -93,6 +96,7 @@ def facts_to_json(f: ModuleFacts) -> dict[str, Any]:
                 fn.autouse_fixture,
                 fn.is_fixture,
                 fn.flow,
+                *([[n if d is None else [n, d] for n, d in fn.values]] if fn.values else []),
             ]
             for fn in f.functions.values()
         ],
@@ -112,9 +116,13 @@ def facts_from_json(data: dict[str, Any], path: str) -> ModuleFacts:
     if data.get("format") != FORMAT:
         raise ValueError("cache entry of another format")
     functions = {}
-    for qualname, line, params, decorators, autouse, is_fixture, flow in data["functions"]:
+    for qualname, line, params, decorators, autouse, is_fixture, flow, *rest in data["functions"]:
+        # `values` only where there are any: a name alone has no literal default.
+        values = (
+            tuple((v, None) if type(v) is str else (v[0], v[1]) for v in rest[0]) if rest else ()
+        )
         functions[qualname] = FunctionFacts(
-            qualname, line, tuple(params), tuple(decorators), autouse, is_fixture, flow
+            qualname, line, tuple(params), tuple(decorators), autouse, is_fixture, flow, values
         )
     error = data["error"]
     return ModuleFacts(

@@ -115,6 +115,16 @@ def seeding_call(qualname: str) -> SeedingCall | None:
     return seeding.SEEDING_CALLS.get(qualname)
 
 
+def meta_estimator(qualname: str) -> bool:
+    """A scikit-learn wrapper that fits the estimators it is built with when it is fitted."""
+    return canonical(qualname) in thirdparty.META_ESTIMATORS
+
+
+def seeds_held_estimators(qualname: str) -> bool:
+    """A scikit-learn ensemble whose `random_state` seeds the estimators it holds."""
+    return canonical(qualname) in thirdparty.SEEDS_HELD_ESTIMATORS
+
+
 def thirdparty_draw(qualname: str) -> ThirdPartyDraw | None:
     return thirdparty.THIRDPARTY_DRAWS.get(qualname)
 

@@ -149,3 +149,6 @@ class LoaderWorkers(NamedTuple):
     generator: tuple[int, str]  # position and keyword of the base seed's generator
     seeds: frozenset[str]  # global generators each worker seeds from the base seed
     methods: tuple[str, ...]  # dataset methods the workers call
+    # Position and keyword of the function each worker calls after seeding `seeds`, before
+    # it loads anything (its seedings hold for the dataset's draws in that worker).
+    worker_init_fn: tuple[int, str] = (10, "worker_init_fn")

@@ -256,6 +256,34 @@ _CALLS = [
     T("pandas.Series.sample", "random_state", "method"),
 ]
 
+# scikit-learn meta-estimators: building one with estimators fits none of them; fitting it
+# fits them (clones of them) (tests/test_knowledge_thirdparty.py builds and fits each around
+# a recording estimator).  An estimator handed to one draws where the wrapper is fitted.
+META_ESTIMATORS: frozenset[str] = frozenset(
+    f"{_SK}.{name}"
+    for name in (
+        "pipeline.Pipeline", "pipeline.make_pipeline", "pipeline.FeatureUnion",
+        "pipeline.make_union", "compose.ColumnTransformer", "compose.make_column_transformer",
+        "compose.TransformedTargetRegressor", "model_selection.GridSearchCV",
+        "model_selection.RandomizedSearchCV", "multiclass.OneVsRestClassifier",
+        "multiclass.OneVsOneClassifier", "multiclass.OutputCodeClassifier",
+        "multioutput.MultiOutputClassifier", "multioutput.MultiOutputRegressor",
+        "multioutput.ClassifierChain", "multioutput.RegressorChain",
+        "calibration.CalibratedClassifierCV", "feature_selection.SelectFromModel",
+        "feature_selection.RFE", "feature_selection.RFECV",
+        "feature_selection.SequentialFeatureSelector", "ensemble.BaggingClassifier",
+        "ensemble.BaggingRegressor", "ensemble.AdaBoostClassifier", "ensemble.VotingClassifier",
+        "ensemble.VotingRegressor", "ensemble.StackingClassifier", "ensemble.StackingRegressor",
+    )
+)  # fmt: skip
+
+# Ensembles that give each estimator they fit a seed drawn from their own `random_state`:
+# a seeded ensemble seeds the estimators it holds (scikit-learn's `_set_random_states`).
+SEEDS_HELD_ESTIMATORS: frozenset[str] = frozenset(
+    f"{_SK}.ensemble.{name}"
+    for name in ("BaggingClassifier", "BaggingRegressor", "AdaBoostClassifier")
+)
+
 # Re-exports: where users import these from.
 ALIASES: dict[str, str] = {
     "sklearn.model_selection._split.train_test_split": "sklearn.model_selection.train_test_split",

@@ -115,6 +115,7 @@ LOADER_WORKERS: dict[str, LoaderWorkers] = {
         generator=(12, "generator"),
         seeds=frozenset({"random", "numpy", "torch"}),
         methods=("__getitem__", "__getitems__", "__iter__"),
+        worker_init_fn=(10, "worker_init_fn"),
     )
 }
 

@@ -60,14 +60,42 @@ def entropy_seeding(
 ) -> tuple[str, tuple[Related, ...]] | None:
     """', which this program seeds only from the clock' when it seeds the library from
     entropy, with that seeding as the cited location."""
-    events = [e for e in finding.seeds if not e.deterministic and finding.library in e.libraries]
+    # A DataLoader worker reseeds the library from torch's generator: torch's seeding counts.
+    library = "torch" if finding.worker else finding.library
+    events = [e for e in finding.seeds if not e.deterministic and library in e.libraries]
     if not events:
         return None
     event = events[0]
     path, line, col = seed_location(event, modules_by_path)
     words = _ENTROPY_WORDS.get(event.how, _ENTROPY_WORDS["entropy"])
     related = (Related(path, line, col, f"`{event.qualname}` seeds it {words} here", True),)
+    if finding.worker:
+        return (
+            " in a DataLoader worker process, which reseeds it from a base seed drawn from "
+            f"torch's default generator; program {finding.program.name} seeds torch only {words}"
+        ), related
     return f", which program {finding.program.name} seeds only {words}", related
+
+
+def _worker_seeding(
+    finding: DrawFinding, modules_by_path: Mapping[str, ModuleFacts]
+) -> tuple[str, tuple[Related, ...]]:
+    """A DataLoader worker reseeds every library from a base seed drawn from torch's
+    default generator: what the program did to torch is what matters, not to the library."""
+    text = (
+        " in a DataLoader worker process, which reseeds it from a base seed drawn from "
+        "torch's default generator"
+    )
+    entropy = entropy_seeding(finding, modules_by_path)
+    if entropy is not None:
+        return entropy
+    torch_seeds = [e for e in finding.seeds if "torch" in e.libraries]
+    if torch_seeds:
+        # Seeded deterministically, but only after the loader was iterated.
+        path, line, col = seed_location(torch_seeds[0], modules_by_path)
+        related = (Related(path, line, col, "torch is seeded here, after the draw", True),)
+        return f"{text}, before this program seeds torch", related
+    return f"{text}, and this program never seeds torch", ()
 
 
 def seed_location(
@@ -83,15 +111,11 @@ def describe_seeding(
 ) -> tuple[str, tuple[Related, ...]]:
     """'seeds only torch (train.py:12)' and the related locations, for SDL002's message."""
     library = finding.library
+    if finding.worker and finding.state != MAYBE:
+        return _worker_seeding(finding, modules_by_path)
     entropy = entropy_seeding(finding, modules_by_path)
     if entropy is not None and finding.state != MAYBE:
         return entropy
-    if finding.worker and finding.state != MAYBE:
-        # A DataLoader worker reseeds every library from torch's default generator.
-        return (
-            " in a DataLoader worker process, which reseeds it from a base seed drawn from "
-            "torch's default generator, and this program never seeds torch"
-        ), ()
     later = [e for e in deterministic_seeds(finding) if library in e.libraries]
     if later and finding.state != MAYBE:
         path, line, col = seed_location(later[0], modules_by_path)

@@ -68,6 +68,14 @@ class UnseededGlobalDraw(Rule):
                 how, related = entropy
                 drawn = what_is_drawn(call, finding.library)
                 message = f"{drawn}{how}: results change on every run"
+            elif finding.worker:
+                related = ()
+                message = (
+                    f"{what_is_drawn(call, finding.library)} in a DataLoader worker process, "
+                    "which reseeds it from a base seed drawn from torch's default generator, "
+                    f"but program {finding.program.name} never seeds torch: results change on "
+                    "every run"
+                )
             else:
                 related = ()
                 message = (
