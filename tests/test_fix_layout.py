@@ -20,6 +20,7 @@ import seedlint.fixes.pieces as pieces
 from seedlint.analysis.facts import ModuleFacts
 from seedlint.fixes import FIXABLE_CODES, FixOptions
 from seedlint.fixes.cst_index import CstIndex
+from seedlint.fixes.cst_structure import assigned_string
 from seedlint.fixes.layout import _summarise, plan_layout
 from seedlint.settings import Settings
 from seedlint.source import decode_source
@@ -204,15 +205,7 @@ def _recorded(index: CstIndex, module: cst.Module) -> dict[int, dict[str, object
             kind = "import"
         else:
             kind = "other"
-        parent = index.parent.get(id(where))
-        literal = (
-            parent.value.value
-            if isinstance(where, cst.AssignTarget)
-            and isinstance(parent, cst.Assign)
-            and len(parent.targets) == 1
-            and isinstance(parent.value, cst.SimpleString)
-            else None
-        )
+        literal = assigned_string(index, where)
         key = (name, kind, index._local_binding(where), index.owner_function(where) is None)
         out[top(where)]["bindings"][(*key, literal)] += 1  # type: ignore[index]
     return out

@@ -442,17 +442,8 @@ class CstStructure:
                 key = id(None) if where.module_owner else id(where)
                 by_scope.setdefault(key, []).append(where.literal)
                 continue
-            parent = self.index.parent.get(id(where))
             scope = self.index.owner_function(where)
-            literal = (
-                parent.value.value
-                if isinstance(where, cst.AssignTarget)
-                and isinstance(parent, cst.Assign)
-                and len(parent.targets) == 1
-                and isinstance(parent.value, cst.SimpleString)
-                else None  # bound otherwise (a parameter, a loop, an import...)
-            )
-            by_scope.setdefault(id(scope), []).append(literal)
+            by_scope.setdefault(id(scope), []).append(assigned_string(self.index, where))
         # A local binding hides the module's; only one binding, to a string, counts.
         values = by_scope.get(id(owner)) if id(owner) in by_scope else by_scope.get(id(None))
         return values[0] if values is not None and len(values) == 1 else None
@@ -612,3 +603,17 @@ def numpy_call_translation(
         make_tuple=make_tuple_arg,
         make_int=make_int_arg,
     )
+
+
+def assigned_string(index: CstIndex, where: cst.CSTNode) -> str | None:
+    """The string literal (its source text) that the binding `where` assigns alone
+    (`name = "cpu"`), or None when it is bound otherwise (a parameter, a loop, an import...)."""
+    parent = index.parent.get(id(where))
+    if (
+        isinstance(where, cst.AssignTarget)
+        and isinstance(parent, cst.Assign)
+        and len(parent.targets) == 1
+        and isinstance(parent.value, cst.SimpleString)
+    ):
+        return parent.value.value
+    return None
