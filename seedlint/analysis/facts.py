@@ -10,6 +10,7 @@ Rules never walk a syntax tree: they read these facts.  Two kinds:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -126,6 +127,23 @@ class ApiCall:
 #   ("stop", how)                             how: "return" | "raise" | "jump" (break/continue):
 #                                             the rest of this flow does not run on this path
 Flow = list[Any]
+
+
+def flow_nodes(flow: Flow) -> Iterator[Any]:
+    """Every node of `flow` and of the flows nested in it (branches, loop bodies, try
+    parts), each node before its nested ones, in source order: the one place that knows
+    where nodes hold flows."""
+    for node in flow:
+        yield node
+        kind = node[0]
+        if kind == "branch":
+            for sub in node[1]:
+                yield from flow_nodes(sub)
+        elif kind == "loop":
+            yield from flow_nodes(node[1])
+        elif kind == "try":
+            for sub in (node[1], *node[2], node[3], node[4]):
+                yield from flow_nodes(sub)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..knowledge import loader_workers, seeding_call
 from .draws import global_draw_library
-from .facts import ApiCall, Flow, FunctionFacts, ModuleFacts
+from .facts import ApiCall, Flow, FunctionFacts, ModuleFacts, flow_nodes
 from .prefilter import is_test_file
 
 LIBRARIES: tuple[str, ...] = ("random", "numpy", "torch")
@@ -424,19 +424,10 @@ def _entry(method: Method, module: ModuleFacts, cls: str) -> Entry:
 
 def _calls_with_args(flow: Flow) -> Iterator[Any]:
     """Calls that pass objects (their entries come first, values after them)."""
-    for node in flow:
-        kind = node[0]
-        if kind in ("call", "vcall") and len(node) > 2 and node[2]:
+    for node in flow_nodes(flow):
+        if node[0] in ("call", "vcall") and len(node) > 2 and node[2]:
             if node[2][0][1] not in _VALUE_KINDS:
                 yield node
-        elif kind == "branch":
-            for sub in node[1]:
-                yield from _calls_with_args(sub)
-        elif kind == "loop":
-            yield from _calls_with_args(node[1])
-        elif kind == "try":
-            for sub in [node[1], *node[2], node[3], node[4]]:
-                yield from _calls_with_args(sub)
 
 
 class _Interpreter:
@@ -993,51 +984,22 @@ def _draws_through_own_code(module: ModuleFacts) -> bool:
 
 def _called_params(function: FunctionFacts) -> frozenset[str]:
     """Parameters the function calls (`fn(...)`), anywhere in its flow."""
-    names: set[str] = set()
-    stack: list[Any] = [function.flow]
-    while stack:
-        for node in stack.pop():
-            kind = node[0]
-            if kind == "pcall" and node[2] == "__call__":
-                names.add(node[1])
-            elif kind == "branch":
-                stack.extend(node[1])
-            elif kind == "loop":
-                stack.append(node[1])
-            elif kind == "try":
-                stack.extend([node[1], *node[2], node[3], node[4]])
-    return frozenset(names)
+    return frozenset(
+        node[1]
+        for node in flow_nodes(function.flow)
+        if node[0] == "pcall" and node[2] == "__call__"
+    )
 
 
 def _call_targets(flow: Flow) -> Iterator[str]:
-    for node in flow:
-        kind = node[0]
-        if kind == "call" or kind == "vcall":
-            yield node[1]
-        elif kind == "branch":
-            for sub in node[1]:
-                yield from _call_targets(sub)
-        elif kind == "loop":
-            yield from _call_targets(node[1])
-        elif kind == "try":
-            for sub in [node[1], *node[2], node[3], node[4]]:
-                yield from _call_targets(sub)
+    return (node[1] for node in flow_nodes(flow) if node[0] in ("call", "vcall"))
 
 
 def _has_toplevel_draw(flow: Flow, module: ModuleFacts) -> bool:
-    for node in flow:
-        kind = node[0]
-        if kind == "api" and global_draw_library(module.calls[node[1]]) is not None:
-            return True
-        if kind == "branch" and any(_has_toplevel_draw(f, module) for f in node[1]):
-            return True
-        if kind == "loop" and _has_toplevel_draw(node[1], module):
-            return True
-        if kind == "try" and any(
-            _has_toplevel_draw(f, module) for f in [node[1], *node[2], node[3], node[4]]
-        ):
-            return True
-    return False
+    return any(
+        node[0] == "api" and global_draw_library(module.calls[node[1]]) is not None
+        for node in flow_nodes(flow)
+    )
 
 
 def _conftests_for(path: str, by_abs: Mapping[str, ModuleFacts]) -> list[ModuleFacts]:
